@@ -1,0 +1,25 @@
+package org.instruct4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The root command: one subcommand per pipeline stage. */
+@Command(
+        name = "instruct4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Instruction tuning with a teacher LLM, on the JVM (the GPT-4-LLM pipeline).",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Instruct4jCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Instruct4jCommand());
+    }
+}
