@@ -1,0 +1,61 @@
+package org.instruct4j.core.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Whole-file writes that either happen completely or not at all: the content goes to a temporary
+ * file beside the target, is synced to disk, then renamed over the target. A crash leaves the old
+ * file (or none) and at worst a stray temporary file, never a half-written target.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {}
+
+    @FunctionalInterface
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    public static void write(Path target, Writer writer) {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Path temp = null;
+        try {
+            Files.createDirectories(dir);
+            temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                writer.write(out);
+            }
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+            temp = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // the temporary file is hidden and harmless; the original error matters more
+                }
+            }
+        }
+    }
+
+    public static void writeString(Path target, String content) {
+        write(target, out -> out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+}

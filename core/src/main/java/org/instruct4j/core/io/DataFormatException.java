@@ -1,0 +1,25 @@
+package org.instruct4j.core.io;
+
+/**
+ * Bad input: names the file, the line (or array index) and the field, and says what is wrong.
+ * Commands turn it into a one-line message and a non-zero exit before writing anything.
+ */
+public final class DataFormatException extends RuntimeException {
+    private final Location location;
+    private final String field;
+
+    public DataFormatException(Location location, String field, String problem) {
+        super(location + (field == null ? "" : ": field \"" + field + "\"") + ": " + problem);
+        this.location = location;
+        this.field = field;
+    }
+
+    public Location location() {
+        return location;
+    }
+
+    /** The offending field, or null when the problem is the row or file itself. */
+    public String field() {
+        return field;
+    }
+}

@@ -1,0 +1,7 @@
+package org.instruct4j.core.io;
+
+/** Turns one JSON object of a dataset file into a typed record, or throws {@link DataFormatException}. */
+@FunctionalInterface
+public interface RowDecoder<T> {
+    T decode(JsonRow row);
+}
