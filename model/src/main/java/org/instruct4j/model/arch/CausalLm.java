@@ -1,0 +1,37 @@
+package org.instruct4j.model.arch;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.instruct4j.model.tensor.Precision;
+
+/** A decoder-only language model: token ids in, next-token logits out. */
+public interface CausalLm {
+
+    /**
+     * Runs the model on {@code inputIds} [batch, steps] (long) at {@code positions} [batch, steps] (long).
+     * {@code keyMask} [batch, cached + steps] (bool) marks the cache slots and new tokens that may be attended
+     * to (false for left padding); null means all. With a cache, the new keys and values are appended to it.
+     * Returns logits [batch, steps, vocab], or [batch, 1, vocab] for the last step only.
+     */
+    Tensor forward(Tensor inputIds, Tensor positions, Tensor keyMask, KvCache cache, boolean lastStepOnly);
+
+    /** An empty cache for {@code batch} rows of up to {@code capacity} positions. */
+    KvCache newCache(long batch, long capacity);
+
+    /** The parameters by their Hugging Face names (lm_head.weight left out when it is tied). */
+    Map<String, Tensor> weights();
+
+    /** The config.json that describes this model. */
+    ObjectNode configJson();
+
+    int vocabSize();
+
+    /** The longest sequence the model was trained for. */
+    int maxPositions();
+
+    Precision precision();
+
+    Device device();
+}

@@ -1,0 +1,202 @@
+package org.instruct4j.model.arch;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorArrayRef;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.model.tensor.Tensors;
+
+/**
+ * Llama 1/2/3 (and the Mistral and Qwen2 variants of the same layout): RMSNorm, rotary position embeddings
+ * (Hugging Face "rotate half" layout, configurable theta and Llama-3 scaling), grouped-query attention,
+ * SwiGLU feed-forward, tied or separate output head. Weights carry their Hugging Face names.
+ *
+ * <pre>
+ * x = embed_tokens[ids]
+ * for each layer:  x += o_proj(attention(rope(q_proj(rms(x))), rope(k_proj(rms(x))), v_proj(rms(x))))
+ *                  x += down_proj(silu(gate_proj(rms(x))) * up_proj(rms(x)))
+ * logits = lm_head(rms(x))
+ * </pre>
+ */
+public final class Llama implements CausalLm {
+    private final LlamaConfig config;
+    private final Precision precision;
+    private final Device device;
+    private final Map<String, Tensor> weights;
+    private final Tensor embedTokens;
+    private final Tensor norm;
+    private final Tensor lmHead;
+    private final Layer[] layers;
+    /** RoPE inverse frequencies [headDim / 2], float32. */
+    private final Tensor inverseFrequencies;
+
+    /** Biases are null unless the checkpoint has them (Qwen2 has q/k/v biases). */
+    private record Layer(Tensor inputNorm, Tensor q, Tensor qBias, Tensor k, Tensor kBias, Tensor v, Tensor vBias,
+                         Tensor o, Tensor postNorm, Tensor gate, Tensor up, Tensor down) {}
+
+    /** {@code weights}: Hugging Face names, already in the dtype and on the device the model should run on. */
+    public Llama(LlamaConfig config, Map<String, Tensor> weights, String source) {
+        this.config = config;
+        Weights w = new Weights(weights, source);
+        this.embedTokens = w.require("model.embed_tokens.weight");
+        this.norm = w.require("model.norm.weight");
+        this.lmHead = config.tieWordEmbeddings() ? embedTokens : w.require("lm_head.weight");
+        this.layers = new Layer[config.numHiddenLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            String p = "model.layers." + i + ".";
+            layers[i] = new Layer(
+                    w.require(p + "input_layernorm.weight"),
+                    w.require(p + "self_attn.q_proj.weight"), w.optional(p + "self_attn.q_proj.bias"),
+                    w.require(p + "self_attn.k_proj.weight"), w.optional(p + "self_attn.k_proj.bias"),
+                    w.require(p + "self_attn.v_proj.weight"), w.optional(p + "self_attn.v_proj.bias"),
+                    w.require(p + "self_attn.o_proj.weight"),
+                    w.require(p + "post_attention_layernorm.weight"),
+                    w.require(p + "mlp.gate_proj.weight"),
+                    w.require(p + "mlp.up_proj.weight"),
+                    w.require(p + "mlp.down_proj.weight"));
+        }
+        this.weights = new LinkedHashMap<>(weights);
+        if (config.tieWordEmbeddings()) {
+            this.weights.remove("lm_head.weight");
+        }
+        this.precision = embedTokens.scalar_type().intern() == ScalarType.BFloat16 ? Precision.BF16 : Precision.FP32;
+        this.device = embedTokens.device();
+        this.inverseFrequencies = Tensors.keep(Tensors.floats(ropeInverseFrequencies(config), config.headDim() / 2)
+                .to(device, ScalarType.Float));
+    }
+
+    static float[] ropeInverseFrequencies(LlamaConfig config) {
+        int half = config.headDim() / 2;
+        double[] inv = new double[half];
+        for (int i = 0; i < half; i++) {
+            inv[i] = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / config.headDim());
+        }
+        if (config.ropeScaling() != null) {
+            inv = config.ropeScaling().apply(inv);
+        }
+        float[] out = new float[half];
+        for (int i = 0; i < half; i++) {
+            out[i] = (float) inv[i];
+        }
+        return out;
+    }
+
+    @Override
+    public Tensor forward(Tensor inputIds, Tensor positions, Tensor keyMask, KvCache cache, boolean lastStepOnly) {
+        long batch = inputIds.size(0), steps = inputIds.size(1);
+        long start = cache == null ? 0 : cache.length();
+        Tensor blocked = Attention.blockedKeys(keyMask, start, steps, config.slidingWindow(), device);
+        Tensor[] cosSin = rotaryTables(positions, batch, steps);
+        Tensor x = torch.embedding(embedTokens, inputIds);
+        for (int i = 0; i < layers.length; i++) {
+            Layer layer = layers[i];
+            x = x.add(attention(i, layer, rmsNorm(x, layer.inputNorm()), cosSin, blocked, cache));
+            Tensor h = rmsNorm(x, layer.postNorm());
+            Tensor gated = torch.silu(torch.linear(h, layer.gate())).mul(torch.linear(h, layer.up()));
+            x = x.add(torch.linear(gated, layer.down()));
+        }
+        if (cache != null) {
+            cache.advance(steps);
+        }
+        if (lastStepOnly) {
+            x = x.narrow(1, steps - 1, 1);
+        }
+        return torch.linear(rmsNorm(x, norm), lmHead);
+    }
+
+    private Tensor attention(int index, Layer layer, Tensor h, Tensor[] cosSin, Tensor blocked, KvCache cache) {
+        long batch = h.size(0), steps = h.size(1);
+        int headDim = config.headDim();
+        Tensor q = project(h, layer.q(), layer.qBias()).view(batch, steps, config.numAttentionHeads(), headDim);
+        Tensor k = project(h, layer.k(), layer.kBias()).view(batch, steps, config.numKeyValueHeads(), headDim);
+        Tensor v = project(h, layer.v(), layer.vBias()).view(batch, steps, config.numKeyValueHeads(), headDim);
+        q = rotate(q, cosSin);
+        k = rotate(k, cosSin).transpose(1, 2);
+        v = v.transpose(1, 2);
+        if (cache != null) {
+            Tensor[] all = cache.append(index, k, v);
+            k = all[0];
+            v = all[1];
+        }
+        return torch.linear(Attention.attend(q, k, v, blocked), layer.o());
+    }
+
+    private static Tensor project(Tensor h, Tensor weight, Tensor bias) {
+        return bias == null ? torch.linear(h, weight) : torch.linear(h, weight, new TensorOptional(bias));
+    }
+
+    private Tensor rmsNorm(Tensor x, Tensor weight) {
+        return torch.rms_norm(x, new long[] {config.hiddenSize()}, new TensorOptional(weight),
+                new DoubleOptional(config.rmsNormEps()));
+    }
+
+    /** cos and sin of position * frequency, [batch, steps, 1, headDim], each frequency used twice. */
+    private Tensor[] rotaryTables(Tensor positions, long batch, long steps) {
+        Tensor angles = positions.to(ScalarType.Float).unsqueeze(2).mul(inverseFrequencies);
+        Tensor both = torch.cat(new TensorArrayRef(new TensorVector(angles, angles)), 2).unsqueeze(2);
+        ScalarType dtype = precision.scalarType();
+        return new Tensor[] {both.cos().to(dtype), both.sin().to(dtype)};
+    }
+
+    /** x * cos + rotate_half(x) * sin, with rotate_half(x) = [-x2, x1] over the two halves of each head. */
+    private static Tensor rotate(Tensor x, Tensor[] cosSin) {
+        long half = x.size(3) / 2;
+        Tensor x1 = x.narrow(3, 0, half);
+        Tensor x2 = x.narrow(3, half, half);
+        Tensor rotated = torch.cat(new TensorArrayRef(new TensorVector(x2.neg(), x1)), 3);
+        return x.mul(cosSin[0]).add(rotated.mul(cosSin[1]));
+    }
+
+    @Override
+    public KvCache newCache(long batch, long capacity) {
+        return new KvCache(layers.length, batch, config.numKeyValueHeads(), capacity, config.headDim(),
+                precision.scalarType(), device);
+    }
+
+    @Override
+    public Map<String, Tensor> weights() {
+        return weights;
+    }
+
+    @Override
+    public ObjectNode configJson() {
+        String architecture = switch (config.modelType()) {
+            case "mistral" -> "MistralForCausalLM";
+            case "qwen2" -> "Qwen2ForCausalLM";
+            default -> "LlamaForCausalLM";
+        };
+        return config.toJson(precision.torchDtype(), architecture);
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int maxPositions() {
+        return config.maxPositionEmbeddings();
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+}

@@ -1,0 +1,107 @@
+package org.instruct4j.model.arch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The fields of a Hugging Face LlamaConfig (also used for Mistral and Qwen2, which share the layout), named
+ * as in config.json. {@code slidingWindow} is 0 when attention is not windowed.
+ */
+public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize, int numHiddenLayers,
+                          int numAttentionHeads, int numKeyValueHeads, int headDim, int vocabSize,
+                          int maxPositionEmbeddings, double rmsNormEps, double ropeTheta, RopeScaling ropeScaling,
+                          boolean tieWordEmbeddings, int slidingWindow, int bosTokenId, int[] eosTokenIds) {
+
+    public LlamaConfig {
+        if (numAttentionHeads % numKeyValueHeads != 0) {
+            throw new IllegalArgumentException("num_attention_heads " + numAttentionHeads
+                    + " is not a multiple of num_key_value_heads " + numKeyValueHeads);
+        }
+    }
+
+    /** A plain Llama configuration with head_dim = hidden_size / heads and theta 10000. */
+    public static LlamaConfig llama(int hiddenSize, int intermediateSize, int layers, int heads, int kvHeads,
+                                    int vocabSize, int maxPositions, boolean tied) {
+        return new LlamaConfig("llama", hiddenSize, intermediateSize, layers, heads, kvHeads, hiddenSize / heads,
+                vocabSize, maxPositions, 1e-5, 10000.0, null, tied, 0, 1, new int[] {2});
+    }
+
+    public int queriesPerKeyValueHead() {
+        return numAttentionHeads / numKeyValueHeads;
+    }
+
+    static LlamaConfig fromJson(ConfigJson json) {
+        int hidden = json.requiredInt("hidden_size");
+        int heads = json.requiredInt("num_attention_heads");
+        String type = json.optionalText("model_type", "llama");
+        JsonNode scaling = json.root().get("rope_scaling");
+        RopeScaling ropeScaling = scaling == null || scaling.isNull() ? null : new RopeScaling(
+                scaling.has("rope_type") ? scaling.get("rope_type").asText() : scaling.path("type").asText(),
+                scaling.path("factor").asDouble(1.0),
+                scaling.path("low_freq_factor").asDouble(1.0),
+                scaling.path("high_freq_factor").asDouble(4.0),
+                scaling.path("original_max_position_embeddings").asInt(8192));
+        boolean windowed = !"qwen2".equals(type) || json.optionalBoolean("use_sliding_window", false);
+        return new LlamaConfig(type, hidden,
+                json.requiredInt("intermediate_size"),
+                json.requiredInt("num_hidden_layers"),
+                heads,
+                json.optionalInt("num_key_value_heads", heads),
+                json.optionalInt("head_dim", hidden / heads),
+                json.requiredInt("vocab_size"),
+                json.optionalInt("max_position_embeddings", 2048),
+                json.optionalDouble("rms_norm_eps", 1e-6),
+                json.optionalDouble("rope_theta", 10000.0),
+                ropeScaling,
+                json.optionalBoolean("tie_word_embeddings", false),
+                windowed ? json.optionalInt("sliding_window", 0) : 0,
+                json.optionalInt("bos_token_id", 1),
+                json.intOrIntList("eos_token_id"));
+    }
+
+    ObjectNode toJson(String torchDtype, String architecture) {
+        ObjectNode node = ConfigJson.newObject();
+        node.putArray("architectures").add(architecture);
+        node.put("model_type", modelType);
+        node.put("hidden_size", hiddenSize);
+        node.put("intermediate_size", intermediateSize);
+        node.put("num_hidden_layers", numHiddenLayers);
+        node.put("num_attention_heads", numAttentionHeads);
+        node.put("num_key_value_heads", numKeyValueHeads);
+        node.put("head_dim", headDim);
+        node.put("vocab_size", vocabSize);
+        node.put("max_position_embeddings", maxPositionEmbeddings);
+        node.put("rms_norm_eps", rmsNormEps);
+        node.put("rope_theta", ropeTheta);
+        if (ropeScaling == null) {
+            node.putNull("rope_scaling");
+        } else {
+            ObjectNode scaling = node.putObject("rope_scaling");
+            scaling.put("rope_type", ropeScaling.type());
+            scaling.put("factor", ropeScaling.factor());
+            scaling.put("low_freq_factor", ropeScaling.lowFreqFactor());
+            scaling.put("high_freq_factor", ropeScaling.highFreqFactor());
+            scaling.put("original_max_position_embeddings", ropeScaling.originalMaxPositionEmbeddings());
+        }
+        node.put("tie_word_embeddings", tieWordEmbeddings);
+        if (slidingWindow > 0) {
+            node.put("sliding_window", slidingWindow);
+            node.put("use_sliding_window", true);
+        } else if ("mistral".equals(modelType)) {
+            node.putNull("sliding_window");
+        }
+        node.put("hidden_act", "silu");
+        node.put("attention_bias", false);
+        node.put("bos_token_id", bosTokenId);
+        if (eosTokenIds.length == 1) {
+            node.put("eos_token_id", eosTokenIds[0]);
+        } else {
+            var list = node.putArray("eos_token_id");
+            for (int id : eosTokenIds) {
+                list.add(id);
+            }
+        }
+        node.put("torch_dtype", torchDtype);
+        return node;
+    }
+}

@@ -1,0 +1,130 @@
+package org.instruct4j.model.checkpoint;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.instruct4j.model.arch.Llama;
+import org.instruct4j.model.arch.LlamaConfig;
+import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.model.tensor.Tensors;
+
+/**
+ * Reads llama2.c's legacy checkpoint format (run.c): seven int32 (dim, hidden_dim, n_layers, n_heads,
+ * n_kv_heads, vocab_size, seq_len; a negative vocab_size means the classifier is stored separately), then
+ * float32 weights grouped by kind across layers. Tensors are renamed to Hugging Face names, and q/k rows are
+ * permuted from Meta's interleaved RoPE pairs to Hugging Face's rotate-half halves, as transformers'
+ * convert_llama_weights_to_hf.py does, so the model can be saved as a normal Hugging Face directory.
+ */
+public final class Llama2cCheckpoint {
+    private static final int HEADER_BYTES = 7 * Integer.BYTES;
+
+    private Llama2cCheckpoint() {}
+
+    public static Llama load(Path file, Precision precision, Device device) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            if (channel.size() < HEADER_BYTES) {
+                throw new IllegalArgumentException(file + ": too short for a llama2.c header (" + channel.size() + " bytes)");
+            }
+            channel.read(header, 0);
+            header.flip();
+            int dim = header.getInt(), hidden = header.getInt(), layers = header.getInt(), heads = header.getInt();
+            int kvHeads = header.getInt(), vocab = header.getInt(), seqLen = header.getInt();
+            boolean shared = vocab > 0;
+            vocab = Math.abs(vocab);
+            if (dim <= 0 || hidden <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || seqLen <= 0 || dim % heads != 0) {
+                throw new IllegalArgumentException(file + ": not a llama2.c checkpoint, header is dim=" + dim
+                        + " hidden_dim=" + hidden + " n_layers=" + layers + " n_heads=" + heads
+                        + " n_kv_heads=" + kvHeads + " vocab_size=" + vocab + " seq_len=" + seqLen);
+            }
+            LlamaConfig config = LlamaConfig.llama(dim, hidden, layers, heads, kvHeads, vocab, seqLen, shared);
+            Map<String, Tensor> weights = new Reader(channel, file).readAll(config, precision, device);
+            return new Llama(config, weights, file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read llama2.c checkpoint " + file, e);
+        }
+    }
+
+    /** Reads the weight groups in file order. */
+    private static final class Reader {
+        private final FileChannel channel;
+        private final Path file;
+        private long offset = HEADER_BYTES;
+
+        Reader(FileChannel channel, Path file) {
+            this.channel = channel;
+            this.file = file;
+        }
+
+        Map<String, Tensor> readAll(LlamaConfig c, Precision precision, Device device) throws IOException {
+            int dim = c.hiddenSize(), hidden = c.intermediateSize(), layers = c.numHiddenLayers();
+            int kvDim = c.numKeyValueHeads() * c.headDim();
+            Map<String, Tensor> raw = new LinkedHashMap<>();
+            raw.put("model.embed_tokens.weight", next(c.vocabSize(), dim));
+            perLayer(raw, "input_layernorm.weight", layers, dim);
+            perLayer(raw, "self_attn.q_proj.weight", layers, dim, dim);
+            perLayer(raw, "self_attn.k_proj.weight", layers, kvDim, dim);
+            perLayer(raw, "self_attn.v_proj.weight", layers, kvDim, dim);
+            perLayer(raw, "self_attn.o_proj.weight", layers, dim, dim);
+            perLayer(raw, "post_attention_layernorm.weight", layers, dim);
+            perLayer(raw, "mlp.gate_proj.weight", layers, hidden, dim);
+            perLayer(raw, "mlp.down_proj.weight", layers, dim, hidden);
+            perLayer(raw, "mlp.up_proj.weight", layers, hidden, dim);
+            raw.put("model.norm.weight", next(dim));
+            offset += 2L * c.maxPositionEmbeddings() * (c.headDim() / 2) * Float.BYTES; // legacy RoPE tables, unused
+            if (!c.tieWordEmbeddings()) {
+                raw.put("lm_head.weight", next(c.vocabSize(), dim));
+            }
+            if (offset != channel.size()) {
+                throw new IllegalArgumentException(file + ": header promises " + offset + " bytes but the file has "
+                        + channel.size());
+            }
+            Map<String, Tensor> weights = new LinkedHashMap<>();
+            for (var entry : raw.entrySet()) {
+                Tensor w = entry.getValue();
+                if (entry.getKey().endsWith("q_proj.weight")) {
+                    w = interleavedToHalves(w, c.numAttentionHeads());
+                } else if (entry.getKey().endsWith("k_proj.weight")) {
+                    w = interleavedToHalves(w, c.numKeyValueHeads());
+                }
+                weights.put(entry.getKey(), Tensors.keep(w.to(device, precision.scalarType()).contiguous()));
+            }
+            return weights;
+        }
+
+        private void perLayer(Map<String, Tensor> out, String name, int layers, long... shape) throws IOException {
+            for (int i = 0; i < layers; i++) {
+                out.put("model.layers." + i + "." + name, next(shape));
+            }
+        }
+
+        private Tensor next(long... shape) throws IOException {
+            long count = 1;
+            for (long s : shape) {
+                count *= s;
+            }
+            if (offset + count * Float.BYTES > channel.size()) {
+                throw new IllegalArgumentException(file + ": truncated at byte " + offset + " (file has "
+                        + channel.size() + " bytes)");
+            }
+            Tensor tensor = NativeIo.read(channel, offset, ScalarType.Float, shape);
+            offset += count * Float.BYTES;
+            return tensor;
+        }
+    }
+
+    /** Rows (head, i, pair) -> (head, pair, i): rotate-half RoPE on these rows equals interleaved RoPE before. */
+    static Tensor interleavedToHalves(Tensor w, int heads) {
+        long rows = w.size(0), cols = w.size(1);
+        return w.view(heads, rows / heads / 2, 2, cols).transpose(1, 2).reshape(rows, cols);
+    }
+}
