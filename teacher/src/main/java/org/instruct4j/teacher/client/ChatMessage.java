@@ -1,0 +1,14 @@
+package org.instruct4j.teacher.client;
+
+/** One message of a chat request. */
+public record ChatMessage(Role role, String content) {
+    public enum Role { SYSTEM, USER, ASSISTANT }
+
+    public static ChatMessage system(String content) {
+        return new ChatMessage(Role.SYSTEM, content);
+    }
+
+    public static ChatMessage user(String content) {
+        return new ChatMessage(Role.USER, content);
+    }
+}

@@ -1,0 +1,28 @@
+package org.instruct4j.teacher.client;
+
+import java.util.List;
+
+/**
+ * Decoding parameters of one request. The GPT-4-LLM defaults (temperature 1.0, top_p 1.0,
+ * max_tokens 512) are {@link #PAPER_DEFAULTS}.
+ */
+public record Sampling(double temperature, double topP, int maxTokens, List<String> stop) {
+    public static final Sampling PAPER_DEFAULTS = new Sampling(1.0, 1.0, 512, List.of());
+
+    public Sampling {
+        if (temperature < 0 || temperature > 2) {
+            throw new IllegalArgumentException("temperature must be in [0, 2], got " + temperature);
+        }
+        if (topP <= 0 || topP > 1) {
+            throw new IllegalArgumentException("top_p must be in (0, 1], got " + topP);
+        }
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("max_tokens must be at least 1, got " + maxTokens);
+        }
+        stop = List.copyOf(stop);
+    }
+
+    public Sampling withStop(List<String> newStop) {
+        return new Sampling(temperature, topP, maxTokens, newStop);
+    }
+}

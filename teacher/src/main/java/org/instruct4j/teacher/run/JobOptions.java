@@ -1,0 +1,20 @@
+package org.instruct4j.teacher.run;
+
+import org.instruct4j.teacher.limits.RetryPolicy;
+
+/**
+ * How a job runs: requests in flight, client-side limits (0 = none), retries, whether to retry rows
+ * that failed in an earlier run, and whether to show progress.
+ */
+public record JobOptions(int concurrency, double requestsPerMinute, double tokensPerMinute, RetryPolicy retry,
+        boolean retryFailed, boolean quiet) {
+
+    public JobOptions {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("--concurrency must be at least 1, got " + concurrency);
+        }
+        if (requestsPerMinute < 0 || tokensPerMinute < 0) {
+            throw new IllegalArgumentException("--rpm and --tpm must not be negative");
+        }
+    }
+}

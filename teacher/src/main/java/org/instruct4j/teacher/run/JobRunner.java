@@ -1,0 +1,165 @@
+package org.instruct4j.teacher.run;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.Datasets;
+import org.instruct4j.core.io.Json;
+import org.instruct4j.core.io.JsonlAppender;
+
+/**
+ * Runs a {@link GenerationTask} against a teacher: {@code concurrency} requests in flight on virtual
+ * threads (through {@link TeacherCaller}: limits, retries, usage), a progress bar, the crash-safe output.
+ *
+ * <p>Resuming: ids already in the rows file are skipped, and so are ids recorded in the failures file
+ * unless {@code retryFailed} is set. Each finished row is one append of one line, so {@code kill -9}
+ * loses at most the requests in flight, and no id is ever written twice.
+ */
+public final class JobRunner {
+    private final TeacherCaller caller;
+    private final JobOptions options;
+
+    public JobRunner(TeacherCaller caller, JobOptions options) {
+        this.caller = caller;
+        this.options = options;
+    }
+
+    public <S> JobResult run(GenerationTask<S> task, JobFiles files, ObjectNode settings) {
+        Instant started = Instant.now();
+        if (options.retryFailed() && Files.exists(files.failures())) {
+            AtomicFiles.writeString(files.failures(), "");
+        }
+        JobResult result;
+        try (JsonlAppender out = JsonlAppender.open(files.rows(), "id");
+                JsonlAppender failures = JsonlAppender.open(files.failures(), "id")) {
+            Set<String> done = new HashSet<>(out.ids());
+            long alreadyDone = done.size();
+            done.addAll(failures.ids());
+            long pending;
+            try (Stream<WorkItem<S>> items = task.items()) {
+                pending = items.filter(item -> !done.contains(item.id())).count();
+            }
+            result = execute(task, out, failures, done, pending, alreadyDone);
+        }
+        compactFailures(files);
+        task.finish();
+        RunMetadata.appendRun(files.metadata(), describe(task, settings, started, result));
+        return result;
+    }
+
+    private <S> JobResult execute(GenerationTask<S> task, JsonlAppender out, JsonlAppender failures, Set<String> done,
+            long pending, long alreadyDone) {
+        AtomicLong succeeded = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicLong truncated = new AtomicLong();
+        Semaphore inFlight = new Semaphore(options.concurrency());
+        try (Progress progress = Progress.create(task.name(), pending, "req", options.quiet());
+                ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+                Stream<WorkItem<S>> items = task.items()) {
+            Iterator<WorkItem<S>> it = items.filter(item -> !done.contains(item.id())).iterator();
+            while (it.hasNext() && caller.fatalError() == null) {
+                WorkItem<S> item = it.next();
+                inFlight.acquireUninterruptibly();
+                workers.submit(() -> {
+                    try {
+                        switch (caller.call(item.call(), reply -> task.toRow(item, reply))) {
+                            case TeacherCaller.Outcome.Success<ObjectNode> s -> {
+                                s.value().put("id", item.id());
+                                out.append(s.value());
+                                succeeded.incrementAndGet();
+                                if (s.reply().truncated()) {
+                                    truncated.incrementAndGet();
+                                }
+                            }
+                            case TeacherCaller.Outcome.Failure<ObjectNode> f -> {
+                                failures.append(failureRow(item.id(), f));
+                                failed.incrementAndGet();
+                            }
+                            case TeacherCaller.Outcome.Aborted<ObjectNode> a -> {
+                                return;
+                            }
+                        }
+                        progress.step();
+                        progress.status("retries " + caller.retries() + ", failures " + failed.get());
+                    } finally {
+                        inFlight.release();
+                    }
+                });
+            }
+        }
+        return new JobResult(pending, alreadyDone, succeeded.get(), failed.get(), truncated.get(), caller.retries(),
+                caller.fatalError());
+    }
+
+    private static ObjectNode failureRow(String id, TeacherCaller.Outcome.Failure<?> failure) {
+        ObjectNode row = Json.object();
+        row.put("id", id);
+        row.put("error", failure.reason());
+        row.put("attempts", failure.attempts());
+        row.put("failed_at", Instant.now().toString());
+        return row;
+    }
+
+    private ObjectNode describe(GenerationTask<?> task, ObjectNode settings, Instant started, JobResult result) {
+        ObjectNode run = Json.object();
+        run.put("task", task.name());
+        run.put("endpoint", caller.endpointDescription());
+        run.set("settings", settings);
+        run.put("started_at", started.toString());
+        run.put("finished_at", Instant.now().toString());
+        ObjectNode counts = run.putObject("counts");
+        counts.put("pending_at_start", result.pending());
+        counts.put("already_done", result.alreadyDone());
+        counts.put("succeeded", result.succeeded());
+        counts.put("failed", result.failed());
+        counts.put("truncated", result.truncated());
+        counts.put("retries", result.retries());
+        if (result.fatalError() != null) {
+            run.put("stopped_by", result.fatalError());
+        }
+        run.set("usage", caller.usage().toJson());
+        return run;
+    }
+
+    /** Drops failure records of ids that have since succeeded; deletes the file when nothing failed. */
+    private static void compactFailures(JobFiles files) {
+        Path failuresFile = files.failures();
+        try {
+            if (!Files.exists(failuresFile)) {
+                return;
+            }
+            if (Files.size(failuresFile) == 0) {
+                Files.delete(failuresFile);
+                return;
+            }
+            Set<String> succeeded = Files.size(files.rows()) == 0 ? Set.of()
+                    : new HashSet<>(Datasets.readAll(files.rows(), row -> row.id("id")));
+            StringBuilder kept = new StringBuilder();
+            boolean changed = false;
+            for (ObjectNode row : Datasets.readAll(failuresFile, r -> r.node())) {
+                if (succeeded.contains(row.get("id").asText())) {
+                    changed = true;
+                } else {
+                    kept.append(Json.line(row)).append('\n');
+                }
+            }
+            if (changed) {
+                AtomicFiles.writeString(failuresFile, kept.toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

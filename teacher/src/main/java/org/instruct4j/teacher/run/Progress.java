@@ -1,0 +1,57 @@
+package org.instruct4j.teacher.run;
+
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** Progress of a long job on stderr: done/total, rate, ETA and an extra status (retries, failures). */
+public interface Progress extends AutoCloseable {
+    void step();
+
+    void status(String text);
+
+    @Override
+    void close();
+
+    static Progress create(String task, long total, String unit, boolean quiet) {
+        if (quiet) {
+            return new Progress() {
+                @Override
+                public void step() {}
+
+                @Override
+                public void status(String text) {}
+
+                @Override
+                public void close() {}
+            };
+        }
+        ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" " + unit, 1)
+                .showSpeed()
+                .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
+                .setUpdateIntervalMillis(500)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .build();
+        return new Progress() {
+            @Override
+            public void step() {
+                bar.step();
+            }
+
+            @Override
+            public void status(String text) {
+                bar.setExtraMessage(text);
+            }
+
+            @Override
+            public void close() {
+                bar.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,41 @@
+package org.instruct4j.teacher.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.Json;
+
+/**
+ * The metadata file beside an output ({@code O.meta.json}): one entry per run of the job (a resumed
+ * job adds a run), each with its settings, counts, token usage and estimated cost. Written atomically.
+ * It holds the name of the key's environment variable, never the key.
+ */
+public final class RunMetadata {
+    private RunMetadata() {}
+
+    public static void appendRun(Path file, ObjectNode run) {
+        ObjectNode root = read(file);
+        ArrayNode runs = root.withArray("runs");
+        runs.add(run);
+        AtomicFiles.writeString(file, root.toPrettyString() + "\n");
+    }
+
+    private static ObjectNode read(Path file) {
+        if (!Files.exists(file)) {
+            return Json.object();
+        }
+        try {
+            JsonNode node = Json.MAPPER.readTree(file.toFile());
+            if (node instanceof ObjectNode object) {
+                return object;
+            }
+        } catch (IOException unreadable) {
+            // a metadata file we cannot read is replaced rather than blocking the job
+        }
+        return Json.object();
+    }
+}

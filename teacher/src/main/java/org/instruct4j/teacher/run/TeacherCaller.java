@@ -1,0 +1,121 @@
+package org.instruct4j.teacher.run;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.instruct4j.teacher.client.ChatCall;
+import org.instruct4j.teacher.client.ChatClient;
+import org.instruct4j.teacher.client.ChatReply;
+import org.instruct4j.teacher.client.TeacherException;
+import org.instruct4j.teacher.limits.RateLimiter;
+import org.instruct4j.teacher.limits.RetryPolicy;
+import org.instruct4j.teacher.usage.UsageMeter;
+
+/**
+ * One call to the teacher done right: within the rpm/tpm limits, retried with backoff on transient
+ * errors and on replies the caller cannot use, usage recorded. The one retry policy of instruct4j.
+ * Thread-safe; a fatal error (bad key, unknown model) stops every later call.
+ */
+public final class TeacherCaller {
+    /** Turns a reply into a result, or throws a retryable {@link TeacherException} if it is unusable. */
+    @FunctionalInterface
+    public interface ReplyReader<T> {
+        T read(ChatReply reply) throws TeacherException;
+    }
+
+    /** The result of a call: a value, a failure after all attempts, or aborted (fatal error or interrupt). */
+    public sealed interface Outcome<T> {
+        record Success<T>(T value, ChatReply reply) implements Outcome<T> {}
+
+        record Failure<T>(String reason, int attempts) implements Outcome<T> {}
+
+        record Aborted<T>() implements Outcome<T> {}
+    }
+
+    private final ChatClient client;
+    private final RetryPolicy retry;
+    private final UsageMeter usage;
+    private final RateLimiter requestLimit;
+    private final RateLimiter tokenLimit;
+    private final AtomicLong retries = new AtomicLong();
+    private final AtomicReference<String> fatalError = new AtomicReference<>();
+
+    public TeacherCaller(ChatClient client, JobOptions options, UsageMeter usage) {
+        this.client = client;
+        this.retry = options.retry();
+        this.usage = usage;
+        this.requestLimit = options.requestsPerMinute() > 0 ? new RateLimiter(options.requestsPerMinute()) : null;
+        this.tokenLimit = options.tokensPerMinute() > 0 ? new RateLimiter(options.tokensPerMinute()) : null;
+    }
+
+    public <T> Outcome<T> call(ChatCall call, ReplyReader<T> reader) {
+        int attempts = 0;
+        while (fatalError.get() == null) {
+            attempts++;
+            Duration wait;
+            try {
+                ChatReply reply = callWithinLimits(call);
+                usage.record(reply.model(), reply.promptTokens(), reply.completionTokens());
+                return new Outcome.Success<>(reader.read(reply), reply);
+            } catch (TeacherException e) {
+                if (e.kind() == TeacherException.Kind.FATAL) {
+                    fatalError.compareAndSet(null, e.getMessage());
+                    return new Outcome.Aborted<>();
+                }
+                if (e.kind() == TeacherException.Kind.REJECTED || !retry.canRetry(attempts)) {
+                    return new Outcome.Failure<>(e.getMessage(), attempts);
+                }
+                retries.incrementAndGet();
+                wait = retry.delay(attempts, e.retryAfter(), ThreadLocalRandom.current());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Outcome.Aborted<>();
+            }
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Outcome.Aborted<>();
+            }
+        }
+        return new Outcome.Aborted<>();
+    }
+
+    private ChatReply callWithinLimits(ChatCall call) throws TeacherException, InterruptedException {
+        long budget = call.tokenBudget();
+        if (requestLimit != null) {
+            requestLimit.acquire(1);
+        }
+        if (tokenLimit != null) {
+            tokenLimit.acquire(budget);
+        }
+        ChatReply reply = client.complete(call);
+        if (tokenLimit != null) {
+            long used = reply.promptTokens() + reply.completionTokens();
+            if (used > 0 && used < budget) {
+                tokenLimit.refund(budget - used);
+            } else if (used > budget) {
+                tokenLimit.charge(used - budget);
+            }
+        }
+        return reply;
+    }
+
+    public long retries() {
+        return retries.get();
+    }
+
+    /** Why the run stopped early, or null. */
+    public String fatalError() {
+        return fatalError.get();
+    }
+
+    public String endpointDescription() {
+        return client.endpointDescription();
+    }
+
+    public UsageMeter usage() {
+        return usage;
+    }
+}
