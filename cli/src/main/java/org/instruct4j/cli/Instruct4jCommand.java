@@ -1,5 +1,7 @@
 package org.instruct4j.cli;
 
+import org.instruct4j.cli.data.DataCommand;
+import org.instruct4j.cli.generate.GenerateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Instruction tuning with a teacher LLM, on the JVM (the GPT-4-LLM pipeline).",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
 public final class Instruct4jCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -20,6 +22,8 @@ public final class Instruct4jCommand implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Instruct4jCommand());
+        return new CommandLine(new Instruct4jCommand())
+                .setExecutionExceptionHandler(new ErrorHandler())
+                .setCaseInsensitiveEnumValuesAllowed(true);
     }
 }

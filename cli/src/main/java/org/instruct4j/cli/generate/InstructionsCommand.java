@@ -1,0 +1,96 @@
+package org.instruct4j.cli.generate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.instruct4j.core.data.SeedTask;
+import org.instruct4j.core.io.Datasets;
+import org.instruct4j.teacher.client.OpenAiChatClient;
+import org.instruct4j.teacher.client.Sampling;
+import org.instruct4j.teacher.run.JobOptions;
+import org.instruct4j.teacher.run.TeacherCaller;
+import org.instruct4j.teacher.selfinstruct.SelfInstructJob;
+import org.instruct4j.teacher.usage.UsageMeter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "instructions", mixinStandardHelpOptions = true,
+        description = {"Grows new instructions from seed tasks with Alpaca's Self-Instruct loop and all its filters,",
+            "including ROUGE-L > 0.7 de-duplication against the seeds and every instruction kept so far.",
+            "Output rows: {id, instruction, input, output, model}. Rerun to continue towards --count."})
+final class InstructionsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--seeds", required = true, paramLabel = "seed_tasks.jsonl", description = "Self-Instruct seed tasks.")
+    Path seeds;
+
+    @Option(names = "--prompt", required = true, paramLabel = "prompt.txt", description = "The generation prompt (Alpaca's prompt.txt).")
+    Path prompt;
+
+    @Option(names = "--count", required = true, paramLabel = "N", description = "How many instructions the output should hold.")
+    long count;
+
+    @Option(names = "--output", required = true, paramLabel = "O.jsonl", description = "Output JSONL (appended; resumable).")
+    Path output;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Random seed for choosing the example tasks (default: random).")
+    Long randomSeed;
+
+    @Mixin
+    TeacherOptions teacher;
+
+    @Mixin
+    SamplingOptions samplingOptions;
+
+    @Override
+    public Integer call() {
+        if (count < 1) {
+            throw new IllegalArgumentException("--count must be at least 1");
+        }
+        List<SeedTask> seedTasks = Datasets.readAll(seeds, SeedTask::fromJson);
+        String promptText = readPrompt();
+        Sampling sampling = samplingOptions.resolve(SelfInstructJob.DEFAULTS);
+        JobOptions options = teacher.jobOptions();
+        var settings = TeacherJob.settings(teacher, sampling);
+        settings.put("seeds", seeds.toString());
+        settings.put("prompt", prompt.toString());
+        settings.put("count", count);
+        long seed = randomSeed != null ? randomSeed : System.nanoTime();
+        settings.put("random_seed", seed);
+        var err = spec.commandLine().getErr();
+        try (OpenAiChatClient client = new OpenAiChatClient(teacher.resolvedBaseUrl(), teacher.apiKey(), teacher.requestTimeout())) {
+            UsageMeter usage = new UsageMeter(teacher.priceTable(), 1.0);
+            SelfInstructJob job = new SelfInstructJob(new TeacherCaller(client, options, usage), options, teacher.model(), sampling,
+                    promptText, seedTasks, seed);
+            SelfInstructJob.Result result = job.run(output, count, settings);
+            err.printf("instructions: %,d kept (%,d this run) from %,d requests; %,d too similar (ROUGE-L > %.1f), "
+                    + "%,d unparsable or filtered, %,d failed requests -> %s%n", result.kept(), result.keptThisRun(), result.requests(),
+                    result.rejectedAsSimilar(), SelfInstructJob.MAX_ROUGE_L, result.filteredOrUnparsable(), result.failedRequests(), output);
+            err.println(usage.summary());
+            if (result.fatalError() != null) {
+                err.println("stopped early: " + result.fatalError());
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    private String readPrompt() {
+        try {
+            return Files.readString(prompt, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(prompt + ": no such file");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + prompt + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.instruct4j.cli.generate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import org.instruct4j.core.io.Json;
+import org.instruct4j.teacher.client.OpenAiChatClient;
+import org.instruct4j.teacher.run.GenerationTask;
+import org.instruct4j.teacher.run.JobFiles;
+import org.instruct4j.teacher.run.JobOptions;
+import org.instruct4j.teacher.run.JobResult;
+import org.instruct4j.teacher.run.JobRunner;
+import org.instruct4j.teacher.run.TeacherCaller;
+import org.instruct4j.teacher.usage.UsageMeter;
+
+/** Runs a generation task against the configured teacher and reports the outcome the same way for every command. */
+final class TeacherJob {
+    /** Exit code when the job finished but some rows failed after all retries. */
+    static final int SOME_ROWS_FAILED = 3;
+
+    private TeacherJob() {}
+
+    /** The settings block of the run metadata: everything needed to reproduce the run, no secrets. */
+    static ObjectNode settings(TeacherOptions teacher, org.instruct4j.teacher.client.Sampling sampling) {
+        ObjectNode settings = Json.object();
+        settings.put("model", teacher.model());
+        settings.put("base_url", OpenAiChatClient.withoutCredentials(teacher.resolvedBaseUrl()));
+        settings.put("api_key_env", teacher.apiKeyEnv);
+        settings.put("temperature", sampling.temperature());
+        settings.put("top_p", sampling.topP());
+        settings.put("max_tokens", sampling.maxTokens());
+        settings.put("concurrency", teacher.concurrency);
+        settings.put("rpm", teacher.rpm);
+        settings.put("tpm", teacher.tpm);
+        return settings;
+    }
+
+    static <S> int run(TeacherOptions teacher, GenerationTask<S> task, JobFiles files, ObjectNode settings, PrintWriter err) {
+        JobOptions options = teacher.jobOptions();
+        var prices = teacher.priceTable();
+        try (OpenAiChatClient client = new OpenAiChatClient(teacher.resolvedBaseUrl(), teacher.apiKey(), teacher.requestTimeout())) {
+            UsageMeter usage = new UsageMeter(prices, 1.0);
+            JobResult result = new JobRunner(new TeacherCaller(client, options, usage), options).run(task, files, settings);
+            report(task.name(), result, usage, files, err);
+            if (!result.ok()) {
+                return 1;
+            }
+            return result.failed() > 0 ? SOME_ROWS_FAILED : 0;
+        }
+    }
+
+    private static void report(String name, JobResult result, UsageMeter usage, JobFiles files, PrintWriter err) {
+        err.printf("%s: %,d new rows, %,d already done, %,d failed, %,d truncated, %,d retries -> %s%n",
+                name, result.succeeded(), result.alreadyDone(), result.failed(), result.truncated(), result.retries(), files.rows());
+        err.println(usage.summary());
+        if (result.failed() > 0) {
+            err.printf("failed rows are in %s; rerun with --retry-failed to try them again%n", files.failures());
+        }
+        if (!result.ok()) {
+            err.println("stopped early: " + result.fatalError());
+        }
+        err.flush();
+    }
+}
