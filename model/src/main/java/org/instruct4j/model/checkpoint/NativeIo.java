@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.Device;
@@ -39,7 +40,7 @@ final class NativeIo {
     }
 
     /** Appends the bytes of {@code tensor} (converted to a contiguous CPU tensor) at the channel's position. */
-    static void write(FileChannel channel, Tensor tensor) throws IOException {
+    static void write(WritableByteChannel channel, Tensor tensor) throws IOException {
         Tensor cpu = tensor.to(new Device("cpu"), tensor.scalar_type()).contiguous();
         long bytes = cpu.nbytes();
         BytePointer source = new BytePointer(cpu.data_ptr()).capacity(bytes);

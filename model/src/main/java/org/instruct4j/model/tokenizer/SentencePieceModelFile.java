@@ -68,7 +68,7 @@ public final class SentencePieceModelFile {
             }
         }
         if (modelType != MODEL_TYPE_BPE) {
-            throw new IllegalArgumentException(file + ": SentencePiece model_type " + modelType
+            throw new UnsupportedOperationException(file + ": SentencePiece model_type " + modelType
                     + " is not BPE (2); only BPE models (Llama 1/2, Mistral) are supported, use tokenizer.json instead");
         }
         int size = pieces.size();

@@ -1,0 +1,117 @@
+package org.instruct4j.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.model.arch.Architectures;
+import org.instruct4j.model.arch.CausalLm;
+import org.instruct4j.model.checkpoint.Llama2cCheckpoint;
+import org.instruct4j.model.checkpoint.Safetensors;
+import org.instruct4j.model.generate.GenerationConfig;
+import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.model.tensor.Tensors;
+import org.instruct4j.model.tokenizer.Tokenizers;
+
+/**
+ * Hugging Face model directories: config.json, model.safetensors (or shards with an index),
+ * generation_config.json and the tokenizer files. Loading also accepts a llama2.c .bin checkpoint.
+ */
+public final class ModelDirectory {
+    /** transformers' save_pretrained default shard limit. */
+    public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
+    private static final int DEFAULT_MAX_NEW_TOKENS = 256;
+
+    private ModelDirectory() {}
+
+    /** The model in {@code dir}, in fp32 on the default device (CUDA when available). */
+    public static LoadedModel load(Path dir) {
+        return load(dir, Precision.FP32, Tensors.defaultDevice());
+    }
+
+    public static LoadedModel load(Path dir, Precision precision, Device device) {
+        Path config = dir.resolve("config.json");
+        if (!Files.isRegularFile(config)) {
+            throw new IllegalArgumentException(dir + ": no config.json; is this a Hugging Face model directory?");
+        }
+        Map<String, Tensor> weights = Safetensors.readDirectory(dir, t -> t.to(device, precision.scalarType()).contiguous());
+        CausalLm model = Architectures.fromConfig(config, weights);
+        return new LoadedModel(model, Tokenizers.load(dir), generationDefaults(dir), dir);
+    }
+
+    /** A llama2.c checkpoint with its tokenizer.bin (or any tokenizer file {@link Tokenizers} reads). */
+    public static LoadedModel loadLlama2c(Path checkpoint, Path tokenizer, Precision precision, Device device) {
+        CausalLm model = Llama2cCheckpoint.load(checkpoint, precision, device);
+        return new LoadedModel(model, Tokenizers.load(tokenizer), GenerationConfig.greedy(DEFAULT_MAX_NEW_TOKENS), checkpoint);
+    }
+
+    /**
+     * generation_config.json as a {@link GenerationConfig}: sampling settings apply only when do_sample is
+     * true (transformers' rule); greedy with 256 new tokens when the file is absent.
+     */
+    static GenerationConfig generationDefaults(Path dir) {
+        Path file = dir.resolve("generation_config.json");
+        GenerationConfig greedy = GenerationConfig.greedy(DEFAULT_MAX_NEW_TOKENS);
+        if (!Files.isRegularFile(file)) {
+            return greedy;
+        }
+        try {
+            JsonNode json = new ObjectMapper().readTree(file.toFile());
+            GenerationConfig config = greedy.withMaxNewTokens(json.path("max_new_tokens").asInt(DEFAULT_MAX_NEW_TOKENS))
+                    .withRepetitionPenalty(json.path("repetition_penalty").asDouble(1.0));
+            if (json.path("do_sample").asBoolean(false)) {
+                config = config.withSampling(json.path("temperature").asDouble(1.0), json.path("top_p").asDouble(1.0),
+                        json.path("top_k").asInt(50), 0);
+            }
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code model} as a Hugging Face directory that transformers' from_pretrained can load:
+     * config.json, model.safetensors (sharded above {@code maxShardBytes}) and the tokenizer files found in
+     * {@code tokenizerSource} (a directory, or a single tokenizer file). Every file is written atomically.
+     */
+    public static void save(CausalLm model, Path dir, Path tokenizerSource, long maxShardBytes) {
+        try {
+            Files.createDirectories(dir);
+            ObjectNode config = model.configJson();
+            config.put("transformers_version", "4.46.0");
+            AtomicFiles.writeString(dir.resolve("config.json"), config.toPrettyString());
+            Safetensors.writeDirectory(model.weights(), dir, maxShardBytes);
+            copyTokenizer(tokenizerSource, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save model to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static void save(CausalLm model, Path dir, Path tokenizerSource) {
+        save(model, dir, tokenizerSource, DEFAULT_MAX_SHARD_BYTES);
+    }
+
+    private static void copyTokenizer(Path source, Path dir) throws IOException {
+        List<Path> files = Files.isDirectory(source)
+                ? Tokenizers.FILES.stream().map(source::resolve).filter(Files::isRegularFile).toList()
+                : List.of(source);
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            // a llama2.c vocabulary keeps the name the loader looks for, whatever it was called (tok512.bin)
+            String target = name.endsWith(".bin") ? "tokenizer.bin" : name;
+            if (!file.toAbsolutePath().equals(dir.resolve(target).toAbsolutePath())) {
+                AtomicFiles.write(dir.resolve(target), out -> Files.copy(file, out));
+            }
+        }
+    }
+}
