@@ -26,6 +26,19 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
                 vocabSize, maxPositions, 1e-5, 10000.0, null, tied, 0, 1, new int[] {2});
     }
 
+    /**
+     * llama2.c's TinyStories shapes, with a tied classifier: tiny = stories260K (dim 64, 5 layers, GQA 8/4),
+     * small = stories15M (dim 288, 6 layers), base = stories110M (dim 768, 12 layers).
+     */
+    public static LlamaConfig preset(String name, int vocabSize) {
+        return switch (name) {
+            case "tiny" -> llama(64, 172, 5, 8, 4, vocabSize, 512, true);
+            case "small" -> llama(288, 768, 6, 6, 6, vocabSize, 256, true);
+            case "base" -> llama(768, 2048, 12, 12, 12, vocabSize, 1024, true);
+            default -> throw new IllegalArgumentException("unknown preset '" + name + "': use tiny, small or base");
+        };
+    }
+
     public int queriesPerKeyValueHead() {
         return numAttentionHeads / numKeyValueHeads;
     }
