@@ -2,6 +2,8 @@ package org.instruct4j.cli;
 
 import org.instruct4j.cli.data.DataCommand;
 import org.instruct4j.cli.generate.GenerateCommand;
+import org.instruct4j.cli.model.GenerateTextCommand;
+import org.instruct4j.cli.model.ModelCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Instruction tuning with a teacher LLM, on the JVM (the GPT-4-LLM pipeline).",
-        subcommands = {GenerateCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, DataCommand.class, GenerateTextCommand.class, ModelCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Instruct4jCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

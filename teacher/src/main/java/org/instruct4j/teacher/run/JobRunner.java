@@ -92,7 +92,7 @@ public final class JobRunner {
                             }
                         }
                         progress.step();
-                        progress.status("retries " + caller.retries() + ", failures " + failed.get());
+                        progress.status("retries " + caller.retries() + ", failed " + failed.get());
                     } finally {
                         inFlight.release();
                     }

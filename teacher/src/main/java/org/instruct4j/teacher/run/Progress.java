@@ -35,6 +35,7 @@ public interface Progress extends AutoCloseable {
                 .showSpeed()
                 .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
                 .setUpdateIntervalMillis(500)
+                .setMaxRenderedLength(140)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err))
                 .build();
         return new Progress() {
@@ -45,7 +46,7 @@ public interface Progress extends AutoCloseable {
 
             @Override
             public void status(String text) {
-                bar.setExtraMessage(text);
+                bar.setExtraMessage(" " + text);
             }
 
             @Override
