@@ -23,7 +23,8 @@ public final class Architectures {
         String type = json.optionalText("model_type", "");
         return switch (type) {
             case "llama", "mistral", "qwen2" -> new Llama(LlamaConfig.fromJson(json), weights, configFile.getParent().toString());
-            default -> throw json.error("model_type", "is '" + type + "'; supported are llama, mistral, qwen2");
+            case "opt" -> new Opt(OptConfig.fromJson(json), weights, configFile.getParent().toString());
+            default -> throw json.error("model_type", "is '" + type + "'; supported are llama, mistral, qwen2, opt");
         };
     }
 

@@ -17,6 +17,12 @@ public interface CausalLm {
      */
     Tensor forward(Tensor inputIds, Tensor positions, Tensor keyMask, KvCache cache, boolean lastStepOnly);
 
+    /**
+     * The same pass without the output head: the final hidden states [batch, steps, hidden] (or [batch, 1,
+     * hidden]), which a reward model or classifier puts its own head on.
+     */
+    Tensor hiddenStates(Tensor inputIds, Tensor positions, Tensor keyMask, KvCache cache, boolean lastStepOnly);
+
     /** An empty cache for {@code batch} rows of up to {@code capacity} positions. */
     KvCache newCache(long batch, long capacity);
 

@@ -91,6 +91,11 @@ public final class Llama implements CausalLm {
 
     @Override
     public Tensor forward(Tensor inputIds, Tensor positions, Tensor keyMask, KvCache cache, boolean lastStepOnly) {
+        return torch.linear(hiddenStates(inputIds, positions, keyMask, cache, lastStepOnly), lmHead);
+    }
+
+    @Override
+    public Tensor hiddenStates(Tensor inputIds, Tensor positions, Tensor keyMask, KvCache cache, boolean lastStepOnly) {
         long batch = inputIds.size(0), steps = inputIds.size(1);
         long start = cache == null ? 0 : cache.length();
         Tensor blocked = Attention.blockedKeys(keyMask, start, steps, config.slidingWindow(), device);
@@ -109,7 +114,7 @@ public final class Llama implements CausalLm {
         if (lastStepOnly) {
             x = x.narrow(1, steps - 1, 1);
         }
-        return torch.linear(rmsNorm(x, norm), lmHead);
+        return rmsNorm(x, norm);
     }
 
     private Tensor attention(int index, Layer layer, Tensor h, Tensor[] cosSin, Tensor blocked, KvCache cache) {

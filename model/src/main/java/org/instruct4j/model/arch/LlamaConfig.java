@@ -54,6 +54,9 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
                 scaling.path("low_freq_factor").asDouble(1.0),
                 scaling.path("high_freq_factor").asDouble(4.0),
                 scaling.path("original_max_position_embeddings").asInt(8192));
+        if ("llama".equals(type) && json.optionalBoolean("attention_bias", false)) {
+            throw json.error("attention_bias", "is true; Llama checkpoints with biased attention are not supported");
+        }
         boolean windowed = !"qwen2".equals(type) || json.optionalBoolean("use_sliding_window", false);
         return new LlamaConfig(type, hidden,
                 json.requiredInt("intermediate_size"),
