@@ -4,12 +4,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.instruct4j.core.io.AtomicFiles;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.instruct4j.model.arch.Llama;
@@ -120,6 +126,66 @@ public final class Llama2cCheckpoint {
             offset += count * Float.BYTES;
             return tensor;
         }
+    }
+
+    /**
+     * Writes {@code model} in the same format, so run.c can run it: the inverse of {@link #load}. Only what
+     * the format can express is accepted: RoPE theta 10000 without scaling, head_dim = dim / heads, RMSNorm
+     * eps 1e-5, no biases.
+     */
+    public static void write(Llama model, Path file) {
+        LlamaConfig c = model.config();
+        boolean expressible = c.ropeTheta() == 10000.0 && c.ropeScaling() == null && c.rmsNormEps() == 1e-5
+                && c.headDim() * c.numAttentionHeads() == c.hiddenSize()
+                && model.weights().keySet().stream().noneMatch(name -> name.endsWith(".bias"));
+        if (!expressible) {
+            throw new IllegalArgumentException("the llama2.c format cannot express this model (rope_theta "
+                    + c.ropeTheta() + ", rope_scaling " + c.ropeScaling() + ", rms_norm_eps " + c.rmsNormEps()
+                    + ", head_dim " + c.headDim() + ", biases)");
+        }
+        Map<String, Tensor> w = model.weights();
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        header.putInt(c.hiddenSize()).putInt(c.intermediateSize()).putInt(c.numHiddenLayers())
+                .putInt(c.numAttentionHeads()).putInt(c.numKeyValueHeads())
+                .putInt(c.tieWordEmbeddings() ? c.vocabSize() : -c.vocabSize()).putInt(c.maxPositionEmbeddings());
+        header.flip();
+        String[] perLayer = {"input_layernorm.weight", "self_attn.q_proj.weight", "self_attn.k_proj.weight",
+                "self_attn.v_proj.weight", "self_attn.o_proj.weight", "post_attention_layernorm.weight",
+                "mlp.gate_proj.weight", "mlp.down_proj.weight", "mlp.up_proj.weight"};
+        AtomicFiles.write(file, out -> {
+            WritableByteChannel channel = Channels.newChannel(out);
+            channel.write(header);
+            writeFloats(channel, w.get("model.embed_tokens.weight"));
+            for (String name : perLayer) {
+                for (int i = 0; i < c.numHiddenLayers(); i++) {
+                    Tensor tensor = w.get("model.layers." + i + "." + name);
+                    if (name.startsWith("self_attn.q_proj")) {
+                        tensor = halvesToInterleaved(tensor, c.numAttentionHeads());
+                    } else if (name.startsWith("self_attn.k_proj")) {
+                        tensor = halvesToInterleaved(tensor, c.numKeyValueHeads());
+                    }
+                    writeFloats(channel, tensor);
+                }
+            }
+            writeFloats(channel, w.get("model.norm.weight"));
+            long tableSize = (long) c.maxPositionEmbeddings() * (c.headDim() / 2);
+            writeFloats(channel, torch.zeros(new long[] {2 * tableSize}, new TensorOptions(ScalarType.Float)));
+            if (!c.tieWordEmbeddings()) {
+                writeFloats(channel, w.get("lm_head.weight"));
+            }
+        });
+    }
+
+    private static void writeFloats(WritableByteChannel channel, Tensor tensor) throws IOException {
+        try (PointerScope scope = new PointerScope()) {
+            NativeIo.write(channel, tensor.to(new Device("cpu"), ScalarType.Float));
+        }
+    }
+
+    /** The inverse of {@link #interleavedToHalves}. */
+    static Tensor halvesToInterleaved(Tensor w, int heads) {
+        long rows = w.size(0), cols = w.size(1);
+        return w.view(heads, 2, rows / heads / 2, cols).transpose(1, 2).reshape(rows, cols);
     }
 
     /** Rows (head, i, pair) -> (head, pair, i): rotate-half RoPE on these rows equals interleaved RoPE before. */

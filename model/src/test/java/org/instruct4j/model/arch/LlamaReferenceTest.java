@@ -67,6 +67,18 @@ class LlamaReferenceTest {
         }
     }
 
+    @Test
+    void writingTheCheckpointBackGivesTheSameBytes() throws Exception {
+        ReferenceLlama2c reference = new ReferenceLlama2c(48, 64, 2, 6, 2, 40, 32, false, 9);
+        Path original = dir.resolve("original.bin");
+        reference.write(original);
+
+        Path copy = dir.resolve("copy.bin");
+        Llama2cCheckpoint.write(Llama2cCheckpoint.load(original, Precision.FP32, CPU), copy);
+
+        assertThat(java.nio.file.Files.readAllBytes(copy)).isEqualTo(java.nio.file.Files.readAllBytes(original));
+    }
+
     static Tensor ids(int[] tokens) {
         long[] values = new long[tokens.length];
         for (int i = 0; i < tokens.length; i++) {
