@@ -28,6 +28,9 @@ import org.instruct4j.core.io.JsonlAppender;
  * loses at most the requests in flight, and no id is ever written twice.
  */
 public final class JobRunner {
+    /** Items read ahead of the requests in flight: enough to keep every slot busy, few enough to bound memory. */
+    private static final int QUEUED_PER_SLOT = 4;
+
     private final TeacherCaller caller;
     private final JobOptions options;
 
@@ -64,14 +67,14 @@ public final class JobRunner {
         AtomicLong succeeded = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicLong truncated = new AtomicLong();
-        Semaphore inFlight = new Semaphore(options.concurrency());
+        Semaphore queued = new Semaphore(QUEUED_PER_SLOT * options.concurrency());
         try (Progress progress = Progress.create(task.name(), pending, "req", options.quiet());
                 ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
                 Stream<WorkItem<S>> items = task.items()) {
             Iterator<WorkItem<S>> it = items.filter(item -> !done.contains(item.id())).iterator();
             while (it.hasNext() && caller.fatalError() == null) {
                 WorkItem<S> item = it.next();
-                inFlight.acquireUninterruptibly();
+                queued.acquireUninterruptibly();
                 workers.submit(() -> {
                     try {
                         switch (caller.call(item.call(), reply -> task.toRow(item, reply))) {
@@ -94,7 +97,7 @@ public final class JobRunner {
                         progress.step();
                         progress.status("retries " + caller.retries() + ", failed " + failed.get());
                     } finally {
-                        inFlight.release();
+                        queued.release();
                     }
                 });
             }

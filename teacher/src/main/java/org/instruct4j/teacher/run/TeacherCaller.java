@@ -1,6 +1,7 @@
 package org.instruct4j.teacher.run;
 
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,9 +14,13 @@ import org.instruct4j.teacher.limits.RetryPolicy;
 import org.instruct4j.teacher.usage.UsageMeter;
 
 /**
- * One call to the teacher done right: within the rpm/tpm limits, retried with backoff on transient
- * errors and on replies the caller cannot use, usage recorded. The one retry policy of instruct4j.
- * Thread-safe; a fatal error (bad key, unknown model) stops every later call.
+ * One call to the teacher done right: within the rpm/tpm limits, at most {@code concurrency} requests
+ * in flight, retried with backoff on transient errors and on replies the caller cannot use, usage
+ * recorded. The one retry policy of instruct4j. Thread-safe; a fatal error (bad key, unknown model)
+ * stops every later call.
+ *
+ * <p>A concurrency slot is held only while a request is on the wire, not while waiting for the rate
+ * limiter or sleeping before a retry, so waiting never eats into the requests in flight.
  */
 public final class TeacherCaller {
     /** Turns a reply into a result, or throws a retryable {@link TeacherException} if it is unusable. */
@@ -38,6 +43,7 @@ public final class TeacherCaller {
     private final UsageMeter usage;
     private final RateLimiter requestLimit;
     private final RateLimiter tokenLimit;
+    private final Semaphore inFlight;
     private final AtomicLong retries = new AtomicLong();
     private final AtomicReference<String> fatalError = new AtomicReference<>();
 
@@ -47,6 +53,7 @@ public final class TeacherCaller {
         this.usage = usage;
         this.requestLimit = options.requestsPerMinute() > 0 ? new RateLimiter(options.requestsPerMinute()) : null;
         this.tokenLimit = options.tokensPerMinute() > 0 ? new RateLimiter(options.tokensPerMinute()) : null;
+        this.inFlight = new Semaphore(options.concurrency());
     }
 
     public <T> Outcome<T> call(ChatCall call, ReplyReader<T> reader) {
@@ -90,7 +97,13 @@ public final class TeacherCaller {
         if (tokenLimit != null) {
             tokenLimit.acquire(budget);
         }
-        ChatReply reply = client.complete(call);
+        ChatReply reply;
+        inFlight.acquire();
+        try {
+            reply = client.complete(call);
+        } finally {
+            inFlight.release();
+        }
         if (tokenLimit != null) {
             long used = reply.promptTokens() + reply.completionTokens();
             if (used > 0 && used < budget) {
