@@ -44,32 +44,33 @@ final class BitParallelLcs {
                 : new BitParallelLcs(b, alphabetSize).lcsWith(a);
     }
 
-    int patternLength() {
-        return length;
-    }
-
     /** The LCS length of the pattern and {@code text}, whose symbols must lie in {@code [0, alphabetSize)}. */
     int lcsWith(int[] text) {
+        return lcsWith(text, 0, text.length);
+    }
+
+    /** The LCS length of the pattern and {@code text[from, to)}. */
+    int lcsWith(int[] text, int from, int to) {
         if (length == 0) {
             return 0;
         }
-        return words == 1 ? lcsSingleWord(text) : lcsMultiWord(text);
+        return words == 1 ? lcsSingleWord(text, from, to) : lcsMultiWord(text, from, to);
     }
 
-    private int lcsSingleWord(int[] text) {
+    private int lcsSingleWord(int[] text, int from, int to) {
         long v = -1L;
-        for (int symbol : text) {
-            long u = v & masks[rowOf[symbol]];
+        for (int i = from; i < to; i++) {
+            long u = v & masks[rowOf[text[i]]];
             v = (v + u) | (v - u);
         }
         return Long.bitCount(~v & lowBits(length));
     }
 
-    private int lcsMultiWord(int[] text) {
+    private int lcsMultiWord(int[] text, int from, int to) {
         long[] v = new long[words];
         Arrays.fill(v, -1L);
-        for (int symbol : text) {
-            int row = rowOf[symbol];
+        for (int i = from; i < to; i++) {
+            int row = rowOf[text[i]];
             if (row == 0) {
                 continue;
             }

@@ -2,14 +2,13 @@ package org.instruct4j.metrics.rouge;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -18,12 +17,11 @@ import java.util.stream.IntStream;
  * {@code rouge_scorer._score_lcs(new_tokens, existing_tokens)} on rouge-score's tokenizer without stemming
  * (a new instruction is rejected when the maximum exceeds 0.7).
  *
- * <p>Results equal a brute-force scan over all entries, but queries do not scan: the candidate is checked only
- * against entries that can reach the threshold by two exact upper bounds of the F-measure
- * {@code 2 * lcs / (n + m)}: {@code lcs <= min(n, m)} and {@code lcs <= } multiset token overlap. An inverted
- * index (token occurrence to entries) yields the entries that share enough tokens (prefix filtering: an entry
- * with overlap of at least a shares one of the candidate's n - a + 1 rarest token occurrences), the surviving
- * entries get a bit-parallel LCS, in parallel, stopping at the first hit.
+ * <p>Results equal a brute-force scan over all entries, but threshold and maximum queries do not scan. The
+ * F-measure equals {@code 2 * lcs / (n + m)} for lengths n and m, and has two exact upper bounds:
+ * {@code lcs <= min(n, m)} and {@code lcs <= } the multiset token overlap. From the second, an inverted index
+ * ({@link TokenPostings}) yields the only entries that can pass a threshold (prefix filtering); those that also
+ * pass the length bound get a bit-parallel LCS, in parallel when there are many, stopping at the first hit.
  *
  * <p>Thread-safe: queries run concurrently, additions exclusively.
  */
@@ -51,10 +49,11 @@ public final class RougeLIndex {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Integer> vocabulary = new HashMap<>();
     private final List<String> instructions = new ArrayList<>();
-    private final List<int[]> tokens = new ArrayList<>();
-    private final List<int[]> sortedTokens = new ArrayList<>();
-    /** postings.get(token).get(k): the entries holding {@code token} more than k times, ascending. */
-    private final List<List<IntList>> postings = new ArrayList<>();
+    /** The token ids of all entries, back to back, so that scans read memory in order. */
+    private final IntList tokenPool = new IntList();
+    /** Entry i's tokens are tokenPool[starts[i], starts[i + 1]). */
+    private final IntList starts = new IntList();
+    private final TokenPostings postings = new TokenPostings();
 
     /** Alpaca's setting: rouge-score's tokenizer, no stemming. */
     public RougeLIndex() {
@@ -64,6 +63,7 @@ public final class RougeLIndex {
     public RougeLIndex(RougeTokenizer tokenizer, boolean stemming) {
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.stemming = stemming;
+        starts.add(0);
     }
 
     /** Keeps {@code instruction}; returns its index. */
@@ -96,67 +96,41 @@ public final class RougeLIndex {
     }
 
     public int size() {
-        lock.readLock().lock();
-        try {
-            return instructions.size();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(instructions::size);
     }
 
     public String instruction(int index) {
-        lock.readLock().lock();
-        try {
-            return instructions.get(index);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> instructions.get(index));
     }
 
     /** Whether the score of {@code candidate} against any kept instruction is strictly above {@code threshold}. */
     public boolean anyAbove(String candidate, double threshold) {
         Objects.requireNonNull(candidate, "candidate");
-        lock.readLock().lock();
-        try {
-            return anyAboveLocked(prepare(candidate), threshold);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> anyAboveLocked(prepare(candidate), threshold));
     }
 
     /** The highest score of {@code candidate} against the kept instructions; 0 when none is kept. */
     public double maxRougeL(String candidate) {
         Objects.requireNonNull(candidate, "candidate");
-        lock.readLock().lock();
-        try {
-            return maxLocked(prepare(candidate));
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> maxLocked(prepare(candidate)));
     }
 
     /** The score of {@code candidate} against every kept instruction, in index order: a full parallel scan. */
     public double[] scores(String candidate) {
         Objects.requireNonNull(candidate, "candidate");
-        lock.readLock().lock();
-        try {
-            return scoresLocked(prepare(candidate));
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> scoresLocked(prepare(candidate)));
     }
 
     /**
      * Alpaca's record for a kept instruction: max, mean and the {@code topK} most similar kept instructions
-     * (highest score first, ties by lower index). Needs every score, so it is a full scan.
+     * (highest score first, ties by lower index). The mean needs every score, so this is a full scan.
      */
     public Similarity similarity(String candidate, int topK) {
         Objects.requireNonNull(candidate, "candidate");
         if (topK < 0) {
             throw new IllegalArgumentException("topK must be >= 0, got " + topK);
         }
-        lock.readLock().lock();
-        try {
+        return read(() -> {
             double[] scores = scoresLocked(prepare(candidate));
             double sum = 0;
             double max = 0;
@@ -164,12 +138,18 @@ public final class RougeLIndex {
                 sum += score;
                 max = Math.max(max, score);
             }
-            List<Match> top = IntStream.range(0, scores.length).boxed()
-                    .sorted(Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> i))
-                    .limit(topK)
-                    .map(i -> new Match(i, instructions.get(i), scores[i]))
-                    .toList();
+            List<Match> top = new ArrayList<>();
+            for (int entry : topIndices(scores, topK)) {
+                top.add(new Match(entry, instructions.get(entry), scores[entry]));
+            }
             return new Similarity(max, scores.length == 0 ? 0 : sum / scores.length, top);
+        });
+    }
+
+    private <T> T read(Supplier<T> query) {
+        lock.readLock().lock();
+        try {
+            return query.get();
         } finally {
             lock.readLock().unlock();
         }
@@ -179,96 +159,68 @@ public final class RougeLIndex {
         List<String> words = tokenizer.tokenize(instruction, stemming);
         int[] ids = new int[words.size()];
         for (int i = 0; i < ids.length; i++) {
-            ids[i] = vocabulary.computeIfAbsent(words.get(i), word -> {
-                postings.add(new ArrayList<>(1));
-                return vocabulary.size();
-            });
+            ids[i] = vocabulary.computeIfAbsent(words.get(i), word -> vocabulary.size());
+            tokenPool.add(ids[i]);
         }
         int index = instructions.size();
-        int[] sorted = ids.clone();
-        Arrays.sort(sorted);
-        for (int i = 0; i < sorted.length; ) {
-            int end = i;
-            while (end < sorted.length && sorted[end] == sorted[i]) {
-                end++;
-            }
-            List<IntList> byOccurrence = postings.get(sorted[i]);
-            for (int k = 0; k < end - i; k++) {
-                if (byOccurrence.size() == k) {
-                    byOccurrence.add(new IntList());
-                }
-                byOccurrence.get(k).add(index);
-            }
-            i = end;
-        }
+        Arrays.sort(ids);
+        postings.add(index, ids);
         instructions.add(instruction);
-        tokens.add(ids);
-        sortedTokens.add(sorted);
+        starts.add(tokenPool.size);
         return index;
     }
 
-    /** The candidate as vocabulary ids (-1 for words no kept instruction has), plus its LCS bit pattern. */
+    /** The candidate as vocabulary ids (-1 for words no kept instruction has), sorted, plus its LCS pattern. */
     private Query prepare(String candidate) {
         List<String> words = tokenizer.tokenize(candidate, stemming);
         int[] ids = new int[words.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = vocabulary.getOrDefault(words.get(i), -1);
         }
-        int[] sorted = ids.clone();
-        Arrays.sort(sorted);
-        return new Query(ids, sorted, new BitParallelLcs(ids, vocabulary.size()));
+        BitParallelLcs lcs = new BitParallelLcs(ids, vocabulary.size());
+        Arrays.sort(ids);
+        return new Query(ids, lcs);
     }
 
     private boolean anyAboveLocked(Query query, double threshold) {
-        int size = instructions.size();
-        if (size == 0) {
+        if (instructions.isEmpty()) {
             return false;
         }
         if (threshold < 0) {
             return true;
         }
-        int n = query.ids.length;
+        int n = query.sortedIds.length;
         double bound = threshold - SLACK;
         int minOverlap = minimumOverlap(n, bound);
         if (minOverlap > n) {
             return false;
         }
-        int[] entries = entriesSharingOneOf(rarestOccurrences(query, n - minOverlap + 1), size);
+        int[] entries = postings.entriesSharingRarest(query.sortedIds, n - minOverlap + 1, instructions.size());
         IntStream stream = IntStream.of(entries);
         if (entries.length >= PARALLEL_MIN) {
             stream = stream.parallel();
         }
-        return stream.anyMatch(entry -> mayExceed(query, entry, bound) && score(query, entry) > threshold);
+        return stream.anyMatch(entry -> lengthAllows(n, length(entry), bound) && score(query, entry) > threshold);
     }
 
+    /** Branch and bound: the best score so far prunes every entry whose overlap bound cannot beat it. */
     private double maxLocked(Query query) {
-        int size = instructions.size();
-        int n = query.ids.length;
-        if (size == 0 || n == 0) {
+        int n = query.sortedIds.length;
+        if (instructions.isEmpty() || n == 0) {
             return 0;
         }
-        int[] overlaps = new int[size];
-        forEachOccurrence(query, (token, k) -> {
-            IntList entries = postings(token, k);
-            for (int i = 0; i < entries.size; i++) {
-                overlaps[entries.values[i]]++;
-            }
-        });
-        int seed = -1;
-        double seedBound = -1;
-        for (int entry = 0; entry < size; entry++) {
-            double bound = 2.0 * overlaps[entry] / (n + tokens.get(entry).length);
-            if (overlaps[entry] > 0 && bound > seedBound) {
+        int[] overlaps = postings.overlaps(query.sortedIds, instructions.size());
+        double[] bounds = new double[overlaps.length];
+        int seed = 0;
+        for (int entry = 0; entry < overlaps.length; entry++) {
+            bounds[entry] = 2.0 * overlaps[entry] / (n + length(entry));
+            if (bounds[entry] > bounds[seed]) {
                 seed = entry;
-                seedBound = bound;
             }
-        }
-        if (seed < 0) {
-            return 0;
         }
         double best = score(query, seed);
-        for (int entry = 0; entry < size; entry++) {
-            if (overlaps[entry] > 0 && 2.0 * overlaps[entry] / (n + tokens.get(entry).length) > best - SLACK) {
+        for (int entry = 0; entry < overlaps.length; entry++) {
+            if (overlaps[entry] > 0 && bounds[entry] > best - SLACK) {
                 best = Math.max(best, score(query, entry));
             }
         }
@@ -283,22 +235,22 @@ public final class RougeLIndex {
 
     /** rouge-score's {@code _score_lcs(candidate, entry).fmeasure}: the entry is the "prediction". */
     private double score(Query query, int entry) {
-        int[] entryTokens = tokens.get(entry);
-        if (query.ids.length == 0 || entryTokens.length == 0) {
+        int n = query.sortedIds.length;
+        int m = length(entry);
+        if (n == 0 || m == 0) {
             return 0;
         }
-        int lcs = query.lcs.lcsWith(entryTokens);
-        return RougeScore.fmeasure((double) lcs / entryTokens.length, (double) lcs / query.ids.length);
+        int lcs = query.lcs.lcsWith(tokenPool.values, starts.values[entry], starts.values[entry + 1]);
+        return RougeScore.fmeasure((double) lcs / m, (double) lcs / n);
     }
 
-    /** Whether neither length nor token overlap rules out an F-measure above {@code bound}. */
-    private boolean mayExceed(Query query, int entry, double bound) {
-        int n = query.ids.length;
-        int m = tokens.get(entry).length;
-        if (2.0 * Math.min(n, m) / (n + m) <= bound) {
-            return false;
-        }
-        return 2.0 * overlap(query.sorted, sortedTokens.get(entry)) / (n + m) > bound;
+    private int length(int entry) {
+        return starts.values[entry + 1] - starts.values[entry];
+    }
+
+    /** Whether lengths n and m allow an F-measure above {@code bound}: F <= 2 min(n, m) / (n + m). */
+    private static boolean lengthAllows(int n, int m, double bound) {
+        return 2.0 * Math.min(n, m) / (n + m) > bound;
     }
 
     /** The smallest LCS length l for which some entry could score 2l/(n+m) above {@code bound} (m >= l). */
@@ -311,88 +263,24 @@ public final class RougeLIndex {
         return n + 1;
     }
 
-    /** The {@code count} occurrences (token, k) of the candidate with the shortest posting lists. */
-    private List<long[]> rarestOccurrences(Query query, int count) {
-        List<long[]> occurrences = new ArrayList<>();
-        forEachOccurrence(query, (token, k) -> occurrences.add(new long[] {token, k, postings(token, k).size}));
-        int unknown = query.ids.length - occurrences.size();
-        // Words no kept instruction has are occurrences with empty posting lists: the cheapest choice.
-        int needed = count - unknown;
-        if (needed <= 0) {
-            return List.of();
-        }
-        occurrences.sort(Comparator.comparingLong(o -> o[2]));
-        return occurrences.subList(0, Math.min(needed, occurrences.size()));
-    }
-
-    private int[] entriesSharingOneOf(List<long[]> occurrences, int size) {
-        BitSet entries = new BitSet(size);
-        for (long[] occurrence : occurrences) {
-            IntList list = postings((int) occurrence[0], (int) occurrence[1]);
-            for (int i = 0; i < list.size; i++) {
-                entries.set(list.values[i]);
+    /** The indices of the k highest scores, highest first, ties by lower index: one pass, no full sort. */
+    private static int[] topIndices(double[] scores, int k) {
+        int[] top = new int[Math.min(k, scores.length)];
+        int count = 0;
+        for (int entry = 0; entry < scores.length; entry++) {
+            // entries come in index order, so an equal score never displaces an earlier one
+            if (count == top.length && (count == 0 || scores[entry] <= scores[top[count - 1]])) {
+                continue;
             }
-        }
-        return entries.stream().toArray();
-    }
-
-    private interface OccurrenceVisitor {
-        void visit(int token, int k);
-    }
-
-    /** Visits (token, k) for each known token and k below its count in the candidate. */
-    private static void forEachOccurrence(Query query, OccurrenceVisitor visitor) {
-        int[] sorted = query.sorted;
-        for (int i = 0; i < sorted.length; ) {
-            int end = i;
-            while (end < sorted.length && sorted[end] == sorted[i]) {
-                end++;
+            int position = count == top.length ? count - 1 : count++;
+            while (position > 0 && scores[top[position - 1]] < scores[entry]) {
+                top[position] = top[position - 1];
+                position--;
             }
-            if (sorted[i] >= 0) {
-                for (int k = 0; k < end - i; k++) {
-                    visitor.visit(sorted[i], k);
-                }
-            }
-            i = end;
+            top[position] = entry;
         }
+        return top;
     }
 
-    private IntList postings(int token, int k) {
-        List<IntList> byOccurrence = postings.get(token);
-        return k < byOccurrence.size() ? byOccurrence.get(k) : IntList.EMPTY;
-    }
-
-    /** Multiset intersection size of two sorted id arrays. */
-    private static int overlap(int[] a, int[] b) {
-        int overlap = 0;
-        for (int i = 0, j = 0; i < a.length && j < b.length; ) {
-            if (a[i] == b[j]) {
-                overlap++;
-                i++;
-                j++;
-            } else if (a[i] < b[j]) {
-                i++;
-            } else {
-                j++;
-            }
-        }
-        return overlap;
-    }
-
-    private record Query(int[] ids, int[] sorted, BitParallelLcs lcs) {}
-
-    /** A growable int array: posting lists hold millions of ints, which boxed lists would triple. */
-    private static final class IntList {
-        static final IntList EMPTY = new IntList();
-
-        int[] values = new int[4];
-        int size;
-
-        void add(int value) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = value;
-        }
-    }
+    private record Query(int[] sortedIds, BitParallelLcs lcs) {}
 }

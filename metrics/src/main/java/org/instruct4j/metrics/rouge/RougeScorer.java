@@ -57,8 +57,8 @@ public final class RougeScorer {
         int[] predictionIds = null;
         for (RougeType type : types) {
             if (type != RougeType.ROUGE_LSUM && targetIds == null) {
-                targetIds = ids.of(tokenizer.tokenize(target, stemming));
-                predictionIds = ids.of(tokenizer.tokenize(prediction, stemming));
+                targetIds = tokenizer.ids(target, stemming, ids);
+                predictionIds = tokenizer.ids(prediction, stemming, ids);
             }
             scores.put(type, switch (type) {
                 case ROUGE_1 -> NgramOverlap.score(targetIds, predictionIds, 1, ids.size());
@@ -116,7 +116,7 @@ public final class RougeScorer {
         List<int[]> sentences = new ArrayList<>();
         for (String line : text.split("\n", -1)) {
             if (!line.isEmpty()) {
-                sentences.add(ids.of(tokenizer.tokenize(line, stemming)));
+                sentences.add(tokenizer.ids(line, stemming, ids));
             }
         }
         return sentences;

@@ -4,7 +4,6 @@ import java.lang.Character.UnicodeScript;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 
 /** How a text becomes ROUGE tokens. Both tokenizers are stateless and thread-safe. */
 public enum RougeTokenizer {
@@ -16,25 +15,29 @@ public enum RougeTokenizer {
      */
     DEFAULT {
         @Override
-        void split(String text, Consumer<String> words) {
-            StringBuilder word = new StringBuilder();
-            for (int i = 0; i < text.length(); i++) {
+        void split(String text, TokenSink sink) {
+            // Each character maps to at most one, so a token is the same index range in text and lower.
+            char[] lower = new char[text.length()];
+            int start = 0;
+            for (int i = 0; i < lower.length; i++) {
                 char c = text.charAt(i);
                 if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-                    word.append(c);
+                    lower[i] = c;
                 } else if (c >= 'A' && c <= 'Z') {
-                    word.append((char) (c + ('a' - 'A')));
+                    lower[i] = (char) (c + ('a' - 'A'));
                 } else if (c == KELVIN_SIGN) {
-                    word.append('k');
+                    lower[i] = 'k';
                 } else if (c == CAPITAL_I_WITH_DOT_ABOVE) {
                     // Python lower-cases it to 'i' plus a combining dot, and the dot ends the word.
-                    word.append('i');
-                    flush(word, words);
+                    lower[i] = 'i';
+                    emit(lower, start, i + 1, sink);
+                    start = i + 1;
                 } else {
-                    flush(word, words);
+                    emit(lower, start, i, sink);
+                    start = i + 1;
                 }
             }
-            flush(word, words);
+            emit(lower, start, lower.length, sink);
         }
     },
 
@@ -45,22 +48,23 @@ public enum RougeTokenizer {
      */
     UNICODE {
         @Override
-        void split(String text, Consumer<String> words) {
-            String lower = text.toLowerCase(Locale.ROOT);
-            StringBuilder word = new StringBuilder();
-            for (int i = 0; i < lower.length(); ) {
-                int cp = lower.codePointAt(i);
-                i += Character.charCount(cp);
+        void split(String text, TokenSink sink) {
+            char[] chars = text.toLowerCase(Locale.ROOT).toCharArray();
+            int start = 0;
+            for (int i = 0; i < chars.length; ) {
+                int cp = Character.codePointAt(chars, i);
+                int next = i + Character.charCount(cp);
                 if (isSingleCharacterWord(cp)) {
-                    flush(word, words);
-                    words.accept(Character.toString(cp));
-                } else if (Character.isLetterOrDigit(cp) || (!word.isEmpty() && isCombiningMark(cp))) {
-                    word.appendCodePoint(cp);
-                } else {
-                    flush(word, words);
+                    emit(chars, start, i, sink);
+                    sink.accept(chars, i, next - i);
+                    start = next;
+                } else if (!Character.isLetterOrDigit(cp) && !(start < i && isCombiningMark(cp))) {
+                    emit(chars, start, i, sink);
+                    start = next;
                 }
+                i = next;
             }
-            flush(word, words);
+            emit(chars, start, chars.length, sink);
         }
     };
 
@@ -80,24 +84,38 @@ public enum RougeTokenizer {
      */
     public List<String> tokenize(String text, boolean stemming) {
         List<String> tokens = new ArrayList<>();
-        split(text, word -> tokens.add(stemming && word.length() > 3 && isAsciiWord(word)
-                ? StemCache.SHARED.stem(word)
-                : word));
+        split(text, (chars, start, length) -> {
+            String word = new String(chars, start, length);
+            tokens.add(stems(stemming, chars, start, length) ? StemCache.SHARED.stem(word) : word);
+        });
         return tokens;
     }
 
-    abstract void split(String text, Consumer<String> words);
+    /** {@link #tokenize} straight to ids: the scoring hot path, with no String for a token it has seen. */
+    int[] ids(String text, boolean stemming, TokenIds ids) {
+        IntList result = new IntList();
+        split(text, (chars, start, length) -> result.add(stems(stemming, chars, start, length)
+                ? ids.idOf(StemCache.SHARED.stem(new String(chars, start, length)))
+                : ids.idOf(chars, start, length)));
+        return result.toArray();
+    }
 
-    private static void flush(StringBuilder word, Consumer<String> words) {
-        if (!word.isEmpty()) {
-            words.accept(word.toString());
-            word.setLength(0);
+    /** Calls {@code sink} for each token, in order. */
+    abstract void split(String text, TokenSink sink);
+
+    /** Emits chars[start, end) when it is not empty. */
+    private static void emit(char[] chars, int start, int end, TokenSink sink) {
+        if (end > start) {
+            sink.accept(chars, start, end - start);
         }
     }
 
-    private static boolean isAsciiWord(String word) {
-        for (int i = 0; i < word.length(); i++) {
-            char c = word.charAt(i);
+    private static boolean stems(boolean stemming, char[] chars, int start, int length) {
+        if (!stemming || length <= 3) {
+            return false;
+        }
+        for (int i = start; i < start + length; i++) {
+            char c = chars[i];
             if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
                 return false;
             }

@@ -2,7 +2,9 @@ package org.instruct4j.metrics.rouge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RougeTokenizerTest {
@@ -72,6 +74,24 @@ class RougeTokenizerTest {
         assertThat(texts).hasSizeGreaterThan(4_000);
         for (String text : texts) {
             assertThat(RougeTokenizer.UNICODE.tokenize(text, true)).isEqualTo(RougeTokenizer.DEFAULT.tokenize(text, true));
+        }
+    }
+
+    /** The id path the scorer uses numbers tokens by first appearance, sharing ids across texts of one call. */
+    @Test
+    void idsNumberTheSameTokensByFirstAppearance() {
+        for (RougeTokenizer tokenizer : RougeTokenizer.values()) {
+            for (boolean stemming : new boolean[] {false, true}) {
+                TokenIds ids = new TokenIds();
+                Map<String, Integer> expected = new HashMap<>();
+                // 300 outputs through one TokenIds: thousands of distinct tokens, so the table rehashes
+                for (String text : SharedTexts.alpacaField("output").subList(0, 300)) {
+                    int[] expectedIds = tokenizer.tokenize(text, stemming).stream()
+                            .mapToInt(token -> expected.computeIfAbsent(token, t -> expected.size())).toArray();
+                    assertThat(tokenizer.ids(text, stemming, ids)).containsExactly(expectedIds);
+                }
+                assertThat(ids.size()).isEqualTo(expected.size()).isGreaterThan(2_000);
+            }
         }
     }
 }
