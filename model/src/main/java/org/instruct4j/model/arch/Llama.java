@@ -91,7 +91,7 @@ public final class Llama implements CausalLm {
 
     @Override
     public Tensor forward(Tensor inputIds, Tensor positions, Tensor keyMask, KvCache cache, boolean lastStepOnly) {
-        return torch.linear(hiddenStates(inputIds, positions, keyMask, cache, lastStepOnly), lmHead);
+        return Linear.apply(hiddenStates(inputIds, positions, keyMask, cache, lastStepOnly), lmHead);
     }
 
     @Override
@@ -105,8 +105,8 @@ public final class Llama implements CausalLm {
             Layer layer = layers[i];
             x = x.add(attention(i, layer, rmsNorm(x, layer.inputNorm()), cosSin, blocked, cache));
             Tensor h = rmsNorm(x, layer.postNorm());
-            Tensor gated = torch.silu(torch.linear(h, layer.gate())).mul(torch.linear(h, layer.up()));
-            x = x.add(torch.linear(gated, layer.down()));
+            Tensor gated = torch.silu(Linear.apply(h, layer.gate())).mul(Linear.apply(h, layer.up()));
+            x = x.add(Linear.apply(gated, layer.down()));
         }
         if (cache != null) {
             cache.advance(steps);
@@ -120,9 +120,9 @@ public final class Llama implements CausalLm {
     private Tensor attention(int index, Layer layer, Tensor h, Tensor[] cosSin, Tensor blocked, KvCache cache) {
         long batch = h.size(0), steps = h.size(1);
         int headDim = config.headDim();
-        Tensor q = project(h, layer.q(), layer.qBias()).view(batch, steps, config.numAttentionHeads(), headDim);
-        Tensor k = project(h, layer.k(), layer.kBias()).view(batch, steps, config.numKeyValueHeads(), headDim);
-        Tensor v = project(h, layer.v(), layer.vBias()).view(batch, steps, config.numKeyValueHeads(), headDim);
+        Tensor q = Linear.apply(h, layer.q(), layer.qBias()).view(batch, steps, config.numAttentionHeads(), headDim);
+        Tensor k = Linear.apply(h, layer.k(), layer.kBias()).view(batch, steps, config.numKeyValueHeads(), headDim);
+        Tensor v = Linear.apply(h, layer.v(), layer.vBias()).view(batch, steps, config.numKeyValueHeads(), headDim);
         q = rotate(q, cosSin);
         k = rotate(k, cosSin).transpose(1, 2);
         v = v.transpose(1, 2);
@@ -131,11 +131,7 @@ public final class Llama implements CausalLm {
             k = all[0];
             v = all[1];
         }
-        return torch.linear(Attention.attend(q, k, v, blocked), layer.o());
-    }
-
-    private static Tensor project(Tensor h, Tensor weight, Tensor bias) {
-        return bias == null ? torch.linear(h, weight) : torch.linear(h, weight, new TensorOptional(bias));
+        return Linear.apply(Attention.attend(q, k, v, blocked), layer.o());
     }
 
     private Tensor rmsNorm(Tensor x, Tensor weight) {

@@ -75,7 +75,7 @@ public final class Opt implements CausalLm {
 
     @Override
     public Tensor forward(Tensor inputIds, Tensor positions, Tensor keyMask, KvCache cache, boolean lastStepOnly) {
-        return torch.linear(hiddenStates(inputIds, positions, keyMask, cache, lastStepOnly), lmHead);
+        return Linear.apply(hiddenStates(inputIds, positions, keyMask, cache, lastStepOnly), lmHead);
     }
 
     @Override
@@ -85,7 +85,7 @@ public final class Opt implements CausalLm {
         Tensor blocked = Attention.blockedKeys(keyMask, start, steps, 0, device);
         Tensor x = torch.embedding(embedTokens, inputIds);
         if (projectIn != null) {
-            x = torch.linear(x, projectIn);
+            x = Linear.apply(x, projectIn);
         }
         x = x.add(torch.embedding(embedPositions, positions.add(new Scalar(POSITION_OFFSET))));
         boolean before = config.doLayerNormBefore();
@@ -97,9 +97,9 @@ public final class Opt implements CausalLm {
                 x = layerNorm(x, layer.attnNorm(), layer.attnNormBias());
             }
             h = before ? layerNorm(x, layer.ffnNorm(), layer.ffnNormBias()) : x;
-            Tensor up = torch.linear(h, layer.fc1(), new TensorOptional(layer.fc1Bias()));
+            Tensor up = Linear.apply(h, layer.fc1(), layer.fc1Bias());
             up = config.activationFunction().equals("relu") ? up.relu() : torch.gelu(up);
-            x = x.add(torch.linear(up, layer.fc2(), new TensorOptional(layer.fc2Bias())));
+            x = x.add(Linear.apply(up, layer.fc2(), layer.fc2Bias()));
             if (!before) {
                 x = layerNorm(x, layer.ffnNorm(), layer.ffnNormBias());
             }
@@ -113,23 +113,23 @@ public final class Opt implements CausalLm {
         if (finalNorm != null) {
             x = layerNorm(x, finalNorm, finalNormBias);
         }
-        return projectOut == null ? x : torch.linear(x, projectOut);
+        return projectOut == null ? x : Linear.apply(x, projectOut);
     }
 
     private Tensor attention(int index, Layer layer, Tensor h, Tensor blocked, KvCache cache) {
         long batch = h.size(0), steps = h.size(1);
         int heads = config.numAttentionHeads(), headDim = config.hiddenSize() / heads;
-        Tensor q = torch.linear(h, layer.q(), new TensorOptional(layer.qBias())).view(batch, steps, heads, headDim);
-        Tensor k = torch.linear(h, layer.k(), new TensorOptional(layer.kBias())).view(batch, steps, heads, headDim)
+        Tensor q = Linear.apply(h, layer.q(), layer.qBias()).view(batch, steps, heads, headDim);
+        Tensor k = Linear.apply(h, layer.k(), layer.kBias()).view(batch, steps, heads, headDim)
                 .transpose(1, 2);
-        Tensor v = torch.linear(h, layer.v(), new TensorOptional(layer.vBias())).view(batch, steps, heads, headDim)
+        Tensor v = Linear.apply(h, layer.v(), layer.vBias()).view(batch, steps, heads, headDim)
                 .transpose(1, 2);
         if (cache != null) {
             Tensor[] all = cache.append(index, k, v);
             k = all[0];
             v = all[1];
         }
-        return torch.linear(Attention.attend(q, k, v, blocked), layer.out(), new TensorOptional(layer.outBias()));
+        return Linear.apply(Attention.attend(q, k, v, blocked), layer.out(), layer.outBias());
     }
 
     private static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias) {

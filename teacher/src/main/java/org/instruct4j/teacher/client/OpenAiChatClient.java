@@ -109,7 +109,8 @@ public final class OpenAiChatClient implements ChatClient {
         }
     }
 
-    static TeacherException classify(OpenAIException e, ApiKey key) {
+    /** What a failed SDK call means for the caller (retry, record, stop), its message free of the key. */
+    public static TeacherException classify(OpenAIException e, ApiKey key) {
         String message = key.redact(describe(e));
         if (e instanceof UnauthorizedException || e instanceof PermissionDeniedException || e instanceof NotFoundException) {
             return new TeacherException(TeacherException.Kind.FATAL, message, null, null);

@@ -1,10 +1,7 @@
 package org.instruct4j.teacher.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -15,7 +12,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.instruct4j.core.io.AtomicFiles;
-import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.JsonlAppender;
 
@@ -56,7 +52,7 @@ public final class JobRunner {
             }
             result = execute(task, out, failures, done, pending, alreadyDone);
         }
-        compactFailures(files);
+        Failures.compact(files);
         task.finish();
         RunMetadata.appendRun(files.metadata(), describe(task, settings, started, result));
         return result;
@@ -87,7 +83,7 @@ public final class JobRunner {
                                 }
                             }
                             case TeacherCaller.Outcome.Failure<ObjectNode> f -> {
-                                failures.append(failureRow(item.id(), f));
+                                failures.append(Failures.row(item.id(), f.reason(), f.attempts()));
                                 failed.incrementAndGet();
                             }
                             case TeacherCaller.Outcome.Aborted<ObjectNode> a -> {
@@ -104,15 +100,6 @@ public final class JobRunner {
         }
         return new JobResult(pending, alreadyDone, succeeded.get(), failed.get(), truncated.get(), caller.retries(),
                 caller.fatalError());
-    }
-
-    private static ObjectNode failureRow(String id, TeacherCaller.Outcome.Failure<?> failure) {
-        ObjectNode row = Json.object();
-        row.put("id", id);
-        row.put("error", failure.reason());
-        row.put("attempts", failure.attempts());
-        row.put("failed_at", Instant.now().toString());
-        return row;
     }
 
     private ObjectNode describe(GenerationTask<?> task, ObjectNode settings, Instant started, JobResult result) {
@@ -134,35 +121,5 @@ public final class JobRunner {
         }
         run.set("usage", caller.usage().toJson());
         return run;
-    }
-
-    /** Drops failure records of ids that have since succeeded; deletes the file when nothing failed. */
-    private static void compactFailures(JobFiles files) {
-        Path failuresFile = files.failures();
-        try {
-            if (!Files.exists(failuresFile)) {
-                return;
-            }
-            if (Files.size(failuresFile) == 0) {
-                Files.delete(failuresFile);
-                return;
-            }
-            Set<String> succeeded = Files.size(files.rows()) == 0 ? Set.of()
-                    : new HashSet<>(Datasets.readAll(files.rows(), row -> row.id("id")));
-            StringBuilder kept = new StringBuilder();
-            boolean changed = false;
-            for (ObjectNode row : Datasets.readAll(failuresFile, r -> r.node())) {
-                if (succeeded.contains(row.get("id").asText())) {
-                    changed = true;
-                } else {
-                    kept.append(Json.line(row)).append('\n');
-                }
-            }
-            if (changed) {
-                AtomicFiles.writeString(failuresFile, kept.toString());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
