@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.JsonlAppender;
+import org.instruct4j.core.progress.Progress;
 
 /**
  * Runs a {@link GenerationTask} against a teacher: {@code concurrency} requests in flight on virtual

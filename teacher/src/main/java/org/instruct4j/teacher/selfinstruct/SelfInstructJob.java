@@ -19,7 +19,7 @@ import org.instruct4j.teacher.client.ChatMessage;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.run.JobFiles;
 import org.instruct4j.teacher.run.JobOptions;
-import org.instruct4j.teacher.run.Progress;
+import org.instruct4j.core.progress.Progress;
 import org.instruct4j.teacher.run.RunMetadata;
 import org.instruct4j.teacher.run.TeacherCaller;
 

@@ -1,4 +1,4 @@
-package org.instruct4j.teacher.run;
+package org.instruct4j.core.progress;
 
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
