@@ -47,6 +47,23 @@ public final class ModelDirectory {
         return new LoadedModel(model, Tokenizers.load(dir), generationDefaults(dir), dir);
     }
 
+    /**
+     * A Hugging Face model directory, or (when {@code model} is a file) a llama2.c checkpoint read with
+     * {@code tokenizer}, in {@code precision} on the default device (CUDA when available).
+     */
+    public static LoadedModel open(Path model, Path tokenizer, Precision precision) {
+        if (Files.isRegularFile(model)) {
+            if (tokenizer == null) {
+                throw new IllegalArgumentException(model + " is a llama2.c checkpoint: give its tokenizer too");
+            }
+            return loadLlama2c(model, tokenizer, precision, Tensors.defaultDevice());
+        }
+        if (!Files.isDirectory(model)) {
+            throw new IllegalArgumentException(model + ": no such model directory or checkpoint file");
+        }
+        return load(model, precision, Tensors.defaultDevice());
+    }
+
     /** A llama2.c checkpoint with its tokenizer.bin (or any tokenizer file {@link Tokenizers} reads). */
     public static LoadedModel loadLlama2c(Path checkpoint, Path tokenizer, Precision precision, Device device) {
         CausalLm model = Llama2cCheckpoint.load(checkpoint, precision, device);

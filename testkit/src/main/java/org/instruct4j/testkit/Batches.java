@@ -61,6 +61,12 @@ public final class Batches {
         return this;
     }
 
+    /** Requests fail no longer because of their custom_id. */
+    public Batches clearFailingCustomIds() {
+        failingCustomIds.clear();
+        return this;
+    }
+
     /** Ids of every batch created, oldest first. */
     public synchronized List<String> ids() {
         return new ArrayList<>(jobs.keySet());

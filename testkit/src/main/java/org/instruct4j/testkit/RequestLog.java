@@ -29,6 +29,7 @@ public final class RequestLog {
     private final Map<String, String> answers = new ConcurrentHashMap<>();
     private final List<ChatRequest> requests = new ArrayList<>();
     private final List<Instant> arrivals = new ArrayList<>();
+    private final List<Instant> askedAt = new ArrayList<>();
     private final Set<String> authorizations = ConcurrentHashMap.newKeySet();
 
     /** Every HTTP request the server received, on any endpoint (rejected ones included). */
@@ -85,6 +86,17 @@ public final class RequestLog {
         return List.copyOf(requests);
     }
 
+    /** When each request whose last user message contains {@code needle} reached the fault plan, in order. */
+    public synchronized List<Instant> askedAt(String needle) {
+        List<Instant> times = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            if (requests.get(i).lastUserMessage().contains(needle)) {
+                times.add(askedAt.get(i));
+            }
+        }
+        return times;
+    }
+
     /** Arrival times of chat requests over HTTP, in arrival order. */
     public synchronized List<Instant> arrivals() {
         return List.copyOf(arrivals);
@@ -131,6 +143,7 @@ public final class RequestLog {
         }
         asked.merge(request.lastUserMessage(), 1, Integer::sum);
         synchronized (this) {
+            askedAt.add(Instant.now());
             requests.add(request);
         }
     }

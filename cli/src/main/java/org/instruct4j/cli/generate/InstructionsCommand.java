@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.instruct4j.core.data.SeedTask;
 import org.instruct4j.core.io.Datasets;
-import org.instruct4j.teacher.client.OpenAiChatClient;
+import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.run.JobOptions;
 import org.instruct4j.teacher.run.TeacherCaller;
@@ -42,6 +42,10 @@ final class InstructionsCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "O.jsonl", description = "Output JSONL (appended; resumable).")
     Path output;
 
+    @Option(names = "--patience", paramLabel = "N", defaultValue = "" + SelfInstructJob.DEFAULT_PATIENCE,
+            description = "Stop when this many requests in a row add no new instruction (default: ${DEFAULT-VALUE}).")
+    int patience;
+
     @Option(names = "--seed", paramLabel = "N", description = "Random seed for choosing the example tasks (default: random).")
     Long randomSeed;
 
@@ -56,6 +60,10 @@ final class InstructionsCommand implements Callable<Integer> {
         if (count < 1) {
             throw new IllegalArgumentException("--count must be at least 1");
         }
+        if (teacher.batchApi) {
+            throw new IllegalArgumentException("--batch-api does not fit generate instructions: each request's de-duplication"
+                    + " depends on the answers to the requests before it");
+        }
         List<SeedTask> seedTasks = Datasets.readAll(seeds, SeedTask::fromJson);
         String promptText = readPrompt();
         Sampling sampling = samplingOptions.resolve(SelfInstructJob.DEFAULTS);
@@ -67,10 +75,10 @@ final class InstructionsCommand implements Callable<Integer> {
         long seed = randomSeed != null ? randomSeed : System.nanoTime();
         settings.put("random_seed", seed);
         var err = spec.commandLine().getErr();
-        try (OpenAiChatClient client = new OpenAiChatClient(teacher.resolvedBaseUrl(), teacher.apiKey(), teacher.requestTimeout())) {
+        try (ChatClient client = teacher.client()) {
             UsageMeter usage = new UsageMeter(teacher.priceTable(), 1.0);
             SelfInstructJob job = new SelfInstructJob(new TeacherCaller(client, options, usage), options, teacher.model(), sampling,
-                    promptText, seedTasks, seed);
+                    promptText, seedTasks, seed, patience);
             SelfInstructJob.Result result = job.run(output, count, settings);
             err.printf("instructions: %,d kept (%,d this run) from %,d requests; %,d too similar (ROUGE-L > %.1f), "
                     + "%,d unparsable or filtered, %,d failed requests -> %s%n", result.kept(), result.keptThisRun(), result.requests(),
@@ -79,6 +87,11 @@ final class InstructionsCommand implements Callable<Integer> {
             if (result.fatalError() != null) {
                 err.println("stopped early: " + result.fatalError());
                 return 1;
+            }
+            if (result.ranDry()) {
+                err.printf("stopped before --count: %d requests in a row added no new instruction (all too similar,"
+                        + " filtered or failed); try another --prompt, more seeds or a higher --temperature%n", patience);
+                return TeacherJob.SOME_ROWS_FAILED;
             }
             return 0;
         }

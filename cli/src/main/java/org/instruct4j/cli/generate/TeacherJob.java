@@ -3,6 +3,8 @@ package org.instruct4j.cli.generate;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import org.instruct4j.core.io.Json;
+import org.instruct4j.teacher.batch.BatchRunner;
+import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.client.OpenAiChatClient;
 import org.instruct4j.teacher.run.GenerationTask;
 import org.instruct4j.teacher.run.JobFiles;
@@ -16,30 +18,39 @@ import org.instruct4j.teacher.usage.UsageMeter;
 final class TeacherJob {
     /** Exit code when the job finished but some rows failed after all retries. */
     static final int SOME_ROWS_FAILED = 3;
+    /** The Batch API costs half the list price. */
+    private static final double BATCH_PRICE_FACTOR = 0.5;
 
     private TeacherJob() {}
 
     /** The settings block of the run metadata: everything needed to reproduce the run, no secrets. */
     static ObjectNode settings(TeacherOptions teacher, org.instruct4j.teacher.client.Sampling sampling) {
         ObjectNode settings = Json.object();
-        settings.put("model", teacher.model());
-        settings.put("base_url", OpenAiChatClient.withoutCredentials(teacher.resolvedBaseUrl()));
-        settings.put("api_key_env", teacher.apiKeyEnv);
+        if (teacher.localModel() != null) {
+            settings.put("local_model", teacher.localModel().toString());
+        } else {
+            settings.put("model", teacher.model());
+            settings.put("base_url", OpenAiChatClient.withoutCredentials(teacher.resolvedBaseUrl()));
+            settings.put("api_key_env", teacher.apiKeyEnv);
+        }
         settings.put("temperature", sampling.temperature());
         settings.put("top_p", sampling.topP());
         settings.put("max_tokens", sampling.maxTokens());
         settings.put("concurrency", teacher.concurrency);
         settings.put("rpm", teacher.rpm);
         settings.put("tpm", teacher.tpm);
+        settings.put("batch_api", teacher.batchApi);
         return settings;
     }
 
     static <S> int run(TeacherOptions teacher, GenerationTask<S> task, JobFiles files, ObjectNode settings, PrintWriter err) {
         JobOptions options = teacher.jobOptions();
         var prices = teacher.priceTable();
-        try (OpenAiChatClient client = new OpenAiChatClient(teacher.resolvedBaseUrl(), teacher.apiKey(), teacher.requestTimeout())) {
-            UsageMeter usage = new UsageMeter(prices, 1.0);
-            JobResult result = new JobRunner(new TeacherCaller(client, options, usage), options).run(task, files, settings);
+        try (ChatClient client = teacher.batchApi ? teacher.openAiClient() : teacher.client()) {
+            UsageMeter usage = new UsageMeter(prices, teacher.batchApi ? BATCH_PRICE_FACTOR : 1.0);
+            JobResult result = teacher.batchApi
+                    ? new BatchRunner((OpenAiChatClient) client, teacher.batchOptions(), usage).run(task, files, settings)
+                    : new JobRunner(new TeacherCaller(client, options, usage), options).run(task, files, settings);
             report(task.name(), result, usage, files, err);
             if (!result.ok()) {
                 return 1;
@@ -54,6 +65,11 @@ final class TeacherJob {
         err.println(usage.summary());
         if (result.failed() > 0) {
             err.printf("failed rows are in %s; rerun with --retry-failed to try them again%n", files.failures());
+        }
+        long unanswered = result.pending() - result.succeeded() - result.failed();
+        if (result.ok() && unanswered > 0) {
+            err.printf("%,d requests were not run (their batch expired or was cancelled); run the same command again to submit them%n",
+                    unanswered);
         }
         if (!result.ok()) {
             err.println("stopped early: " + result.fatalError());

@@ -2,7 +2,15 @@ package org.instruct4j.cli.generate;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.instruct4j.teacher.batch.BatchOptions;
+import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.serve.LocalChatClient;
+import org.instruct4j.serve.LocalEngine;
+import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.teacher.client.ApiKey;
+import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.client.OpenAiChatClient;
 import org.instruct4j.teacher.limits.RetryPolicy;
 import org.instruct4j.teacher.run.JobOptions;
@@ -49,6 +57,60 @@ public final class TeacherOptions {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
+    @Option(names = "--local-model", paramLabel = "DIR",
+            description = "Answer with a local model instead of an API: a Hugging Face model directory, or a llama2.c .bin with --local-tokenizer.")
+    Path localModel;
+
+    @Option(names = "--local-tokenizer", paramLabel = "FILE", description = "Tokenizer of a llama2.c --local-model checkpoint.")
+    Path localTokenizer;
+
+    @Option(names = "--local-dtype", paramLabel = "fp32|bf16", defaultValue = "fp32",
+            description = "Precision of the local model (default: ${DEFAULT-VALUE}; bf16 is about twice as fast on CPU).")
+    String localDtype;
+
+    @Option(names = "--local-batch-size", paramLabel = "N", defaultValue = "8",
+            description = "Concurrent requests the local model generates together (default: ${DEFAULT-VALUE}).")
+    int localBatchSize;
+
+    @Option(names = "--local-format", paramLabel = "alpaca|raw", defaultValue = "alpaca",
+            description = "How messages become the local model's prompt (default: ${DEFAULT-VALUE}).")
+    String localFormat;
+
+    @Option(names = "--local-seed", paramLabel = "N", defaultValue = "0", description = "Sampling seed of the local model (default: ${DEFAULT-VALUE}).")
+    long localSeed;
+
+    @Option(names = "--batch-api",
+            description = "Send the requests through the OpenAI Batch API (half the price, results within 24 h). Batch ids are kept in O.batches.json, so rerunning the command picks up the batches already submitted.")
+    boolean batchApi;
+
+    @Option(names = "--poll-interval", paramLabel = "SECONDS", defaultValue = "30",
+            description = "With --batch-api: seconds between polls of the open batches (default: ${DEFAULT-VALUE}).")
+    double pollIntervalSeconds;
+
+    /** The local model's directory (or checkpoint), when --local-model is given. */
+    public Path localModel() {
+        return localModel;
+    }
+
+    /** The teacher: an OpenAI-compatible endpoint, or the local model given with --local-model. */
+    public ChatClient client() {
+        if (localModel == null) {
+            return openAiClient();
+        }
+        if (batchApi) {
+            throw new IllegalArgumentException("--batch-api needs an API endpoint; it cannot be used with --local-model");
+        }
+        PromptFormat format = PromptFormat.parse(localFormat);
+        LoadedModel loaded = ModelDirectory.open(localModel, localTokenizer, Precision.parse(localDtype));
+        String name = localModel.toAbsolutePath().normalize().getFileName().toString();
+        return new LocalChatClient(new LocalEngine(loaded, localBatchSize), format, name, localSeed);
+    }
+
+    /** The OpenAI-compatible endpoint (for --batch-api, which needs its Files and Batches endpoints). */
+    public OpenAiChatClient openAiClient() {
+        return new OpenAiChatClient(resolvedBaseUrl(), apiKey(), requestTimeout());
+    }
+
     public String resolvedBaseUrl() {
         if (baseUrl != null && !baseUrl.isBlank()) {
             return baseUrl;
@@ -73,7 +135,18 @@ public final class TeacherOptions {
                 new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT.baseDelay(), RetryPolicy.DEFAULT.maxDelay()), retryFailed, quiet);
     }
 
+    public BatchOptions batchOptions() {
+        if (pollIntervalSeconds <= 0) {
+            throw new IllegalArgumentException("--poll-interval must be positive");
+        }
+        return BatchOptions.defaults(jobOptions().retry(), retryFailed, quiet)
+                .withPollInterval(Duration.ofMillis((long) (pollIntervalSeconds * 1000)));
+    }
+
     public PriceTable priceTable() {
+        if (localModel != null) {
+            return PriceTable.free();
+        }
         PriceTable table = PriceTable.defaults();
         return prices == null ? table : table.withOverrides(prices);
     }

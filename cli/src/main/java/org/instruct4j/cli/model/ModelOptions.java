@@ -1,11 +1,9 @@
 package org.instruct4j.cli.model;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.tensor.Precision;
-import org.instruct4j.model.tensor.Tensors;
 import picocli.CommandLine.Option;
 
 /** Which local model to load: a Hugging Face directory, or a llama2.c .bin with its tokenizer. */
@@ -23,13 +21,6 @@ public final class ModelOptions {
     String dtype;
 
     public LoadedModel load() {
-        Precision precision = Precision.parse(dtype);
-        if (Files.isRegularFile(model)) {
-            if (tokenizer == null) {
-                throw new IllegalArgumentException("--model " + model + " is a llama2.c checkpoint: give its --tokenizer");
-            }
-            return ModelDirectory.loadLlama2c(model, tokenizer, precision, Tensors.defaultDevice());
-        }
-        return ModelDirectory.load(model, precision, Tensors.defaultDevice());
+        return ModelDirectory.open(model, tokenizer, Precision.parse(dtype));
     }
 }

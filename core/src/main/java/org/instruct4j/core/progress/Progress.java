@@ -9,6 +9,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 public interface Progress extends AutoCloseable {
     void step();
 
+    /** Sets the done count, for work reported in totals (for example a batch's finished requests). */
+    void stepTo(long done);
+
     void status(String text);
 
     @Override
@@ -19,6 +22,9 @@ public interface Progress extends AutoCloseable {
             return new Progress() {
                 @Override
                 public void step() {}
+
+                @Override
+                public void stepTo(long done) {}
 
                 @Override
                 public void status(String text) {}
@@ -42,6 +48,11 @@ public interface Progress extends AutoCloseable {
             @Override
             public void step() {
                 bar.step();
+            }
+
+            @Override
+            public void stepTo(long done) {
+                bar.stepTo(done);
             }
 
             @Override

@@ -1,5 +1,7 @@
 package org.instruct4j.core.prompt;
 
+import java.util.Optional;
+
 /**
  * The Alpaca prompt template (stanford_alpaca {@code PROMPT_DICT}), used by GPT-4-LLM both to ask the
  * teacher and to fine-tune the student. The strings are exact, including the newlines.
@@ -19,5 +21,29 @@ public final class AlpacaPrompt {
             return WITHOUT_INPUT.formatted(instruction);
         }
         return WITH_INPUT.formatted(instruction, input);
+    }
+
+    /** An instruction and its input (empty when there is none), as read back from a rendered prompt. */
+    public record Parts(String instruction, String input) {}
+
+    /** The instruction and input of a prompt {@link #render} made, or empty when {@code prompt} is not one. */
+    public static Optional<Parts> parse(String prompt) {
+        String withInputHead = WITH_INPUT.substring(0, WITH_INPUT.indexOf("%s"));
+        String withoutInputHead = WITHOUT_INPUT.substring(0, WITHOUT_INPUT.indexOf("%s"));
+        String tail = "\n\n### Response:";
+        if (!prompt.endsWith(tail)) {
+            return Optional.empty();
+        }
+        String body = prompt.substring(0, prompt.length() - tail.length());
+        if (body.startsWith(withInputHead)) {
+            String rest = body.substring(withInputHead.length());
+            int split = rest.lastIndexOf("\n\n### Input:\n");
+            return split < 0 ? Optional.empty()
+                    : Optional.of(new Parts(rest.substring(0, split), rest.substring(split + "\n\n### Input:\n".length())));
+        }
+        if (body.startsWith(withoutInputHead)) {
+            return Optional.of(new Parts(body.substring(withoutInputHead.length()), ""));
+        }
+        return Optional.empty();
     }
 }

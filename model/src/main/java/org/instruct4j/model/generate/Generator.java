@@ -44,6 +44,21 @@ public final class Generator {
 
     /** Continues each row of token ids, all in one batch. */
     public List<Generation> generateFromIds(int[][] prompts, GenerationConfig config) {
+        return generateFromIds(prompts, config, null);
+    }
+
+    /**
+     * Receives each row's text as it grows, for streaming. The pieces of a row, joined, equal its final
+     * {@link Generation#text()}: text that may still turn out to start a stop string, or half of a character
+     * whose bytes span several tokens, is held back until it is certain.
+     */
+    @FunctionalInterface
+    public interface TextListener {
+        void onText(int row, String piece);
+    }
+
+    /** Continues each row of token ids, all in one batch, telling {@code listener} (may be null) the new text. */
+    public List<Generation> generateFromIds(int[][] prompts, GenerationConfig config, TextListener listener) {
         int batch = prompts.length;
         int longest = 0;
         for (int[] prompt : prompts) {
@@ -80,11 +95,20 @@ public final class Generator {
                     int token = sampler.next(logits, b * vocab, vocab, rows.seen[b]);
                     input[b] = token;
                     rows.accept(b, token, config, tokenizer);
+                    if (listener != null) {
+                        rows.stream(b, listener, config, tokenizer, rows.done[b]);
+                    }
                 }
                 steps = 1;
             }
         }
-        return rows.results(config, tokenizer);
+        List<Generation> results = rows.results(config, tokenizer);
+        if (listener != null) {
+            for (int b = 0; b < batch; b++) {
+                rows.flush(b, listener, results.get(b).text());
+            }
+        }
+        return results;
     }
 
     /** The position of each row's next token: one after its last. */
@@ -106,6 +130,8 @@ public final class Generator {
         final FinishReason[] reasons;
         final List<List<Integer>> outputs = new ArrayList<>();
         final String[] promptTexts;
+        /** Characters of each row's text already given to a listener. */
+        final int[] streamed;
 
         Rows(int[][] prompts, int longest, int capacity, int vocab) {
             this.prompts = prompts;
@@ -115,6 +141,7 @@ public final class Generator {
             this.done = new boolean[prompts.length];
             this.reasons = new FinishReason[prompts.length];
             this.promptTexts = new String[prompts.length];
+            this.streamed = new int[prompts.length];
             for (int b = 0; b < prompts.length; b++) {
                 outputs.add(new ArrayList<>());
                 for (int id : prompts[b]) {
@@ -166,6 +193,38 @@ public final class Generator {
             if (!config.stopStrings().isEmpty() && stopIndex(text(b, tokenizer), config) >= 0) {
                 done[b] = true;
                 reasons[b] = FinishReason.STOP_STRING;
+            }
+        }
+
+        /** Gives the listener the row's new text that is certain: not a possible stop-string start, not half a character. */
+        void stream(int b, TextListener listener, GenerationConfig config, Tokenizer tokenizer, boolean finished) {
+            if (finished) {
+                return;
+            }
+            String text = text(b, tokenizer);
+            int certain = text.length();
+            while (certain > streamed[b] && text.charAt(certain - 1) == '\uFFFD') {
+                certain--;
+            }
+            for (String stop : config.stopStrings()) {
+                for (int keep = Math.min(stop.length() - 1, certain - streamed[b]); keep > 0; keep--) {
+                    if (text.regionMatches(certain - keep, stop, 0, keep)) {
+                        certain -= keep;
+                        break;
+                    }
+                }
+            }
+            if (certain > streamed[b]) {
+                listener.onText(b, text.substring(streamed[b], certain));
+                streamed[b] = certain;
+            }
+        }
+
+        /** Gives the listener whatever of the final text it has not had yet. */
+        void flush(int b, TextListener listener, String finalText) {
+            if (finalText.length() > streamed[b]) {
+                listener.onText(b, finalText.substring(streamed[b]));
+                streamed[b] = finalText.length();
             }
         }
 

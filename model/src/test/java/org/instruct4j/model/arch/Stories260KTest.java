@@ -80,4 +80,25 @@ class Stories260KTest {
         assertThat(stopped.finishReason()).isEqualTo(Generation.FinishReason.STOP_STRING);
         assertThat(stopped.text()).isEqualTo(", there was a little girl named Lily");
     }
+
+    @Test
+    void streamedPiecesJoinToTheFinalTextOfEveryRow() {
+        Generator generator = new Generator(model, tokenizer);
+        List<String> prompts = List.of("Once upon a time", "Lily");
+        int[][] ids = prompts.stream().map(p -> tokenizer.encode(p, true)).toArray(int[][]::new);
+        GenerationConfig config = GenerationConfig.greedy(80).withStopStrings(List.of("Lily was"));
+        StringBuilder[] streamed = {new StringBuilder(), new StringBuilder()};
+        int[] pieces = new int[2];
+
+        List<Generation> results = generator.generateFromIds(ids, config, (row, piece) -> {
+            streamed[row].append(piece);
+            pieces[row]++;
+        });
+
+        for (int row = 0; row < 2; row++) {
+            assertThat(streamed[row].toString()).isEqualTo(results.get(row).text());
+            assertThat(pieces[row]).as("row %d arrives in many pieces", row).isGreaterThan(5);
+            assertThat(streamed[row].toString()).doesNotContain("Lily was");
+        }
+    }
 }

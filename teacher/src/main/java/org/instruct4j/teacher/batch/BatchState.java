@@ -32,9 +32,7 @@ final class BatchState {
 
     /** {@code O.batches.json} for the job whose metadata is {@code O.meta.json}. */
     static Path fileFor(JobFiles files) {
-        String name = files.metadata().getFileName().toString();
-        String stem = name.endsWith(".meta.json") ? name.substring(0, name.length() - ".meta.json".length()) : name;
-        return files.metadata().resolveSibling(stem + ".batches.json");
+        return files.related(".batches.json");
     }
 
     /** Reads the state; a file that cannot be read stops the job rather than risk paying twice. */

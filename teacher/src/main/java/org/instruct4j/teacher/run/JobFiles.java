@@ -18,6 +18,17 @@ public record JobFiles(Path rows, Path failures, Path metadata) {
         return new JobFiles(rows, sibling(output, ".failures.jsonl"), sibling(output, ".meta.json"));
     }
 
+    /** The output's name without its extension ({@code out} for {@code out.jsonl}), read off the metadata file. */
+    public String stem() {
+        String name = metadata.getFileName().toString();
+        return name.substring(0, name.length() - ".meta.json".length());
+    }
+
+    /** Another file of the job beside the output: {@code out<suffix>}. */
+    public Path related(String suffix) {
+        return metadata.resolveSibling(stem() + suffix);
+    }
+
     /** {@code out.jsonl} -> {@code out<suffix>}: the output's name without its extension, plus a suffix. */
     public static Path sibling(Path output, String suffix) {
         String name = output.getFileName().toString();

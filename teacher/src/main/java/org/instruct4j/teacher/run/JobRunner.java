@@ -55,7 +55,8 @@ public final class JobRunner {
         }
         Failures.compact(files);
         task.finish();
-        RunMetadata.appendRun(files.metadata(), describe(task, settings, started, result));
+        RunMetadata.appendRun(files.metadata(), RunMetadata.describe(task.name(), caller.endpointDescription(), settings,
+                started, result, caller.usage()));
         return result;
     }
 
@@ -101,26 +102,5 @@ public final class JobRunner {
         }
         return new JobResult(pending, alreadyDone, succeeded.get(), failed.get(), truncated.get(), caller.retries(),
                 caller.fatalError());
-    }
-
-    private ObjectNode describe(GenerationTask<?> task, ObjectNode settings, Instant started, JobResult result) {
-        ObjectNode run = Json.object();
-        run.put("task", task.name());
-        run.put("endpoint", caller.endpointDescription());
-        run.set("settings", settings);
-        run.put("started_at", started.toString());
-        run.put("finished_at", Instant.now().toString());
-        ObjectNode counts = run.putObject("counts");
-        counts.put("pending_at_start", result.pending());
-        counts.put("already_done", result.alreadyDone());
-        counts.put("succeeded", result.succeeded());
-        counts.put("failed", result.failed());
-        counts.put("truncated", result.truncated());
-        counts.put("retries", result.retries());
-        if (result.fatalError() != null) {
-            run.put("stopped_by", result.fatalError());
-        }
-        run.set("usage", caller.usage().toJson());
-        return run;
     }
 }

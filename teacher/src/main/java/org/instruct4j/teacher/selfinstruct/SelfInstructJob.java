@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.instruct4j.core.data.SeedTask;
 import org.instruct4j.core.io.Datasets;
@@ -34,6 +35,8 @@ public final class SelfInstructJob {
     public static final Sampling DEFAULTS = new Sampling(1.0, 1.0, 3072, List.of("\n20", "20."));
     public static final int EXAMPLES_PER_PROMPT = 3;
     public static final double MAX_ROUGE_L = 0.7;
+    /** Requests in a row that may add nothing new before the job stops: the teacher has run dry. */
+    public static final int DEFAULT_PATIENCE = 100;
 
     private final TeacherCaller caller;
     private final JobOptions options;
@@ -42,9 +45,14 @@ public final class SelfInstructJob {
     private final String promptText;
     private final List<GeneratedTask> seeds;
     private final Random random;
+    private final int patience;
 
     public SelfInstructJob(TeacherCaller caller, JobOptions options, String model, Sampling sampling, String promptText,
-            List<SeedTask> seedTasks, long randomSeed) {
+            List<SeedTask> seedTasks, long randomSeed, int patience) {
+        if (patience < 1) {
+            throw new IllegalArgumentException("--patience must be at least 1, got " + patience);
+        }
+        this.patience = patience;
         if (seedTasks.size() < EXAMPLES_PER_PROMPT) {
             throw new IllegalArgumentException("need at least " + EXAMPLES_PER_PROMPT + " seed tasks, got " + seedTasks.size());
         }
@@ -60,7 +68,7 @@ public final class SelfInstructJob {
 
     /** What a run did. */
     public record Result(long kept, long keptThisRun, long requests, long rejectedAsSimilar, long filteredOrUnparsable,
-            long failedRequests, String fatalError) {}
+            long failedRequests, String fatalError, boolean ranDry) {}
 
     public Result run(Path output, long count, ObjectNode settings) {
         Instant started = Instant.now();
@@ -71,6 +79,7 @@ public final class SelfInstructJob {
         AtomicLong similar = new AtomicLong();
         AtomicLong unusable = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        AtomicInteger barren = new AtomicInteger();
         long keptBefore;
         long kept;
         try (JsonlAppender out = JsonlAppender.open(output, "id")) {
@@ -83,7 +92,8 @@ public final class SelfInstructJob {
                     ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int w = 0; w < options.concurrency(); w++) {
                     workers.submit(() -> {
-                        while (!keeper.full() && caller.fatalError() == null && !Thread.currentThread().isInterrupted()) {
+                        while (!keeper.full() && barren.get() < patience && caller.fatalError() == null
+                                && !Thread.currentThread().isInterrupted()) {
                             ChatCall call = new ChatCall(model, List.of(ChatMessage.user(
                                     SelfInstructPrompt.encode(promptText, sampleSeeds()))), sampling);
                             requests.incrementAndGet();
@@ -91,15 +101,27 @@ public final class SelfInstructJob {
                                 case TeacherCaller.Outcome.Success<?> s -> {
                                     var parsed = SelfInstructPrompt.parse(EXAMPLES_PER_PROMPT, s.reply().content(), s.reply().truncated());
                                     unusable.addAndGet(parsed.discarded());
+                                    boolean keptAny = false;
                                     for (GeneratedTask task : parsed.tasks()) {
                                         switch (keeper.offer(task)) {
-                                            case KEPT -> progress.step();
+                                            case KEPT -> {
+                                                progress.step();
+                                                keptAny = true;
+                                            }
                                             case TOO_SIMILAR -> similar.incrementAndGet();
                                             case FULL -> { }
                                         }
                                     }
+                                    if (keptAny) {
+                                        barren.set(0);
+                                    } else {
+                                        barren.incrementAndGet();
+                                    }
                                 }
-                                case TeacherCaller.Outcome.Failure<?> f -> failed.incrementAndGet();
+                                case TeacherCaller.Outcome.Failure<?> f -> {
+                                    failed.incrementAndGet();
+                                    barren.incrementAndGet();
+                                }
                                 case TeacherCaller.Outcome.Aborted<?> a -> { return; }
                             }
                             progress.status("requests " + requests.get() + ", too similar " + similar.get() + ", retries " + caller.retries());
@@ -109,7 +131,8 @@ public final class SelfInstructJob {
             }
             kept = out.ids().size();
         }
-        Result result = new Result(kept, kept - keptBefore, requests.get(), similar.get(), unusable.get(), failed.get(), caller.fatalError());
+        Result result = new Result(kept, kept - keptBefore, requests.get(), similar.get(), unusable.get(), failed.get(),
+                caller.fatalError(), kept < count && barren.get() >= patience);
         RunMetadata.appendRun(files.metadata(), describe(settings, started, result));
         return result;
     }
@@ -140,6 +163,9 @@ public final class SelfInstructJob {
         counts.put("unparsable_or_filtered", result.filteredOrUnparsable());
         counts.put("failed_requests", result.failedRequests());
         counts.put("retries", caller.retries());
+        if (result.ranDry()) {
+            run.put("stopped_by", patience + " requests in a row added no new instruction");
+        }
         if (result.fatalError() != null) {
             run.put("stopped_by", result.fatalError());
         }

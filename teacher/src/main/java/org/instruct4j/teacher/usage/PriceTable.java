@@ -23,10 +23,23 @@ public final class PriceTable {
         }
     }
 
+    private static final Price FREE = new Price(0, 0);
+
     private final Map<String, Price> prices;
+    private final boolean free;
+
+    private PriceTable(Map<String, Price> prices, boolean free) {
+        this.prices = prices;
+        this.free = free;
+    }
 
     private PriceTable(Map<String, Price> prices) {
-        this.prices = prices;
+        this(prices, false);
+    }
+
+    /** Every model costs nothing: a local model runs on the user's own hardware. */
+    public static PriceTable free() {
+        return new PriceTable(Map.of(), true);
     }
 
     public static PriceTable defaults() {
@@ -72,6 +85,9 @@ public final class PriceTable {
     }
 
     public Optional<Price> priceOf(String model) {
+        if (free) {
+            return Optional.of(FREE);
+        }
         return prices.entrySet().stream()
                 .filter(e -> model.equals(e.getKey()) || model.startsWith(e.getKey() + "-"))
                 .max(Comparator.comparingInt(e -> e.getKey().length()))

@@ -1,0 +1,64 @@
+package org.instruct4j.serve;
+
+import java.util.concurrent.ExecutionException;
+import org.instruct4j.model.generate.Generation;
+import org.instruct4j.model.generate.GenerationConfig;
+import org.instruct4j.teacher.client.ChatCall;
+import org.instruct4j.teacher.client.ChatClient;
+import org.instruct4j.teacher.client.ChatReply;
+import org.instruct4j.teacher.client.Sampling;
+import org.instruct4j.teacher.client.TeacherException;
+
+/**
+ * A local model in place of an API endpoint: every generation and evaluation command can run without any API.
+ * Calls are rendered with a {@link PromptFormat} and batched by a {@link LocalEngine}; a reply cut by
+ * max_tokens is marked truncated, as the API's finish_reason "length" is.
+ */
+public final class LocalChatClient implements ChatClient {
+    private final LocalEngine engine;
+    private final PromptFormat format;
+    private final String modelName;
+    private final long seed;
+
+    public LocalChatClient(LocalEngine engine, PromptFormat format, String modelName, long seed) {
+        this.engine = engine;
+        this.format = format;
+        this.modelName = modelName;
+        this.seed = seed;
+    }
+
+    @Override
+    public ChatReply complete(ChatCall call) throws TeacherException {
+        int[] prompt = engine.model().tokenizer().encode(format.render(call.messages()), true);
+        Generation generation;
+        try {
+            generation = engine.submit(prompt, config(call.sampling()), null).get();
+        } catch (IllegalArgumentException tooLong) {
+            throw new TeacherException(TeacherException.Kind.REJECTED, tooLong.getMessage(), null, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TeacherException(TeacherException.Kind.FATAL, "interrupted", null, e);
+        } catch (ExecutionException e) {
+            throw new TeacherException(TeacherException.Kind.FATAL, "the local model failed: " + e.getCause(), null, e.getCause());
+        }
+        return new ChatReply(generation.text().strip(), generation.finishReason() == Generation.FinishReason.LENGTH,
+                modelName, prompt.length, generation.tokenIds().length);
+    }
+
+    /** The request's decoding settings; the same settings give the same batch, and the seed makes sampling repeatable. */
+    GenerationConfig config(Sampling sampling) {
+        return GenerationConfig.greedy(sampling.maxTokens())
+                .withSampling(sampling.temperature(), sampling.topP(), 0, seed)
+                .withStopStrings(sampling.stop());
+    }
+
+    @Override
+    public String endpointDescription() {
+        return "local model " + modelName;
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

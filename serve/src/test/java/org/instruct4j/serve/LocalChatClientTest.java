@@ -1,0 +1,101 @@
+package org.instruct4j.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.bytedeco.pytorch.Device;
+import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.generate.GenerationConfig;
+import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.teacher.client.ChatCall;
+import org.instruct4j.teacher.client.ChatMessage;
+import org.instruct4j.teacher.client.ChatReply;
+import org.instruct4j.teacher.client.Sampling;
+import org.instruct4j.teacher.client.TeacherException;
+import org.instruct4j.testkit.SharedData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The real stories260K model as a chat endpoint: concurrent calls are batched and answered as if alone. */
+class LocalChatClientTest {
+    private static final Sampling GREEDY = new Sampling(0, 1, 30, List.of());
+    private static LoadedModel model;
+    private static LocalEngine engine;
+    private static LocalChatClient client;
+
+    @BeforeAll
+    static void load() {
+        model = ModelDirectory.loadLlama2c(SharedData.path("models/stories260K/stories260K.bin"),
+                SharedData.path("models/stories260K/tok512.bin"), Precision.FP32, new Device("cpu"));
+        engine = new LocalEngine(model, 8);
+        client = new LocalChatClient(engine, PromptFormat.RAW, "stories260K", 0);
+    }
+
+    @AfterAll
+    static void close() {
+        client.close();
+    }
+
+    private static ChatCall call(String text, Sampling sampling) {
+        return new ChatCall("ignored", List.of(ChatMessage.user(text)), sampling);
+    }
+
+    @Test
+    void answersWhatTheModelGeneratesGreedily() throws Exception {
+        ChatReply reply = client.complete(call("Once upon a time", GREEDY));
+        String expected = model.generator().generate("Once upon a time", GenerationConfig.greedy(30)).text().strip();
+        assertThat(reply.content()).isEqualTo(expected);
+        assertThat(reply.truncated()).isTrue();
+        assertThat(reply.completionTokens()).isEqualTo(30);
+        assertThat(reply.promptTokens()).isEqualTo(model.tokenizer().encode("Once upon a time", true).length);
+        assertThat(reply.model()).isEqualTo("stories260K");
+    }
+
+    @Test
+    void concurrentCallsAreBatchedAndEachGetsItsOwnAnswer() throws Exception {
+        List<String> prompts = List.of("Lily", "Tom had a dog", "The sun", "Once upon a time there was", "A big bird",
+                "Sue and Ben", "The cat", "One day");
+        List<String> alone = new ArrayList<>();
+        for (String p : prompts) {
+            alone.add(client.complete(call(p, GREEDY)).content());
+        }
+        long[] before = engine.batchStatistics();
+        List<Future<ChatReply>> replies = new ArrayList<>();
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String p : prompts) {
+                replies.add(callers.submit(() -> client.complete(call(p, GREEDY))));
+            }
+        }
+        for (int i = 0; i < prompts.size(); i++) {
+            assertThat(replies.get(i).get().content()).as(prompts.get(i)).isEqualTo(alone.get(i));
+        }
+        long[] after = engine.batchStatistics();
+        assertThat(after[1] - before[1]).isEqualTo(prompts.size());
+        assertThat(after[0] - before[0]).as("batches for %d concurrent calls", prompts.size()).isLessThan(prompts.size());
+    }
+
+    @Test
+    void stopStringsAndSeededSamplingWork() throws Exception {
+        ChatReply stopped = client.complete(call("Once upon a time", new Sampling(0, 1, 100, List.of("."))));
+        assertThat(stopped.content()).doesNotContain(".").isNotEmpty();
+        assertThat(stopped.truncated()).isFalse();
+        Sampling sampled = new Sampling(1.0, 0.9, 30, List.of());
+        assertThat(client.complete(call("Lily", sampled)).content()).isEqualTo(client.complete(call("Lily", sampled)).content());
+    }
+
+    @Test
+    void aPromptBeyondTheModelsPositionsIsRejected() {
+        String huge = "Once upon a time ".repeat(400);
+        assertThatThrownBy(() -> client.complete(call(huge, GREEDY)))
+                .isInstanceOf(TeacherException.class)
+                .satisfies(e -> assertThat(((TeacherException) e).kind()).isEqualTo(TeacherException.Kind.REJECTED))
+                .hasMessageContaining("positions");
+    }
+}

@@ -1,0 +1,168 @@
+package org.instruct4j.teacher.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.instruct4j.teacher.client.Sampling;
+import org.instruct4j.teacher.tasks.AnswerTask;
+import org.instruct4j.teacher.tasks.InstructionInput;
+import org.instruct4j.teacher.tasks.Language;
+import org.instruct4j.testkit.Fault;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The live runner against a real HTTP server: every row is the server's answer to that row's prompt, once. */
+class JobRunnerTest {
+    @TempDir
+    Path dir;
+
+    private FakeTeacher teacher;
+
+    @BeforeEach
+    void start() {
+        teacher = FakeTeacher.start(Duration.ofSeconds(2));
+    }
+
+    @AfterEach
+    void stop() {
+        teacher.close();
+    }
+
+    private AnswerTask answers(Path input, long limit) {
+        return new AnswerTask(InstructionInput.open(input, limit), FakeTeacher.MODEL, Sampling.PAPER_DEFAULTS, Language.EN);
+    }
+
+    private static void assertEveryRowIsTheServersAnswer(Path output, List<Questions.Question> questions) {
+        Map<String, ObjectNode> rows = Rows.byId(output);
+        assertThat(rows).hasSize(questions.size());
+        for (Questions.Question q : questions) {
+            ObjectNode row = rows.get(q.id());
+            assertThat(row.get("instruction").asText()).isEqualTo(q.instruction());
+            assertThat(row.get("input").asText()).isEqualTo(q.input());
+            assertThat(row.get("output").asText()).isEqualTo(q.answer());
+            assertThat(row.get("truncated").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void answersEveryRowAndResumesWithoutAskingTwice() {
+        List<Questions.Question> questions = Questions.make(30);
+        Path input = Questions.write(dir.resolve("in.jsonl"), questions);
+        Path output = dir.resolve("out.jsonl");
+        JobFiles files = JobFiles.forOutput(output);
+
+        FakeTeacher.Run first = teacher.run(answers(input, 12), files, FakeTeacher.options(4));
+        assertThat(first.result().succeeded()).isEqualTo(12);
+        FakeTeacher.Run second = teacher.run(answers(input, 0), files, FakeTeacher.options(4));
+        assertThat(second.result().alreadyDone()).isEqualTo(12);
+        assertThat(second.result().succeeded()).isEqualTo(18);
+
+        assertEveryRowIsTheServersAnswer(output, questions);
+        assertThat(teacher.server().log().answeredMoreThanOnce()).isEmpty();
+        assertThat(teacher.server().log().chatRequests()).isEqualTo(30);
+        assertThat(Files.exists(files.failures())).isFalse();
+        assertThat(Rows.text(files.metadata())).contains("\"succeeded\" : 18").contains(FakeTeacher.KEY_VARIABLE);
+        NoSecrets.assertKeyNowhereIn(dir);
+    }
+
+    @Test
+    void retriesTransientFaultsAndHonoursRetryAfter() {
+        List<Questions.Question> questions = Questions.make(20);
+        Path input = Questions.write(dir.resolve("in.jsonl"), questions);
+        teacher.server().faults()
+                .failWhenPromptContains(questions.get(1).tag(), 1, Fault.rateLimited(1))
+                .failWhenPromptContains(questions.get(2).tag(), 2, Fault.status(500))
+                .failWhenPromptContains(questions.get(3).tag(), 1, Fault.malformedJson())
+                .failWhenPromptContains(questions.get(4).tag(), 1, Fault.dropConnection())
+                .failWhenPromptContains(questions.get(5).tag(), 1, Fault.hang(Duration.ofSeconds(5)));
+        Path output = dir.resolve("out.jsonl");
+
+        Instant begin = Instant.now();
+        FakeTeacher.Run run = teacher.run(answers(input, 0), JobFiles.forOutput(output), FakeTeacher.options(8));
+        assertThat(run.result().succeeded()).isEqualTo(20);
+        assertThat(run.result().retries()).isEqualTo(6);
+        assertEveryRowIsTheServersAnswer(output, questions);
+        // the 429 asked for 1 s; the retry of that row cannot have come sooner
+        List<Instant> asked = teacher.server().log().askedAt(questions.get(1).tag());
+        assertThat(asked).hasSize(2);
+        assertThat(Duration.between(asked.get(0), asked.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(Duration.between(begin, Instant.now())).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void truncatedAnswersAreKeptAndMarked() {
+        List<Questions.Question> questions = Questions.make(4);
+        Path input = Questions.write(dir.resolve("in.jsonl"), questions);
+        teacher.server().faults().failWhenPromptContains(questions.get(2).tag(), 1, Fault.truncated());
+        Path output = dir.resolve("out.jsonl");
+        FakeTeacher.Run run = teacher.run(answers(input, 0), JobFiles.forOutput(output), FakeTeacher.options(2));
+        assertThat(run.result().truncated()).isEqualTo(1);
+        ObjectNode row = Rows.byId(output).get(questions.get(2).id());
+        assertThat(row.get("truncated").asBoolean()).isTrue();
+        assertThat(row.get("output").asText()).isEqualTo(questions.get(2).truncatedAnswer());
+    }
+
+    @Test
+    void rowsThatKeepFailingAreRecordedAndRetriedOnRequest() {
+        List<Questions.Question> questions = Questions.make(6);
+        Path input = Questions.write(dir.resolve("in.jsonl"), questions);
+        Questions.Question unlucky = questions.get(3);
+        teacher.server().faults().failWhenPromptContains(unlucky.tag(), 4, Fault.status(503));
+        Path output = dir.resolve("out.jsonl");
+        JobFiles files = JobFiles.forOutput(output);
+
+        FakeTeacher.Run first = teacher.run(answers(input, 0), files, FakeTeacher.options(3));
+        assertThat(first.result().failed()).isEqualTo(1);
+        assertThat(Rows.byId(files.failures())).containsOnlyKeys(unlucky.id());
+        assertThat(Rows.byId(files.failures()).get(unlucky.id()).get("error").asText()).contains("HTTP 503");
+
+        FakeTeacher.Run again = teacher.run(answers(input, 0), files, FakeTeacher.options(3));
+        assertThat(again.result().succeeded()).isZero();
+        assertThat(again.result().pending()).isZero();
+
+        FakeTeacher.Run retried = teacher.run(answers(input, 0), files, FakeTeacher.retryingFailed(3));
+        assertThat(retried.result().succeeded()).isEqualTo(1);
+        assertEveryRowIsTheServersAnswer(output, questions);
+        assertThat(Files.exists(files.failures())).isFalse();
+    }
+
+    @Test
+    void aRejectedKeyStopsTheRunAtOnceAndIsNotEchoed() {
+        List<Questions.Question> questions = Questions.make(40);
+        Path input = Questions.write(dir.resolve("in.jsonl"), questions);
+        Path output = dir.resolve("out.jsonl");
+        String wrongKey = "sk-proj-WrongKey000000000000000000000000000000";
+        try (var client = teacher.clientWithKey(wrongKey, Duration.ofSeconds(2))) {
+            var options = FakeTeacher.options(2);
+            var caller = new TeacherCaller(client, options,
+                    new org.instruct4j.teacher.usage.UsageMeter(org.instruct4j.teacher.usage.PriceTable.defaults(), 1));
+            JobResult result = new JobRunner(caller, options).run(answers(input, 0), JobFiles.forOutput(output),
+                    FakeTeacher.settings());
+            assertThat(result.ok()).isFalse();
+            assertThat(result.fatalError()).contains("401").doesNotContain(wrongKey);
+            assertThat(teacher.server().log().chatRequests()).isLessThan(10);
+        }
+        assertThat(Rows.text(JobFiles.forOutput(output).metadata())).contains("stopped_by").doesNotContain(wrongKey);
+    }
+
+    @Test
+    void requestsPerMinuteLimitSpacesTheRequests() {
+        List<Questions.Question> questions = Questions.make(25);
+        Path input = Questions.write(dir.resolve("in.jsonl"), questions);
+        // 600 rpm: a burst of one second's worth (10), then one request per 100 ms
+        JobOptions limited = new JobOptions(8, 600, 0, FakeTeacher.FAST_RETRY, false, true);
+        teacher.run(answers(input, 0), JobFiles.forOutput(dir.resolve("out.jsonl")), limited);
+        List<Instant> arrivals = teacher.server().log().arrivals();
+        assertThat(arrivals).hasSize(25);
+        // 25 requests: 10 from the burst, then 15 refills of 100 ms (less a margin for scheduling jitter)
+        assertThat(Duration.between(arrivals.get(0), arrivals.get(24))).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+    }
+}
