@@ -36,6 +36,12 @@ public final class ApiKey {
         return value;
     }
 
+    /** Whether {@code candidate} is this key, compared in constant time (a server checking bearer tokens). */
+    public boolean matches(String candidate) {
+        return candidate != null && java.security.MessageDigest.isEqual(
+                candidate.getBytes(java.nio.charset.StandardCharsets.UTF_8), value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public String redact(String text) {
         if (text == null || value.length() < 4) {
             return text;
