@@ -49,9 +49,8 @@ public final class ServeThroughputBench {
         System.out.printf("baseline, one request at a time in process: %.1f tokens/s%n", sequential);
         try (LocalEngine engine = new LocalEngine(model, maxBatch);
                 OpenAiServer server = OpenAiServer.start(engine, PromptFormat.ALPACA,
-                        new ServeOptions("127.0.0.1", 0, "bench", null, MAX_TOKENS, MAX_TOKENS, 1 << 20));
-                OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey("none").maxRetries(0)
-                        .maxRequestsPerHost(64).build()) {
+                        new ServeOptions("127.0.0.1", 0, "bench", null, MAX_TOKENS, MAX_TOKENS, 1 << 20))) {
+            OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey("none").maxRetries(0).build();
             ask(client, 0, 1);
             for (int clients : new int[] {1, 8, 32}) {
                 double[] requestRate = new double[runs];
@@ -80,6 +79,7 @@ public final class ServeThroughputBench {
                 System.out.printf("%2d clients: median %.2f req/s, %.1f tokens/s = %.2fx the one-at-a-time baseline%n", clients,
                         median(requestRate), median(tokenRate), median(tokenRate) / sequential);
             }
+            client.close();
         }
     }
 
