@@ -2,9 +2,8 @@ package org.instruct4j.cli.eval;
 
 import java.util.concurrent.Callable;
 import org.instruct4j.eval.human.AnnotationStore;
-import org.instruct4j.eval.human.Database;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,13 +22,15 @@ final class HumanAdminCommand {
         @Parameters(paramLabel = "NAME", description = "The annotator's name (unique).")
         String name;
 
-        @Option(names = "--db", defaultValue = "sqlite:annotations.db", paramLabel = "sqlite:FILE|jdbc:postgresql://...",
-                description = "The annotation database (default: ${DEFAULT-VALUE}).")
-        String db;
+        @Mixin
+        AnnotationDbOption db;
 
         @Override
         public Integer call() {
-            String token = AnnotationStore.open(Database.of(db)).addAnnotator(name);
+            String token;
+            try (AnnotationStore store = db.open()) {
+                token = store.addAnnotator(name);
+            }
             spec.commandLine().getErr().printf("token of annotator \"%s\" (shown only now; give it to them privately):%n", name);
             spec.commandLine().getErr().flush();
             spec.commandLine().getOut().println(token);

@@ -5,8 +5,8 @@ import java.util.concurrent.Callable;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.eval.human.AnnotationStore;
-import org.instruct4j.eval.human.Database;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,9 +18,8 @@ final class HumanExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--db", defaultValue = "sqlite:annotations.db", paramLabel = "sqlite:FILE|jdbc:postgresql://...",
-            description = "The annotation database (default: ${DEFAULT-VALUE}).")
-    String db;
+    @Mixin
+    AnnotationDbOption db;
 
     @Option(names = "--output", required = true, paramLabel = "J.jsonl", description = "Output (written atomically).")
     Path output;
@@ -29,10 +28,12 @@ final class HumanExportCommand implements Callable<Integer> {
     public Integer call() {
         StringBuilder lines = new StringBuilder();
         int[] rows = {0};
-        AnnotationStore.open(Database.of(db)).export(row -> {
-            lines.append(Json.line(row)).append('\n');
-            rows[0]++;
-        });
+        try (AnnotationStore store = db.open()) {
+            store.export(row -> {
+                lines.append(Json.line(row)).append('\n');
+                rows[0]++;
+            });
+        }
         AtomicFiles.writeString(output, lines.toString());
         spec.commandLine().getErr().printf("exported %,d judgments to %s%n", rows[0], output);
         return 0;

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.eval.human.AnnotationStore;
-import org.instruct4j.eval.human.Database;
 import org.instruct4j.eval.human.HumanResults;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,9 +18,8 @@ final class HumanResultsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--db", defaultValue = "sqlite:annotations.db", paramLabel = "sqlite:FILE|jdbc:postgresql://...",
-            description = "The annotation database (default: ${DEFAULT-VALUE}).")
-    String db;
+    @Mixin
+    AnnotationDbOption db;
 
     @Option(names = "--output", paramLabel = "results.html", description = "HTML page; PNGs are written beside it.")
     Path output;
@@ -30,7 +29,10 @@ final class HumanResultsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HumanResults results = HumanResults.of(AnnotationStore.open(Database.of(db)).judgments());
+        HumanResults results;
+        try (AnnotationStore store = db.open()) {
+            results = HumanResults.of(store.judgments());
+        }
         spec.commandLine().getOut().print(results.text());
         spec.commandLine().getOut().flush();
         if (output != null) {

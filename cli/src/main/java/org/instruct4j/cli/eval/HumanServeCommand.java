@@ -10,6 +10,7 @@ import org.instruct4j.eval.human.HumanEvalServer;
 import org.instruct4j.eval.human.Pair;
 import org.instruct4j.eval.human.PairsFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,10 +25,8 @@ final class HumanServeCommand implements Callable<Integer> {
     @Option(names = "--pairs", required = true, paramLabel = "P.jsonl", description = "The items (from `eval human pairs`).")
     Path pairs;
 
-    @Option(names = "--db", defaultValue = "sqlite:annotations.db", paramLabel = "sqlite:FILE|jdbc:postgresql://...",
-            description = "Where judgments are stored (default: ${DEFAULT-VALUE}); a PostgreSQL password is read from $"
-                    + Database.PASSWORD_VARIABLE + ".")
-    String db;
+    @Mixin
+    AnnotationDbOption db;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
             description = "Interface to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface, behind HTTPS).")
@@ -39,7 +38,7 @@ final class HumanServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         List<Pair> items = PairsFile.read(pairs);
-        Database database = Database.of(db);
+        Database database = db.database();
         CountDownLatch stopped = new CountDownLatch(1);
         HumanEvalServer server = HumanEvalServer.start(AnnotationStore.open(database), items, host, port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -11,9 +11,11 @@ import io.javalin.http.SameSite;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.instruct4j.core.io.Json;
+import org.instruct4j.report.HtmlReport;
 
 /**
  * The human-evaluation web app: annotators sign in with their token, then judge one item at a time, each answer
@@ -32,6 +34,9 @@ public final class HumanEvalServer implements AutoCloseable {
     private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    /** The page, with a fieldset per criterion: the definitions on screen are those of {@link Criterion}. */
+    private static final String PAGE = read("index.html").replace("<!-- criteria -->", criteriaFieldsets());
+
     private final AnnotationStore store;
     private final List<Pair> pairs;
     private final Javalin app;
@@ -47,7 +52,7 @@ public final class HumanEvalServer implements AutoCloseable {
             config.jetty.host = host;
             config.jetty.port = port;
             config.routes.before(this::securityHeaders);
-            config.routes.get("/", ctx -> resource(ctx, "index.html", "text/html; charset=utf-8"));
+            config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(PAGE));
             config.routes.get("/app.js", ctx -> resource(ctx, "app.js", "text/javascript; charset=utf-8"));
             config.routes.get("/app.css", ctx -> resource(ctx, "app.css", "text/css; charset=utf-8"));
             config.routes.before("/api/*", this::authenticate);
@@ -202,14 +207,33 @@ public final class HumanEvalServer implements AutoCloseable {
     }
 
     private static void resource(Context ctx, String name, String contentType) {
+        ctx.contentType(contentType).result(read(name));
+    }
+
+    private static String read(String name) {
         try (InputStream in = HumanEvalServer.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("web resource missing from the classpath: " + name);
             }
-            ctx.contentType(contentType).result(in.readAllBytes());
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String criteriaFieldsets() {
+        StringBuilder html = new StringBuilder();
+        for (Criterion c : Criterion.values()) {
+            html.append("    <fieldset data-criterion=\"").append(c.key()).append("\">\n")
+                    .append("      <legend>").append(HtmlReport.escape(c.title())).append("</legend>\n")
+                    .append("      <p class=\"definition\">").append(HtmlReport.escape(c.definition())).append("</p>\n");
+            for (String[] choice : new String[][] {{"left", "A better"}, {"tie", "Tie"}, {"right", "B better"}}) {
+                html.append("      <label><input type=\"radio\" name=\"").append(c.key()).append("\" value=\"").append(choice[0])
+                        .append("\"> ").append(choice[1]).append("</label>\n");
+            }
+            html.append("    </fieldset>\n");
+        }
+        return html.toString();
     }
 
     /** A request the app refuses, with its HTTP status. */

@@ -38,8 +38,8 @@ class BrowserEndToEndTest {
     @TempDir
     Path dir;
 
+    private ServedApp app;
     private AnnotationStore store;
-    private HumanEvalServer server;
     private String token;
 
     @BeforeAll
@@ -62,15 +62,14 @@ class BrowserEndToEndTest {
 
     @BeforeEach
     void start() {
-        store = AnnotationStore.open(Database.of("sqlite:" + dir.resolve("annotations.db")));
-        token = store.addAnnotator("ann");
-        server = HumanEvalServer.start(store, TestPairs.three(), "127.0.0.1", 0);
+        app = new ServedApp(dir);
+        store = app.store;
+        token = app.token;
     }
 
     @AfterEach
     void stop() {
-        server.close();
-        store.close();
+        app.close();
     }
 
     @Test
@@ -81,7 +80,7 @@ class BrowserEndToEndTest {
         Map<String, String> keysByPair = new HashMap<>();
         Map<String, String> leftByPair = new HashMap<>();
         try (Page page = browser.newPage()) {
-            page.navigate("http://127.0.0.1:" + server.port() + "/");
+            page.navigate(app.url("/"));
             PlaywrightAssertions.assertThat(page.locator("#sign-in")).isVisible();
             page.fill("#token", "wrong-token");
             page.press("#token", "Enter");
@@ -140,7 +139,7 @@ class BrowserEndToEndTest {
         try (Page page = browser.newPage()) {
             List<String> errors = new ArrayList<>();
             page.onPageError(errors::add);
-            page.navigate("http://127.0.0.1:" + server.port() + "/");
+            page.navigate(app.url("/"));
             page.fill("#token", token);
             page.press("#token", "Enter");
             PlaywrightAssertions.assertThat(page.locator("#judge")).isVisible();

@@ -20,26 +20,25 @@ class HumanEvalServerTest {
     @TempDir
     Path dir;
 
+    private ServedApp app;
     private AnnotationStore store;
-    private HumanEvalServer server;
     private String token;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() {
-        store = AnnotationStore.open(Database.of("sqlite:" + dir.resolve("annotations.db")));
-        token = store.addAnnotator("ann");
-        server = HumanEvalServer.start(store, TestPairs.three(), "127.0.0.1", 0);
+        app = new ServedApp(dir);
+        store = app.store;
+        token = app.token;
     }
 
     @AfterEach
     void stop() {
-        server.close();
-        store.close();
+        app.close();
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        return HttpRequest.newBuilder(URI.create(app.url(path)));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
