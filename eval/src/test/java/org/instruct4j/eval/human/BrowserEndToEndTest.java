@@ -39,8 +39,6 @@ class BrowserEndToEndTest {
     Path dir;
 
     private ServedApp app;
-    private AnnotationStore store;
-    private String token;
 
     @BeforeAll
     static void launchBrowser() {
@@ -63,8 +61,6 @@ class BrowserEndToEndTest {
     @BeforeEach
     void start() {
         app = new ServedApp(dir);
-        store = app.store;
-        token = app.token;
     }
 
     @AfterEach
@@ -86,7 +82,7 @@ class BrowserEndToEndTest {
             page.press("#token", "Enter");
             PlaywrightAssertions.assertThat(page.locator("#sign-in-error")).hasText("unknown token");
 
-            page.fill("#token", token);
+            page.fill("#token", app.token);
             page.press("#token", "Enter");
             PlaywrightAssertions.assertThat(page.locator("#judge")).isVisible();
             PlaywrightAssertions.assertThat(page.locator("#progress")).hasText("Judged 0 of 3");
@@ -119,7 +115,7 @@ class BrowserEndToEndTest {
         }
 
         List<ObjectNode> exported = new ArrayList<>();
-        store.export(exported::add);
+        app.store.export(exported::add);
         assertThat(exported).hasSize(3);
         for (ObjectNode row : exported) {
             String pairId = row.get("pair_id").asText();
@@ -140,7 +136,7 @@ class BrowserEndToEndTest {
             List<String> errors = new ArrayList<>();
             page.onPageError(errors::add);
             page.navigate(app.url("/"));
-            page.fill("#token", token);
+            page.fill("#token", app.token);
             page.press("#token", "Enter");
             PlaywrightAssertions.assertThat(page.locator("#judge")).isVisible();
             for (int judged = 0; !page.textContent("#question").contains("HTML"); judged++) {

@@ -21,15 +21,11 @@ class HumanEvalServerTest {
     Path dir;
 
     private ServedApp app;
-    private AnnotationStore store;
-    private String token;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() {
         app = new ServedApp(dir);
-        store = app.store;
-        token = app.token;
     }
 
     @AfterEach
@@ -52,7 +48,7 @@ class HumanEvalServerTest {
     /** Signs in; returns {cookie header value, csrf token}. */
     private String[] signIn() throws Exception {
         HttpResponse<String> response = send(request("/api/session").header("Content-Type", "application/json")
-                .POST(json("{\"token\":\"" + token + "\"}")));
+                .POST(json("{\"token\":\"" + app.token + "\"}")));
         assertThat(response.statusCode()).isEqualTo(200);
         String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(setCookie).contains("HttpOnly").containsIgnoringCase("SameSite=Strict").contains("Path=/");
@@ -74,7 +70,7 @@ class HumanEvalServerTest {
                 .POST(json("{\"token\":\"guess\"}")));
         assertThat(wrongToken.statusCode()).isEqualTo(401);
         assertThat(wrongToken.headers().firstValue("Set-Cookie")).isEmpty();
-        assertThat(store.judgments()).isEmpty();
+        assertThat(app.store.judgments()).isEmpty();
     }
 
     @Test
@@ -90,7 +86,7 @@ class HumanEvalServerTest {
                 .header(HumanEvalServer.CSRF_HEADER, "wrong").POST(json(judgment))).statusCode()).isEqualTo(403);
         assertThat(send(request("/api/judgments").header("Cookie", session[0]).header(HumanEvalServer.CSRF_HEADER, session[1])
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(json("pair_id=1"))).statusCode()).isEqualTo(415);
-        assertThat(store.judgments()).isEmpty();
+        assertThat(app.store.judgments()).isEmpty();
 
         HttpResponse<String> stored = send(request("/api/judgments").header("Cookie", session[0])
                 .header(HumanEvalServer.CSRF_HEADER, session[1]).header("Content-Type", "application/json").POST(json(judgment)));
@@ -102,7 +98,7 @@ class HumanEvalServerTest {
                 .header(HumanEvalServer.CSRF_HEADER, session[1]).header("Content-Type", "application/json").POST(json(judgment)));
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(Json.MAPPER.readTree(again.body()).get("stored").asBoolean()).isFalse();
-        assertThat(store.judgments()).hasSize(1);
+        assertThat(app.store.judgments()).hasSize(1);
 
         assertThat(send(request("/api/session").header("Cookie", session[0]).header(HumanEvalServer.CSRF_HEADER, session[1])
                 .DELETE()).statusCode()).isEqualTo(204);
