@@ -15,6 +15,8 @@ import org.bytedeco.pytorch.global.torch;
  * libtorch's own archive format, so a resumed run continues with the exact moments and step counts.
  */
 public final class AdamW {
+    /** A bound no fp32 gradient norm reaches: clip_grad_norm_ then only measures (scaling by exactly 1). */
+    private static final double NO_CLIPPING = 1e30;
     private final org.bytedeco.pytorch.AdamW optimizer;
     private final TensorVector parameters;
 
@@ -34,7 +36,7 @@ public final class AdamW {
      * {@code learningRate}. Returns the gradient norm before clipping.
      */
     public double step(double learningRate, double maxNorm) {
-        double norm = torch.clip_grad_norm_(parameters, maxNorm > 0 ? maxNorm : Double.MAX_VALUE);
+        double norm = torch.clip_grad_norm_(parameters, maxNorm > 0 ? maxNorm : NO_CLIPPING);
         optimizer.param_groups().get(0).options().set_lr(learningRate);
         optimizer.step();
         return norm;

@@ -15,10 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Json;
@@ -152,7 +149,7 @@ public final class SftRecipe {
         private final String dataDigest;
         private final Checkpoints checkpoints;
         private final Tokenizer tokenizer;
-        private final Device device;
+        private final StepRunner steps;
 
         Trainer(FineTunedModel model, AdamW optimizer, TrainingPlan plan, LearningRateSchedule schedule,
                 List<EncodedExample> eval, int padId, String dataDigest, Checkpoints checkpoints, Tokenizer tokenizer) {
@@ -165,7 +162,7 @@ public final class SftRecipe {
             this.dataDigest = dataDigest;
             this.checkpoints = checkpoints;
             this.tokenizer = tokenizer;
-            this.device = model.model().device();
+            this.steps = new StepRunner(model, optimizer, padId, config.packing(), config.seed(), config.maxGradNorm());
         }
 
         SftResult train(int start, Path output, String dataSummary) {
@@ -176,20 +173,20 @@ public final class SftRecipe {
             try (MetricsLog metrics = MetricsLog.open(output, start);
                  Progress progress = Progress.create("sft", total - start, "steps", config.quiet())) {
                 if (!eval.isEmpty() && start == 0) {
-                    firstEval = evaluate();
+                    firstEval = steps.evaluate(eval, config.microBatchSize());
                     log.accept(String.format("eval loss before training: %.4f", firstEval));
                 }
                 while (step < total && System.nanoTime() < deadline) {
                     long began = System.nanoTime();
                     double lr = schedule.at(step);
-                    StepResult result = trainStep(step, lr);
+                    StepRunner.StepResult result = steps.step(step, lr, plan.step(step));
                     step++;
                     loss = result.loss();
                     double seconds = (System.nanoTime() - began) / 1e9;
                     double tokensPerSecond = result.inputTokens() / seconds;
                     boolean evaluate = !eval.isEmpty() && (step == total || config.evalSteps() > 0 && step % config.evalSteps() == 0);
                     if (evaluate) {
-                        evalLoss = evaluate();
+                        evalLoss = steps.evaluate(eval, config.microBatchSize());
                     }
                     if (step % config.loggingSteps() == 0 || step == total || evaluate) {
                         metrics.append(metricsRow(step, loss, lr, result, tokensPerSecond, evaluate ? evalLoss : Double.NaN));
@@ -218,68 +215,7 @@ public final class SftRecipe {
             return result;
         }
 
-        private record StepResult(double loss, double gradNorm, long targetTokens, long inputTokens) {}
-
-        /**
-         * One optimizer step: forward and backward over each micro-batch (each in its own PointerScope so native
-         * memory stays flat), gradients accumulated in fp32, the loss normalised by the target tokens of the
-         * whole step, then clip and update.
-         */
-        private StepResult trainStep(int step, double lr) {
-            torch.manual_seed(config.seed() * 1_000_003L + step); // dropout masks depend only on the step
-            List<List<List<EncodedExample>>> microBatches = plan.step(step);
-            long targets = 0;
-            for (List<List<EncodedExample>> micro : microBatches) {
-                for (List<EncodedExample> row : micro) {
-                    for (EncodedExample example : row) {
-                        targets += example.targetCount();
-                    }
-                }
-            }
-            double lossSum = 0;
-            long inputs = 0;
-            model.training(true);
-            for (List<List<EncodedExample>> micro : microBatches) {
-                try (PointerScope scope = new PointerScope()) {
-                    SequenceBatch batch = SequenceBatch.of(micro, padId, config.packing(), device);
-                    Tensor loss = TokenLoss.sum(model.model(), batch);
-                    loss.div(new org.bytedeco.pytorch.Scalar((double) targets)).backward();
-                    lossSum += loss.item_double();
-                    inputs += batch.inputTokens();
-                }
-                model.weights().accumulateGradients();
-            }
-            double norm;
-            try (PointerScope scope = new PointerScope()) {
-                norm = optimizer.step(lr, config.maxGradNorm());
-                optimizer.zeroGradients();
-            }
-            model.weights().publish();
-            return new StepResult(lossSum / targets, norm, targets, inputs);
-        }
-
-        /** The mean token loss over the held-out examples, in a fixed order, without dropout or gradients. */
-        private double evaluate() {
-            model.training(false);
-            double sum = 0;
-            long targets = 0;
-            try (NoGradGuard noGrad = new NoGradGuard()) {
-                for (int i = 0; i < eval.size(); i += config.microBatchSize()) {
-                    List<List<EncodedExample>> rows = new ArrayList<>();
-                    for (EncodedExample example : eval.subList(i, Math.min(eval.size(), i + config.microBatchSize()))) {
-                        rows.add(List.of(example));
-                    }
-                    try (PointerScope scope = new PointerScope()) {
-                        SequenceBatch batch = SequenceBatch.of(rows, padId, false, device);
-                        sum += TokenLoss.sum(model.model(), batch).item_double();
-                        targets += batch.targetTokens();
-                    }
-                }
-            }
-            return sum / targets;
-        }
-
-        private ObjectNode metricsRow(int step, double loss, double lr, StepResult result, double tokensPerSecond, double evalLoss) {
+        private ObjectNode metricsRow(int step, double loss, double lr, StepRunner.StepResult result, double tokensPerSecond, double evalLoss) {
             ObjectNode row = Json.object();
             row.put("step", step);
             row.put("epoch", Math.round(plan.epochAfter(step) * 1e4) / 1e4);
