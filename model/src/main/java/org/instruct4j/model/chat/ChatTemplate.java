@@ -40,7 +40,9 @@ public final class ChatTemplate {
         this.bosToken = bosToken == null ? "" : bosToken;
         this.eosToken = eosToken == null ? "" : eosToken;
         this.source = source;
-        this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false).build());
+        // transformers renders with trim_blocks and lstrip_blocks, which the templates are written for
+        this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false)
+                .withTrimBlocks(true).withLstripBlocks(true).build());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", ChatTemplate.class,
                 "raiseException", String.class));
     }
@@ -92,9 +94,10 @@ public final class ChatTemplate {
         context.put("add_generation_prompt", addGenerationPrompt);
         RenderResult result = jinjava.renderForResult(template, context);
         if (result.hasErrors()) {
-            Throwable cause = result.getErrors().get(0).getException();
-            if (cause != null && cause.getCause() instanceof IllegalArgumentException raised) {
-                throw raised;
+            for (Throwable cause = result.getErrors().get(0).getException(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof IllegalArgumentException raised && raised.getMessage().startsWith("chat template: ")) {
+                    throw new IllegalArgumentException(source + ": " + raised.getMessage(), raised);
+                }
             }
             throw new IllegalArgumentException(source + ": chat_template does not render: " + result.getErrors().get(0).getMessage());
         }

@@ -7,7 +7,8 @@ import org.instruct4j.core.data.AlpacaExample;
  * Tokenizes examples as stanford_alpaca's train.py does: the prompt and the prompt + response are tokenized
  * (BOS first), the prompt's tokens are masked out of the loss and EOS is appended, so the model learns to
  * stop; the whole is cut at {@code maxLength}. Where the tokenizer merges across the prompt/response
- * boundary, only the tokens the two encodings share are masked, so no response token is ever masked.
+ * boundary, only the tokens the two encodings share are masked, so no response token is ever masked. A chat
+ * template that ends the reply with EOS itself gets no second one; what it renders after that EOS is dropped.
  */
 public final class ExampleEncoder {
     private final PromptFormat format;
@@ -30,9 +31,13 @@ public final class ExampleEncoder {
         while (shared < Math.min(prompt.length, full.length) && prompt[shared] == full[shared]) {
             shared++;
         }
+        int end = shared;
+        while (end < full.length && full[end] != eosId) {
+            end++;
+        }
         int[] tokens;
-        if (full.length > 0 && full[full.length - 1] == eosId) {
-            tokens = full;
+        if (end < full.length) {
+            tokens = Arrays.copyOf(full, end + 1); // a chat template closed the reply with EOS: train up to it
         } else {
             tokens = Arrays.copyOf(full, full.length + 1);
             tokens[full.length] = eosId;

@@ -54,6 +54,22 @@ class TokenLossTest {
     }
 
     @Test
+    void aChatTemplateMasksTheConversationUpToTheReplyAndEndsWithOneEos() {
+        String zephyr = "{% for message in messages %}{% if message['role'] == 'user' %}{{ '<|user|>\n' + message['content'] + eos_token }}\n"
+                + "{% else %}{{ '<|assistant|>\n' + message['content'] + eos_token }}\n{% endif %}"
+                + "{% if loop.last and add_generation_prompt %}{{ '<|assistant|>\n' }}{% endif %}{% endfor %}";
+        var chat = new org.instruct4j.model.chat.ChatTemplate(zephyr, "<s>", "</s>", "test");
+        ExampleEncoder chatEncoder = new ExampleEncoder(new org.instruct4j.train.data.ChatFormat(chat, tokenizer), tokenizer.eosId(), 512);
+        EncodedExample encoded = chatEncoder.encode(new AlpacaExample("Name a color.", "", "Blue."), 0);
+        int[] tokens = encoded.tokens();
+        String response = tokenizer.decode(java.util.Arrays.copyOfRange(tokens, encoded.promptTokens(), tokens.length));
+        assertThat(response.trim()).isEqualTo("Blue.");
+        long eosCount = java.util.Arrays.stream(tokens).filter(id -> id == tokenizer.eosId()).count();
+        assertThat(eosCount).as("the user turn's and the reply's").isEqualTo(2);
+        assertThat(encoded.target(encoded.inputLength() - 1)).isEqualTo(tokenizer.eosId());
+    }
+
+    @Test
     void maskedPromptPositionsContributeExactlyZeroGradient() {
         EncodedExample a = encoder.encode(new AlpacaExample("Name a primary color.", "", "Red."), 0);
         EncodedExample b = encoder.encode(new AlpacaExample("Translate to French.", "cat", "chat"), 1);
