@@ -105,7 +105,7 @@ def main():
     model = Llama(dim, ffn, layers, heads, kv_heads, vocab)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
     rates = []
-    for step in range(2 + steps):
+    for step in range(1 + steps):
         tokens = torch.randint(3, vocab, (batch, seq + 1))
         inputs, targets = tokens[:, :-1], tokens[:, 1:]
         began = time.perf_counter()
@@ -118,7 +118,7 @@ def main():
         optimizer.zero_grad(set_to_none=False)
         seconds = time.perf_counter() - began
         print(f"step {step}: loss {loss.item():.4f}, {seconds:.2f} s, {batch * seq / seconds:.0f} tokens/s", file=sys.stderr)
-        if step >= 2:
+        if step >= 1:
             rates.append(batch * seq / seconds)
     print(f"pytorch {torch.__version__} {name} seq {seq} batch {batch} {precision} threads {torch.get_num_threads()}: "
           f"median {statistics.median(rates):.0f} tokens/s over {steps} steps (min {min(rates):.0f}, max {max(rates):.0f})")

@@ -31,7 +31,7 @@ class TrainCommandsTest {
     private String[] sft(Path data, Path output, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "sft", "--base", STORIES, "--tokenizer", TOKENIZER,
                 "--data", data.toString(), "--output", output.toString(), "--precision=fp32", "--batch-size=4",
-                "--micro-batch-size=2", "--epochs=1", "--lr=1e-3", "--max-length=256", "--save-steps=2",
+                "--micro-batch-size=2", "--epochs=1", "--lr=1e-3", "--max-length=160", "--save-steps=2",
                 "--eval-fraction=0.125", "--eval-steps=3", "--quiet"));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);

@@ -38,18 +38,18 @@ public final class SftDemo {
         overrides.addAll(List.of(args).subList(2, args.length));
         if (args[0].equals("alpaca")) {
             overrides.addAll(0, List.of("--data=" + SharedData.path("alpaca/alpaca_5000_subset_pr152.json"),
-                    "--output=" + dir.resolve("alpaca"), "--eval-fraction=0.02", "--epochs=1", "--lr=1e-3",
-                    "--batch-size=32", "--micro-batch-size=8", "--eval-steps=20", "--save-steps=20"));
+                    "--output=" + dir.resolve("alpaca"), "--eval-fraction=0.02", "--epochs=1", "--lr=2e-3",
+                    "--batch-size=16", "--micro-batch-size=8", "--eval-steps=15", "--save-steps=15"));
             SftResult result = SftRecipe.run(SftConfig.resolve(null, overrides));
             System.out.printf("alpaca: held-out loss %.4f before, %.4f after %d steps%n", result.firstEvalLoss(),
                     result.lastEvalLoss(), result.steps());
             return;
         }
-        SyntheticInstructions.Split split = SyntheticInstructions.generate(4000, 200, 7);
+        SyntheticInstructions.Split split = SyntheticInstructions.generate(2000, 200, 7);
         split.write(dir.resolve("synthetic_train.jsonl"), dir.resolve("synthetic_test.jsonl"));
         Path output = dir.resolve("synthetic");
         overrides.addAll(0, List.of("--data=" + dir.resolve("synthetic_train.jsonl"), "--output=" + output,
-                "--epochs=3", "--lr=3e-3", "--batch-size=32", "--micro-batch-size=32", "--packing", "--max-length=512",
+                "--epochs=3", "--lr=3e-3", "--batch-size=16", "--micro-batch-size=16", "--packing", "--max-length=256",
                 "--save-steps=50"));
         SftResult result = SftRecipe.run(SftConfig.resolve(null, overrides));
         LoadedModel model = ModelDirectory.load(output);

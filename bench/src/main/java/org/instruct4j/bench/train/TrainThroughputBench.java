@@ -23,7 +23,7 @@ import org.instruct4j.train.sft.StepRunner;
  * <pre>bench/run train.TrainThroughputBench MODEL SEQ BATCH PRECISION [STEPS]   (MODEL: 10m | 110m | 260k)</pre>
  */
 public final class TrainThroughputBench {
-    private static final int WARMUP = 2;
+    private static final int WARMUP = 1;
 
     private TrainThroughputBench() {}
 
