@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The same matmul peak measurement as MatmulPeakBench, in PyTorch: /usr/bin/python3 bench/python/matmul_peak.py [N]"""
+"""The same matmul peak measurement as MatmulPeakBench, in PyTorch: /usr/bin/python3 bench/python/matmul_peak.py [N [fp32|bf16]]"""
 import statistics
 import sys
 import time
@@ -8,7 +8,8 @@ import torch
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 2048
 torch.set_num_threads(2)
-for dtype in (torch.float32, torch.bfloat16):
+dtypes = {"fp32": (torch.float32,), "bf16": (torch.bfloat16,)}.get(sys.argv[2] if len(sys.argv) > 2 else "", (torch.float32, torch.bfloat16))
+for dtype in dtypes:
     a, b = torch.randn(n, n).to(dtype), torch.randn(n, n).to(dtype)
     rates = []
     for i in range(13):

@@ -10,14 +10,17 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * The machine's matmul peak through libtorch: GFLOP/s of an N x N by N x N product in fp32 and bf16, the
  * median of 10 after 3 warm-up products. The training benchmark reports its FLOP rate as a fraction of it.
  *
- * <pre>bench/run train.MatmulPeakBench [N]   (default 2048)</pre>
+ * <pre>bench/run train.MatmulPeakBench [N [fp32|bf16]]   (default 2048, both)</pre>
  */
 public final class MatmulPeakBench {
     private MatmulPeakBench() {}
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2048;
-        for (ScalarType dtype : new ScalarType[] {ScalarType.Float, ScalarType.BFloat16}) {
+        ScalarType[] dtypes = args.length > 1
+                ? new ScalarType[] {org.instruct4j.model.tensor.Precision.parse(args[1]).scalarType()}
+                : new ScalarType[] {ScalarType.Float, ScalarType.BFloat16};
+        for (ScalarType dtype : dtypes) {
             try (PointerScope scope = new PointerScope()) {
                 Tensor a = torch.randn(n, n).to(dtype);
                 Tensor b = torch.randn(n, n).to(dtype);

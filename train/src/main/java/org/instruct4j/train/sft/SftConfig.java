@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import org.instruct4j.model.lora.LoraSpec;
 import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.model.tensor.Tensors;
 import org.instruct4j.train.config.ConfigKey;
 import org.instruct4j.train.config.ConfigValues;
 
@@ -51,7 +52,8 @@ public record SftConfig(Path base, Path tokenizer, Path data, Path output, Strin
             ConfigKey.of("batch-size", INT, 64, "global batch: sequences per optimizer step"),
             ConfigKey.of("micro-batch-size", INT, 4, "sequences per forward/backward pass; batch-size / micro-batch-size passes are accumulated"),
             ConfigKey.of("packing", BOOLEAN, false, "pack several examples into each sequence (attention and positions kept separate per example)"),
-            ConfigKey.choice("precision", "bf16", "compute precision: bf16 (fp32 master weights and optimizer state) or fp32", "bf16", "fp32"),
+            ConfigKey.choice("precision", "auto", "compute precision: bf16 (fp32 master weights and optimizer state), fp32, or auto "
+                    + "(bf16 where the hardware has bf16 arithmetic: GPU, AVX512-BF16, AMX; else fp32)", "auto", "bf16", "fp32"),
             ConfigKey.of("seed", LONG, 42L, "seed of the data order, the eval split, LoRA initialisation and dropout"),
             ConfigKey.of("eval-fraction", DOUBLE, 0.0, "fraction of the rows held out to measure eval loss (0 = none)"),
             ConfigKey.of("eval-steps", INT, 50, "evaluate the held-out loss every this many steps (and at the end)"),
@@ -142,11 +144,15 @@ public record SftConfig(Path base, Path tokenizer, Path data, Path output, Strin
                 (double) v.get("warmup-ratio"), (double) v.get("weight-decay"), (double) v.get("adam-beta1"),
                 (double) v.get("adam-beta2"), (double) v.get("adam-epsilon"), (double) v.get("max-grad-norm"),
                 (int) v.get("batch-size"), (int) v.get("micro-batch-size"), (boolean) v.get("packing"),
-                Precision.parse((String) v.get("precision")), (long) v.get("seed"), (double) v.get("eval-fraction"),
+                precision((String) v.get("precision")), (long) v.get("seed"), (double) v.get("eval-fraction"),
                 (int) v.get("eval-steps"), (int) v.get("save-steps"), (int) v.get("save-total-limit"),
                 (int) v.get("logging-steps"), (boolean) v.get("lora"), (int) v.get("lora-r"), (double) v.get("lora-alpha"),
                 (double) v.get("lora-dropout"), (List<String>) v.get("lora-target-modules"), (int) v.get("threads"),
                 (boolean) v.get("quiet"), (boolean) v.get("resume"));
+    }
+
+    private static Precision precision(String name) {
+        return name.equals("auto") ? Precision.fastest(Tensors.defaultDevice()) : Precision.parse(name);
     }
 
     /** These settings as {@link ConfigValues} (to write them as YAML or apply more overrides). */

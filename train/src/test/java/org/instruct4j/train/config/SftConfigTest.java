@@ -66,7 +66,7 @@ class SftConfigTest {
         assertThatThrownBy(() -> SftConfig.resolve(null, List.of("--lr=fast")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--lr: lr: 'fast' is not a number");
         assertThatThrownBy(() -> SftConfig.resolve(null, List.of("--precision=fp16")))
-                .hasMessageContaining("one of bf16, fp32");
+                .hasMessageContaining("one of auto, bf16, fp32");
         assertThatThrownBy(() -> SftConfig.resolve(null, List.of("--batch-size=64", "--micro-batch-size=5")))
                 .hasMessageContaining("not a multiple");
         assertThatThrownBy(() -> SftConfig.resolve(null, List.of("--max-steps")))

@@ -50,6 +50,23 @@ class SftRecipeTest {
     }
 
     @Test
+    void bf16ComputeWithFp32MasterWeightsLearnsAndSavesFp32() throws Exception {
+        Path data = dir.resolve("tiny.jsonl");
+        Files.writeString(data, """
+                {"instruction": "Say hi.", "input": "", "output": "Hi there."}
+                {"instruction": "Name a color.", "input": "", "output": "Blue."}
+                """);
+        Path output = dir.resolve("bf16");
+        SftRecipe.run(TinyRuns.stories(data, output, "--precision=bf16", "--lr=3e-3", "--epochs=15", "--batch-size=2",
+                "--micro-batch-size=1", "--warmup-ratio=0", "--save-steps=0"));
+        List<JsonNode> curve = metrics(output);
+        assertThat(curve.get(curve.size() - 1).get("loss").asDouble()).isLessThan(curve.get(0).get("loss").asDouble() / 3);
+        var weights = org.instruct4j.model.checkpoint.Safetensors.read(output.resolve("model.safetensors"), t -> t);
+        assertThat(weights.values()).allMatch(t -> t.scalar_type().intern() == org.bytedeco.pytorch.global.torch.ScalarType.Float);
+        assertThat(Files.readString(output.resolve("sft_config.yaml"))).contains("precision: \"bf16\"");
+    }
+
+    @Test
     void resumingFromACheckpointReproducesTheUninterruptedLossCurve() throws Exception {
         Path data = TinyRuns.alpacaSubset(dir, 32, 150);
         Path full = dir.resolve("full");
