@@ -34,7 +34,7 @@ public final class SftDemo {
         Files.createDirectories(dir);
         List<String> overrides = new ArrayList<>(List.of(
                 "--base=" + SharedData.path("models/stories260K/stories260K.bin"),
-                "--tokenizer=" + SharedData.path("models/stories260K/tok512.bin")));
+                "--tokenizer=" + SharedData.path("models/stories260K/tok512.bin"), "--precision=bf16"));
         overrides.addAll(List.of(args).subList(2, args.length));
         if (args[0].equals("alpaca")) {
             overrides.addAll(0, List.of("--data=" + SharedData.path("alpaca/alpaca_5000_subset_pr152.json"),
