@@ -71,7 +71,7 @@ class SftRecipeTest {
         Path data = TinyRuns.alpacaSubset(dir, 32, 150);
         Path full = dir.resolve("full");
         String[] settings = {"--batch-size=4", "--micro-batch-size=2", "--epochs=1", "--lr=1e-3", "--save-steps=3",
-            "--save-total-limit=5", "--eval-fraction=0.125", "--eval-steps=4", "--max-length=160"};
+            "--save-total-limit=5", "--eval-fraction=0.125", "--eval-steps=4", "--max-length=256"};
         SftRecipe.run(TinyRuns.stories(data, full, settings));
         List<JsonNode> uninterrupted = metrics(full);
         assertThat(uninterrupted).hasSize(7);
