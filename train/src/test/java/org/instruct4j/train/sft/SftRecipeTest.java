@@ -25,11 +25,7 @@ class SftRecipeTest {
 
     @Test
     void eosIsLearnedAndTheOutputIsAModelDirectoryThatGenerates() throws Exception {
-        Path data = dir.resolve("tiny.jsonl");
-        Files.writeString(data, """
-                {"instruction": "Say hi.", "input": "", "output": "Hi there."}
-                {"instruction": "Name a color.", "input": "", "output": "Blue."}
-                """);
+        Path data = twoInstructions();
         Path output = dir.resolve("run");
         SftResult result = SftRecipe.run(TinyRuns.stories(data, output, "--lr=3e-3", "--epochs=60", "--batch-size=2",
                 "--micro-batch-size=1", "--warmup-ratio=0", "--lr-scheduler=constant", "--save-steps=0"));
@@ -51,11 +47,7 @@ class SftRecipeTest {
 
     @Test
     void bf16ComputeWithFp32MasterWeightsLearnsAndSavesFp32() throws Exception {
-        Path data = dir.resolve("tiny.jsonl");
-        Files.writeString(data, """
-                {"instruction": "Say hi.", "input": "", "output": "Hi there."}
-                {"instruction": "Name a color.", "input": "", "output": "Blue."}
-                """);
+        Path data = twoInstructions();
         Path output = dir.resolve("bf16");
         SftRecipe.run(TinyRuns.stories(data, output, "--precision=bf16", "--lr=3e-3", "--epochs=15", "--batch-size=2",
                 "--micro-batch-size=1", "--warmup-ratio=0", "--save-steps=0"));
@@ -124,6 +116,15 @@ class SftRecipeTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--resume");
         assertThatThrownBy(() -> SftRecipe.run(TinyRuns.stories(data, output, "--epochs=2", "--batch-size=1", "--micro-batch-size=1", "--resume")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("epochs 1 -> 2");
+    }
+
+    private Path twoInstructions() throws Exception {
+        Path data = dir.resolve("tiny.jsonl");
+        Files.writeString(data, """
+                {"instruction": "Say hi.", "input": "", "output": "Hi there."}
+                {"instruction": "Name a color.", "input": "", "output": "Blue."}
+                """);
+        return data;
     }
 
     static List<JsonNode> metrics(Path run) {
