@@ -6,6 +6,8 @@ import org.instruct4j.cli.generate.GenerateCommand;
 import org.instruct4j.cli.model.GenerateTextCommand;
 import org.instruct4j.cli.model.ModelCommand;
 import org.instruct4j.cli.serve.ServeCommand;
+import org.instruct4j.cli.train.SftCommand;
+import org.instruct4j.cli.train.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +18,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Instruction tuning with a teacher LLM, on the JVM (the GPT-4-LLM pipeline).",
         subcommands = {GenerateCommand.class, DataCommand.class, GenerateTextCommand.class, ModelCommand.class,
-            ServeCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+            TrainCommand.class, ServeCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Instruct4jCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -27,8 +29,11 @@ public final class Instruct4jCommand implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Instruct4jCommand())
+        CommandLine commandLine = new CommandLine(new Instruct4jCommand())
                 .setExecutionExceptionHandler(new ErrorHandler())
                 .setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine sft = commandLine.getSubcommands().get("train").getSubcommands().get("sft");
+        sft.getCommandSpec().usageMessage().footer(SftCommand.settingsHelp());
+        return commandLine;
     }
 }
