@@ -5,6 +5,7 @@ import org.instruct4j.cli.eval.EvalCommand;
 import org.instruct4j.cli.generate.GenerateCommand;
 import org.instruct4j.cli.model.GenerateTextCommand;
 import org.instruct4j.cli.model.ModelCommand;
+import org.instruct4j.cli.quickstart.QuickstartCommand;
 import org.instruct4j.cli.serve.ServeCommand;
 import org.instruct4j.cli.train.SftCommand;
 import org.instruct4j.cli.train.TrainCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Instruction tuning with a teacher LLM, on the JVM (the GPT-4-LLM pipeline).",
-        subcommands = {GenerateCommand.class, DataCommand.class, GenerateTextCommand.class, ModelCommand.class,
+        subcommands = {QuickstartCommand.class, GenerateCommand.class, DataCommand.class, GenerateTextCommand.class, ModelCommand.class,
             TrainCommand.class, ServeCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Instruct4jCommand implements Runnable {
     @CommandLine.Spec

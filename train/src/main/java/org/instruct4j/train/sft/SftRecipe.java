@@ -170,6 +170,7 @@ public final class SftRecipe {
             long deadline = config.maxTime().isZero() ? Long.MAX_VALUE : System.nanoTime() + config.maxTime().toNanos();
             double loss = Double.NaN, evalLoss = Double.NaN, firstEval = Double.NaN;
             int step = start;
+            int evaluatedAt = start;
             try (MetricsLog metrics = MetricsLog.open(output, start);
                  Progress progress = Progress.create("sft", total - start, "steps", config.quiet())) {
                 if (!eval.isEmpty() && start == 0) {
@@ -187,6 +188,7 @@ public final class SftRecipe {
                     boolean evaluate = !eval.isEmpty() && (step == total || config.evalSteps() > 0 && step % config.evalSteps() == 0);
                     if (evaluate) {
                         evalLoss = steps.evaluate(eval, config.microBatchSize());
+                        evaluatedAt = step;
                     }
                     if (step % config.loggingSteps() == 0 || step == total || evaluate) {
                         metrics.append(metricsRow(step, loss, lr, result, tokensPerSecond, evaluate ? evalLoss : Double.NaN));
@@ -200,6 +202,10 @@ public final class SftRecipe {
                 }
             }
             boolean finished = step == total;
+            if (!eval.isEmpty() && evaluatedAt != step) {
+                // a run stopped by max-time still reports where its held-out loss stands
+                evalLoss = steps.evaluate(eval, config.microBatchSize());
+            }
             if (!finished) {
                 saveCheckpoint(step);
                 log.accept("stopped after max-time " + config.maxTime() + " at step " + step + " of " + total
