@@ -1,5 +1,6 @@
 package org.instruct4j.cli;
 
+import org.instruct4j.cli.analyze.AnalyzeCommand;
 import org.instruct4j.cli.data.DataCommand;
 import org.instruct4j.cli.generate.GenerateCommand;
 import org.instruct4j.cli.model.GenerateTextCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Instruction tuning with a teacher LLM, on the JVM (the GPT-4-LLM pipeline).",
-        subcommands = {GenerateCommand.class, DataCommand.class, GenerateTextCommand.class, ModelCommand.class,
+        subcommands = {GenerateCommand.class, DataCommand.class, AnalyzeCommand.class, GenerateTextCommand.class, ModelCommand.class,
             CommandLine.HelpCommand.class})
 public final class Instruct4jCommand implements Runnable {
     @CommandLine.Spec
