@@ -36,17 +36,15 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--scores", paramLabel = "FILE", description = "Comparison data v2 or a score-lists file for Figure 2.")
     Path scores;
 
-    @Option(names = "--top", defaultValue = "25", paramLabel = "N", description = "Pairs per dataset in the bar chart (default: ${DEFAULT-VALUE}).")
-    int top;
+    @Mixin
+    TopOption topPairs;
 
     @Option(names = "--output", required = true, paramLabel = "report.html", description = "The HTML page; PNGs go beside it.")
     Path output;
 
     @Override
     public Integer call() {
-        if (top < 1) {
-            throw new IllegalArgumentException("--top must be at least 1, got " + top);
-        }
+        int top = topPairs.value();
         List<DatasetTexts> inputs = datasets.read();
         SourceScores scoreData = scores == null ? null : SourceScores.read(scores);
         PrintWriter err = spec.commandLine().getErr();

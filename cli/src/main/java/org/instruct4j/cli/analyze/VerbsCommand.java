@@ -36,8 +36,8 @@ final class VerbsCommand implements Callable<Integer> {
     @Mixin
     ParserOptions parser;
 
-    @Option(names = "--top", defaultValue = "25", paramLabel = "N", description = "Pairs listed (default: ${DEFAULT-VALUE}).")
-    int top;
+    @Mixin
+    TopOption topPairs;
 
     @Option(names = "--output", paramLabel = "pairs.json",
             description = "Also write the counts as JSON: totals, top pairs, sunburst, every pair (written atomically).")
@@ -45,9 +45,7 @@ final class VerbsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (top < 1) {
-            throw new IllegalArgumentException("--top must be at least 1, got " + top);
-        }
+        int top = topPairs.value();
         List<DatasetTexts> inputs = datasets.read();
         VerbNounExtractor extractor = parser.load(spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
