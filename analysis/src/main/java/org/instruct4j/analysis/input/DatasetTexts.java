@@ -37,6 +37,8 @@ public record DatasetTexts(String name, Path file, String field, List<String> te
                 JsonRow row = rows.next();
                 if (chosen == null) {
                     chosen = defaultField(row);
+                } else if (!row.node().has(chosen)) {
+                    throw row.error(chosen, "missing; the row has " + fieldNames(row));
                 }
                 texts.add(row.string(chosen));
             }
@@ -80,10 +82,14 @@ public record DatasetTexts(String name, Path file, String field, List<String> te
                 return candidate;
             }
         }
-        List<String> present = new ArrayList<>();
-        row.node().fieldNames().forEachRemaining(present::add);
-        throw row.error(DEFAULT_FIELDS.get(0), "missing; the row has " + present
+        throw row.error(DEFAULT_FIELDS.get(0), "missing; the row has " + fieldNames(row)
                 + ", so pass --field with the field that holds the text (tried " + DEFAULT_FIELDS + ")");
+    }
+
+    private static List<String> fieldNames(JsonRow row) {
+        List<String> names = new ArrayList<>();
+        row.node().fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     static String defaultName(Path file) {

@@ -43,9 +43,9 @@ class DatasetTextsTest {
     void aMissingFieldNamesFileLineAndField() throws IOException {
         Path file = Files.writeString(dir.resolve("rows.jsonl"), "{\"output\": \"a\"}\n{\"outptu\": \"b\"}\n");
         assertThatThrownBy(() -> DatasetTexts.read(file, null, null))
-                .isInstanceOf(DataFormatException.class).hasMessage(file + ":2: field \"output\": missing");
+                .isInstanceOf(DataFormatException.class).hasMessage(file + ":2: field \"output\": missing; the row has [outptu]");
         assertThatThrownBy(() -> DatasetTexts.read(file, null, "instruction"))
-                .hasMessage(file + ":1: field \"instruction\": missing");
+                .hasMessage(file + ":1: field \"instruction\": missing; the row has [output]");
     }
 
     @Test
