@@ -113,14 +113,17 @@ public final class EChartsOptions {
         option.set("xAxis", xAxis);
         ObjectNode yAxis = axis(chart.logY() ? "log" : "value", chart.yLabel());
         if (chart.logY()) {
-            // below 1, so that a bin holding one value still gets a visible bar (log 1 = 0)
-            yAxis.put("min", PngCharts.LOG_FLOOR);
+            yAxis.put("min", 1);
         }
         option.set("yAxis", yAxis);
         option.putObject("grid").put("top", 60).put("containLabel", true);
         ArrayNode series = option.putArray("series");
         for (Histogram.Counts counts : chart.counts()) {
             ObjectNode node = series.addObject().put("name", counts.name()).put("type", "bar").put("barGap", "0%");
+            if (chart.logY()) {
+                // ECharts starts bars on a log axis at 1, where a bin holding one value would have no height
+                node.put("barMinHeight", 3);
+            }
             ArrayNode data = node.putArray("data");
             for (long c : counts.perBin()) {
                 // a log axis cannot place 0; an empty bin is drawn as no bar at all

@@ -32,7 +32,7 @@ public final class PngCharts {
     public static final int DEFAULT_WIDTH = 1200;
     public static final int DEFAULT_HEIGHT = 800;
     /** Where a log y axis starts: below 1, so that a count of 1 is drawn. */
-    static final double LOG_FLOOR = 0.5;
+    private static final double LOG_FLOOR = 0.5;
     private static final int TITLE_HEIGHT = 44;
 
     private static final Color[] PANEL_COLOURS = {new Color(0x5470c6), new Color(0x91cc75), new Color(0xfac858),

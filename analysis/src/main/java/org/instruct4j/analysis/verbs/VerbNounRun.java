@@ -9,12 +9,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.instruct4j.analysis.input.DatasetTexts;
 import org.instruct4j.core.progress.Progress;
 
 /**
- * Applies one shared {@link VerbNounExtractor} to many texts on a pool of threads (one per core by default); each
- * thread takes the next unparsed text, so long and short texts balance out. Results keep the input order.
+ * Applies one shared rule (a {@link VerbNounExtractor}) to many texts on a pool of threads (one per core by
+ * default); each thread takes the next unparsed text, so long and short texts balance out. Results keep the input
+ * order.
  */
 public final class VerbNounRun {
     private VerbNounRun() {}
@@ -22,13 +24,13 @@ public final class VerbNounRun {
     /** Counts the rule's results over a dataset's texts, with a progress bar on stderr unless {@code quiet}. */
     public static VerbNounCounts count(VerbNounExtractor extractor, DatasetTexts dataset, int threads, boolean quiet) {
         try (Progress progress = Progress.create("verbs " + dataset.name(), dataset.size(), "rows", quiet)) {
-            return VerbNounCounts.of(extractAll(extractor, dataset.texts(), threads, progress));
+            return VerbNounCounts.of(extractAll(extractor::extract, dataset.texts(), threads, progress));
         }
     }
 
-    /** The rule's result for every text, in order; {@code progress} steps once per text. */
-    public static List<Optional<VerbNoun>> extractAll(VerbNounExtractor extractor, List<String> texts, int threads,
-                                                      Progress progress) {
+    /** The rule's result for every text, in order; {@code rule} must be thread-safe; {@code progress} steps once per text. */
+    public static List<Optional<VerbNoun>> extractAll(Function<String, Optional<VerbNoun>> rule, List<String> texts,
+                                                      int threads, Progress progress) {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
         }
@@ -38,7 +40,7 @@ public final class VerbNounRun {
         Runnable worker = () -> {
             for (int i = next.getAndIncrement(); i < texts.size(); i = next.getAndIncrement()) {
                 try {
-                    results[i] = extractor.extract(texts.get(i));
+                    results[i] = rule.apply(texts.get(i));
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("the parser failed on text " + i + " (0-based row): " + e, e);
                 }

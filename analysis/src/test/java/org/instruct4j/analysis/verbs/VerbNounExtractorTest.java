@@ -87,7 +87,7 @@ class VerbNounExtractorTest {
     @Test
     void parallelRunEqualsOneByOneInOrder() {
         List<String> texts = alpacaOutputs.texts().subList(0, 300);
-        List<Optional<VerbNoun>> parallel = VerbNounRun.extractAll(extractor, texts, 3, Progress.create("t", 300, "rows", true));
+        List<Optional<VerbNoun>> parallel = VerbNounRun.extractAll(extractor::extract, texts, 3, Progress.create("t", 300, "rows", true));
         List<Optional<VerbNoun>> sequential = texts.stream().map(extractor::extract).toList();
         assertThat(parallel).isEqualTo(sequential);
         assertThat(parallel.stream().filter(Optional::isPresent).count()).isBetween(90L, 210L);
