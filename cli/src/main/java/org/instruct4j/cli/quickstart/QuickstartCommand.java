@@ -11,9 +11,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code instruct4j quickstart}: the whole pipeline, from data and a base model to an evaluated student and a report. */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = {"From nothing to an evaluated model: downloads GPT-4-LLM's English data and a small open base model from the",
-            "Hugging Face hub (or takes local ones), fine-tunes for a bounded time on CPU, answers the 80 Vicuna questions and a",
-            "held-out sample, scores ROUGE-L against the teacher's answers and writes an HTML report. Rerun to continue."})
+        description = {"The main job, from nothing to an evaluated model: data, fine-tuning, answers, ROUGE-L, an HTML report.",
+            "Downloads GPT-4-LLM's English data and a small open base model from the Hugging Face hub (or takes local ones),",
+            "fine-tunes for a bounded time on CPU, answers the 80 Vicuna questions and a held-out sample, scores ROUGE-L",
+            "against the teacher's answers and writes an HTML report. Run it again to continue an interrupted run."})
 public final class QuickstartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
