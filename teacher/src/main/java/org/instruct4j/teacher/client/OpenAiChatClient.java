@@ -28,6 +28,13 @@ import java.util.List;
  */
 public final class OpenAiChatClient implements ChatClient {
     public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
+    /**
+     * Kept-alive connections the pool holds. OkHttp's default of 5 makes a client with 64 requests in flight
+     * open a new connection for most requests (a TCP, and on https a TLS, handshake each). Idle ones still
+     * close after OkHttp's default keep-alive.
+     */
+    private static final int MAX_IDLE_CONNECTIONS = 512;
+    private static final Duration KEEP_ALIVE = Duration.ofMinutes(5);
 
     private final OpenAIClient client;
     private final ApiKey key;
@@ -40,6 +47,8 @@ public final class OpenAiChatClient implements ChatClient {
                 .baseUrl(baseUrl)
                 .apiKey(key.value())
                 .maxRetries(0)
+                .maxIdleConnections(MAX_IDLE_CONNECTIONS)
+                .keepAliveDuration(KEEP_ALIVE)
                 .timeout(requestTimeout)
                 .build();
     }
