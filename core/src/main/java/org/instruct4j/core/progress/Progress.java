@@ -1,5 +1,6 @@
 package org.instruct4j.core.progress;
 
+import java.text.DecimalFormat;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -38,7 +39,7 @@ public interface Progress extends AutoCloseable {
                 .setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUnit(" " + unit, 1)
-                .showSpeed()
+                .showSpeed(new DecimalFormat("0.0##")) // slow steps (a training step can take seconds) show as 0.09, not .0
                 .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
                 .setUpdateIntervalMillis(500)
                 .setMaxRenderedLength(140)
