@@ -11,6 +11,7 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.instruct4j.model.tensor.BlasThreads;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
 
@@ -45,6 +46,7 @@ public final class Llama implements CausalLm {
 
     /** {@code weights}: Hugging Face names, already in the dtype and on the device the model should run on. */
     public Llama(LlamaConfig config, Map<String, Tensor> weights, String source) {
+        BlasThreads.useOne();
         this.config = config;
         Weights w = new Weights(weights, source);
         this.embedTokens = w.require("model.embed_tokens.weight");

@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.instruct4j.model.tensor.BlasThreads;
 import org.instruct4j.model.tensor.Precision;
 
 /**
@@ -43,6 +44,7 @@ public final class Opt implements CausalLm {
 
     /** {@code weights}: Hugging Face names, already in the dtype and on the device the model should run on. */
     public Opt(OptConfig config, Map<String, Tensor> weights, String source) {
+        BlasThreads.useOne();
         this.config = config;
         Weights w = new Weights(weights, source);
         String d = "model.decoder.";
