@@ -51,7 +51,7 @@ public final class SftCommand implements Runnable {
         SftConfig resolved = SftConfig.resolve(config, overrides);
         var err = spec.commandLine().getErr();
         SftResult result = SftRecipe.run(resolved, line -> {
-            if (!resolved.quiet()) {
+            if (!resolved.training().quiet()) {
                 err.println(line);
                 err.flush();
             }

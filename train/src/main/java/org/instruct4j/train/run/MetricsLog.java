@@ -1,4 +1,4 @@
-package org.instruct4j.train.sft;
+package org.instruct4j.train.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
@@ -16,8 +16,8 @@ import org.instruct4j.core.io.JsonlAppender;
  * complete line at a time. When a run resumes from a checkpoint, rows of the steps after it (from the
  * interrupted attempt) are removed first, so the file always describes one continuous run.
  */
-final class MetricsLog implements AutoCloseable {
-    static final String FILE = "metrics.jsonl";
+public final class MetricsLog implements AutoCloseable {
+    public static final String FILE = "metrics.jsonl";
     private final JsonlAppender appender;
 
     private MetricsLog(JsonlAppender appender) {
@@ -25,7 +25,7 @@ final class MetricsLog implements AutoCloseable {
     }
 
     /** Opens {@code dir}/metrics.jsonl keeping only the rows of steps up to {@code keepThroughStep}. */
-    static MetricsLog open(Path dir, long keepThroughStep) {
+    public static MetricsLog open(Path dir, long keepThroughStep) {
         Path file = dir.resolve(FILE);
         if (Files.exists(file)) {
             try (JsonlAppender recovered = JsonlAppender.open(file, "step")) {
@@ -54,7 +54,7 @@ final class MetricsLog implements AutoCloseable {
         }
     }
 
-    void append(ObjectNode row) {
+    public void append(ObjectNode row) {
         appender.append(row);
     }
 
