@@ -1,10 +1,12 @@
 package org.instruct4j.cli;
 
+import org.instruct4j.cli.analyze.AnalyzeCommand;
 import org.instruct4j.cli.data.DataCommand;
 import org.instruct4j.cli.eval.EvalCommand;
 import org.instruct4j.cli.generate.GenerateCommand;
 import org.instruct4j.cli.model.GenerateTextCommand;
 import org.instruct4j.cli.model.ModelCommand;
+import org.instruct4j.cli.quickstart.QuickstartCommand;
 import org.instruct4j.cli.reward.RankCommand;
 import org.instruct4j.cli.reward.ScoreCommand;
 import org.instruct4j.cli.serve.ServeCommand;
@@ -22,8 +24,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Instruction tuning with a teacher LLM, on the JVM (the GPT-4-LLM pipeline).",
-        subcommands = {GenerateCommand.class, DataCommand.class, GenerateTextCommand.class, ModelCommand.class,
-            TrainCommand.class, ScoreCommand.class, RankCommand.class, ServeCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {QuickstartCommand.class, GenerateCommand.class, DataCommand.class, AnalyzeCommand.class,
+            GenerateTextCommand.class, ModelCommand.class, TrainCommand.class, ScoreCommand.class, RankCommand.class,
+            ServeCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Instruct4jCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
