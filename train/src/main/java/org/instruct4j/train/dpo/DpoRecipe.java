@@ -137,15 +137,13 @@ public final class DpoRecipe {
         StepCadence cadence = new StepCadence(options, total, !eval.isEmpty());
         double loss = Double.NaN;
         Stats before = null, after = null;
-        int step = start;
+        int step = start, evaluatedAt = -1;
         try (MetricsLog metrics = MetricsLog.open(run.output(), start);
              Progress progress = Progress.create("dpo", total - start, "steps", options.quiet())) {
             if (!eval.isEmpty() && start == 0) {
                 before = evaluate(model, eval, padId);
-                ObjectNode row = Json.object();
-                row.put("step", 0);
-                before.putInto(row, "eval_");
-                metrics.append(row);
+                evaluatedAt = 0;
+                metrics.append(evalRow(0, before));
             }
             while (cadence.runs(step)) {
                 double lr = schedule.at(step);
@@ -157,6 +155,7 @@ public final class DpoRecipe {
                 boolean evaluate = cadence.evaluates(step);
                 if (evaluate) {
                     after = evaluate(model, eval, padId);
+                    evaluatedAt = step;
                 }
                 if (cadence.logs(step, evaluate)) {
                     ObjectNode row = Json.object();
@@ -176,6 +175,11 @@ public final class DpoRecipe {
                 progress.step();
                 progress.status(String.format("step %d/%d loss %.4f margin %.4f%s", step, total, loss, stats.margin(),
                         after == null ? "" : String.format(" held-out acc %.3f margin %.4f", after.accuracy(), after.margin())));
+            }
+            if (!eval.isEmpty() && evaluatedAt != step) {
+                // a run stopped by max-time reports the margins of the model it leaves, not an older one
+                after = evaluate(model, eval, padId);
+                metrics.append(evalRow(step, after));
             }
         }
         boolean done = cadence.finished(step);
@@ -317,5 +321,12 @@ public final class DpoRecipe {
         }
         json.put("data", result.dataSummary());
         return json;
+    }
+
+    private static ObjectNode evalRow(int step, Stats stats) {
+        ObjectNode row = Json.object();
+        row.put("step", step);
+        stats.putInto(row, "eval_");
+        return row;
     }
 }
