@@ -137,12 +137,11 @@ public final class DpoRecipe {
         StepCadence cadence = new StepCadence(options, total, !eval.isEmpty());
         double loss = Double.NaN;
         Stats before = null, after = null;
-        int step = start, evaluatedAt = -1;
+        int step = start;
         try (MetricsLog metrics = MetricsLog.open(run.output(), start);
              Progress progress = Progress.create("dpo", total - start, "steps", options.quiet())) {
             if (!eval.isEmpty() && start == 0) {
                 before = evaluate(model, eval, padId);
-                evaluatedAt = 0;
                 metrics.append(evalRow(0, before));
             }
             while (cadence.runs(step)) {
@@ -155,7 +154,6 @@ public final class DpoRecipe {
                 boolean evaluate = cadence.evaluates(step);
                 if (evaluate) {
                     after = evaluate(model, eval, padId);
-                    evaluatedAt = step;
                 }
                 if (cadence.logs(step, evaluate)) {
                     ObjectNode row = Json.object();
@@ -175,11 +173,6 @@ public final class DpoRecipe {
                 progress.step();
                 progress.status(String.format("step %d/%d loss %.4f margin %.4f%s", step, total, loss, stats.margin(),
                         after == null ? "" : String.format(" held-out acc %.3f margin %.4f", after.accuracy(), after.margin())));
-            }
-            if (!eval.isEmpty() && evaluatedAt != step) {
-                // a run stopped by max-time reports the margins of the model it leaves, not an older one
-                after = evaluate(model, eval, padId);
-                metrics.append(evalRow(step, after));
             }
         }
         boolean done = cadence.finished(step);

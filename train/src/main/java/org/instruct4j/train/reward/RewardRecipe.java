@@ -114,12 +114,11 @@ public final class RewardRecipe {
         StepCadence cadence = new StepCadence(options, total, !data.eval().isEmpty());
         double loss = Double.NaN, before = Double.NaN;
         RewardEvaluation evaluation = null;
-        int step = start, evaluatedAt = -1;
+        int step = start;
         try (MetricsLog metrics = MetricsLog.open(run.output(), start);
              Progress progress = Progress.create("reward model", total - start, "steps", options.quiet())) {
             if (!data.eval().isEmpty() && start == 0) {
                 evaluation = evaluate(model, reward, data.eval());
-                evaluatedAt = 0;
                 before = evaluation.accuracy();
                 metrics.append(evalRow(0, evaluation));
                 log.accept(String.format("held-out accuracy before training: %.4f", before));
@@ -131,7 +130,6 @@ public final class RewardRecipe {
                 loss = result.loss();
                 boolean evaluate = cadence.evaluates(step);
                 ObjectNode row = evaluate ? evalRow(step, evaluation = evaluate(model, reward, data.eval())) : Json.object();
-                evaluatedAt = evaluate ? step : evaluatedAt;
                 if (cadence.logs(step, evaluate)) {
                     row.put("step", step);
                     row.put("epoch", Math.round(plan.epochAfter(step) * 1e4) / 1e4);
@@ -148,11 +146,6 @@ public final class RewardRecipe {
                 progress.step();
                 progress.status(String.format("step %d/%d loss %.4f acc %.3f%s", step, total, loss, result.accuracy(),
                         evaluation == null ? "" : String.format(" held-out acc %.3f", evaluation.accuracy())));
-            }
-            if (!data.eval().isEmpty() && evaluatedAt != step) {
-                // a run stopped by max-time reports the held-out accuracy of the model it leaves, not an older one
-                evaluation = evaluate(model, reward, data.eval());
-                metrics.append(evalRow(step, evaluation));
             }
         }
         boolean done = cadence.finished(step);

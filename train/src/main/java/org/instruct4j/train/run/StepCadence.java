@@ -12,6 +12,8 @@ public final class StepCadence {
     private final int totalSteps;
     private final boolean heldOut;
     private final long deadline;
+    private int decidedStep = -1;
+    private boolean stopsAtDecidedStep;
 
     /** {@code heldOut}: whether the run has held-out rows to evaluate. The max-time clock starts now. */
     public StepCadence(TrainingOptions options, int totalSteps, boolean heldOut) {
@@ -23,12 +25,15 @@ public final class StepCadence {
 
     /** Whether step {@code step} (0-based, the next to run) should run. */
     public boolean runs(int step) {
-        return step < totalSteps && System.nanoTime() < deadline;
+        return step < totalSteps && !timeUpAt(step);
     }
 
-    /** Whether to evaluate after {@code step} steps: every eval-steps and after the last. */
+    /**
+     * Whether to evaluate after {@code step} steps: every eval-steps, after the last, and where max-time stops the
+     * run, so that a stopped run reports the model it leaves.
+     */
     public boolean evaluates(int step) {
-        return heldOut && (step == totalSteps || options.evalSteps() > 0 && step % options.evalSteps() == 0);
+        return heldOut && (step == totalSteps || options.evalSteps() > 0 && step % options.evalSteps() == 0 || timeUpAt(step));
     }
 
     /** Whether to append a metrics row after {@code step} steps: every logging-steps, after the last and after an evaluation. */
@@ -43,6 +48,15 @@ public final class StepCadence {
 
     public boolean finished(int step) {
         return step == totalSteps;
+    }
+
+    /** Whether max-time has passed after {@code step} steps; decided once per step, so evaluates and runs agree. */
+    private boolean timeUpAt(int step) {
+        if (decidedStep != step) {
+            decidedStep = step;
+            stopsAtDecidedStep = System.nanoTime() >= deadline;
+        }
+        return stopsAtDecidedStep;
     }
 
     /** The log line of a run stopped by max-time after {@code step} steps. */

@@ -114,7 +114,6 @@ public final class SftRecipe {
             StepCadence cadence = new StepCadence(options, total, !eval.isEmpty());
             double loss = Double.NaN, evalLoss = Double.NaN, firstEval = Double.NaN;
             int step = start;
-            int evaluatedAt = start;
             try (MetricsLog metrics = MetricsLog.open(output, start);
                  Progress progress = Progress.create("sft", total - start, "steps", options.quiet())) {
                 if (!eval.isEmpty() && start == 0) {
@@ -132,7 +131,6 @@ public final class SftRecipe {
                     boolean evaluate = cadence.evaluates(step);
                     if (evaluate) {
                         evalLoss = steps.evaluate(eval, options.microBatchSize());
-                        evaluatedAt = step;
                     }
                     if (cadence.logs(step, evaluate)) {
                         metrics.append(metricsRow(step, loss, lr, result, tokensPerSecond, evaluate ? evalLoss : Double.NaN));
@@ -146,10 +144,6 @@ public final class SftRecipe {
                 }
             }
             boolean finished = cadence.finished(step);
-            if (!eval.isEmpty() && evaluatedAt != step) {
-                // a run stopped by max-time still reports where its held-out loss stands
-                evalLoss = steps.evaluate(eval, options.microBatchSize());
-            }
             if (!finished) {
                 saveCheckpoint(step);
                 log.accept(cadence.stoppedMessage(step));
