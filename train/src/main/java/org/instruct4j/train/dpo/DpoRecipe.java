@@ -143,6 +143,8 @@ public final class DpoRecipe {
             if (!eval.isEmpty() && start == 0) {
                 before = evaluate(model, eval, padId);
                 metrics.append(evalRow(0, before));
+            } else {
+                before = metrics.keptRow(0).filter(row -> row.has("eval_pairs")).map(row -> Stats.from(row, "eval_")).orElse(null);
             }
             while (cadence.runs(step)) {
                 double lr = schedule.at(step);

@@ -122,6 +122,8 @@ public final class RewardRecipe {
                 before = evaluation.accuracy();
                 metrics.append(evalRow(0, evaluation));
                 log.accept(String.format("held-out accuracy before training: %.4f", before));
+            } else {
+                before = metrics.keptRow(0).map(row -> row.path("eval_accuracy").asDouble(Double.NaN)).orElse(Double.NaN);
             }
             while (cadence.runs(step)) {
                 double lr = schedule.at(step);

@@ -104,7 +104,9 @@ class RewardRecipeTest {
         copyTree(full.resolve("checkpoints/step-000002"), killed.resolve("checkpoints/step-000002"));
         List<String> lines = Files.readAllLines(full.resolve("metrics.jsonl"));
         Files.writeString(killed.resolve("metrics.jsonl"), String.join("\n", lines.subList(0, 4)) + "\n");
-        RewardRecipe.run(stories(data, killed, settings).with("--resume"));
+        RewardRecipe.Result resumedResult = RewardRecipe.run(stories(data, killed, settings).with("--resume"));
+        assertThat(resumedResult.evalAccuracyBefore()).as("read back from metrics.jsonl's step 0")
+                .isEqualTo(metrics(full).get(0).get("eval_accuracy").asDouble());
 
         List<JsonNode> uninterrupted = metrics(full), resumed = metrics(killed);
         assertThat(resumed).hasSameSizeAs(uninterrupted);
