@@ -34,8 +34,7 @@ class DpoRecipeTest {
     Path dir;
 
     static DpoConfig stories(Path data, Path output, String... overrides) {
-        return DpoConfig.defaults().with("--base=" + TinyRuns.STORIES, "--tokenizer=" + TinyRuns.STORIES_TOKENIZER,
-                "--data=" + data, "--output=" + output, "--precision=fp32", "--quiet", "--max-length=160").with(overrides);
+        return DpoConfig.defaults().with(TinyRuns.storiesRun(data, output)).with("--max-length=160").with(overrides);
     }
 
     @Test

@@ -31,8 +31,7 @@ class RewardRecipeTest {
     Path dir;
 
     static RewardConfig stories(Path data, Path output, String... overrides) {
-        return RewardConfig.defaults().with("--base=" + TinyRuns.STORIES, "--tokenizer=" + TinyRuns.STORIES_TOKENIZER,
-                "--data=" + data, "--output=" + output, "--precision=fp32", "--quiet", "--max-length=160").with(overrides);
+        return RewardConfig.defaults().with(TinyRuns.storiesRun(data, output)).with("--max-length=160").with(overrides);
     }
 
     @Test

@@ -37,8 +37,13 @@ public final class TinyRuns {
 
     /** A stories260K run on {@code data} into {@code output}, fp32, quiet, with extra overrides. */
     static SftConfig stories(Path data, Path output, String... overrides) {
-        return SftConfig.defaults().with("--base=" + STORIES, "--tokenizer=" + STORIES_TOKENIZER, "--data=" + data,
-                "--output=" + output, "--precision=fp32", "--quiet").with(overrides);
+        return SftConfig.defaults().with(storiesRun(data, output)).with(overrides);
+    }
+
+    /** The settings every recipe's stories260K test run shares: base, data, output, fp32, quiet. */
+    public static String[] storiesRun(Path data, Path output) {
+        return new String[] {"--base=" + STORIES, "--tokenizer=" + STORIES_TOKENIZER, "--data=" + data, "--output=" + output,
+            "--precision=fp32", "--quiet"};
     }
 
     /** The rows of a run's metrics.jsonl. */
