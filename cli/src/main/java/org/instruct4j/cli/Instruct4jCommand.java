@@ -7,9 +7,14 @@ import org.instruct4j.cli.generate.GenerateCommand;
 import org.instruct4j.cli.model.GenerateTextCommand;
 import org.instruct4j.cli.model.ModelCommand;
 import org.instruct4j.cli.quickstart.QuickstartCommand;
+import org.instruct4j.cli.reward.RankCommand;
+import org.instruct4j.cli.reward.ScoreCommand;
 import org.instruct4j.cli.serve.ServeCommand;
-import org.instruct4j.cli.train.SftCommand;
+import org.instruct4j.cli.train.RecipeCommand;
 import org.instruct4j.cli.train.TrainCommand;
+import org.instruct4j.train.dpo.DpoConfig;
+import org.instruct4j.train.reward.RewardConfig;
+import org.instruct4j.train.sft.SftConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,8 +25,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Instruction tuning with a teacher LLM, on the JVM (the GPT-4-LLM pipeline).",
         subcommands = {QuickstartCommand.class, GenerateCommand.class, DataCommand.class, AnalyzeCommand.class,
-            GenerateTextCommand.class, ModelCommand.class, TrainCommand.class, ServeCommand.class, EvalCommand.class,
-            CommandLine.HelpCommand.class})
+            GenerateTextCommand.class, ModelCommand.class, TrainCommand.class, ScoreCommand.class, RankCommand.class,
+            ServeCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Instruct4jCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -35,8 +40,10 @@ public final class Instruct4jCommand implements Runnable {
         CommandLine commandLine = new CommandLine(new Instruct4jCommand())
                 .setExecutionExceptionHandler(new ErrorHandler())
                 .setCaseInsensitiveEnumValuesAllowed(true);
-        CommandLine sft = commandLine.getSubcommands().get("train").getSubcommands().get("sft");
-        sft.getCommandSpec().usageMessage().footer(SftCommand.settingsHelp());
+        var train = commandLine.getSubcommands().get("train").getSubcommands();
+        train.get("sft").getCommandSpec().usageMessage().footer(RecipeCommand.settingsHelp(SftConfig.KEYS));
+        train.get("reward").getCommandSpec().usageMessage().footer(RecipeCommand.settingsHelp(RewardConfig.KEYS));
+        train.get("dpo").getCommandSpec().usageMessage().footer(RecipeCommand.settingsHelp(DpoConfig.KEYS));
         return commandLine;
     }
 }

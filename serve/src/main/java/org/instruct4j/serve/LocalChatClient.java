@@ -45,10 +45,13 @@ public final class LocalChatClient implements ChatClient {
                 modelName, prompt.length, generation.tokenIds().length);
     }
 
-    /** The request's decoding settings; the same settings give the same batch, and the seed makes sampling repeatable. */
+    /**
+     * The request's decoding settings; the same settings give the same batch, and the seed makes sampling
+     * repeatable. A request's own seed is added to the client's, so n requests with seeds 0..n-1 draw n samples.
+     */
     GenerationConfig config(Sampling sampling) {
         return GenerationConfig.greedy(sampling.maxTokens())
-                .withSampling(sampling.temperature(), sampling.topP(), 0, seed)
+                .withSampling(sampling.temperature(), sampling.topP(), 0, sampling.seed() == null ? seed : seed + sampling.seed())
                 .withStopStrings(sampling.stop());
     }
 

@@ -4,12 +4,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.instruct4j.cli.generate.SamplingOptions;
+import org.instruct4j.cli.reward.RewardModelOptions;
 import org.instruct4j.cli.generate.TeacherJob;
 import org.instruct4j.cli.generate.TeacherOptions;
 import org.instruct4j.eval.answer.AnswerQuestionsTask;
 import org.instruct4j.eval.answer.PromptStyle;
 import org.instruct4j.eval.qa.EvalQuestion;
 import org.instruct4j.eval.qa.QuestionFile;
+import org.instruct4j.eval.rerank.BestOfNTask;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.run.JobFiles;
 import picocli.CommandLine.Command;
@@ -22,7 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"The model under test (--model at --base-url) answers every question. Writes FastChat answers",
             "{question_id, text, answer_id, model_id, metadata}; rerun the same command to resume.",
             "Questions: FastChat's question.jsonl (text) or llm_judge's (turns: the first is asked), or Self-Instruct's",
-            "user-oriented instructions (instruction + first instance's input)."})
+            "user-oriented instructions (instruction + first instance's input).",
+            "With --best-of N --reward-model DIR the model samples N answers per question and the one the reward model rates",
+            "highest is kept (GPT-4-LLM's R1); the N samples stay in O.samples.jsonl."})
 final class AnswerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -41,6 +45,13 @@ final class AnswerCommand implements Callable<Integer> {
                     + "(models fine-tuned like GPT-4-LLM's); plain: the question alone (default: ${DEFAULT-VALUE}).")
     String promptStyle;
 
+    @Option(names = "--best-of", paramLabel = "N", defaultValue = "1",
+            description = "Sample N answers per question and keep the best by --reward-model (default: ${DEFAULT-VALUE}).")
+    int bestOf;
+
+    @Mixin
+    RewardModelOptions rewardModel;
+
     @Mixin
     TeacherOptions teacher;
 
@@ -56,7 +67,20 @@ final class AnswerCommand implements Callable<Integer> {
         settings.put("questions", questions.toString());
         settings.put("model_id", modelId);
         settings.put("prompt_style", promptStyle);
-        return TeacherJob.run(teacher, new AnswerQuestionsTask(rows, teacher.model(), modelId, sampling, style),
-                JobFiles.forOutput(output), settings, spec.commandLine().getErr());
+        AnswerQuestionsTask answers = new AnswerQuestionsTask(rows, teacher.model(), modelId, sampling, style);
+        if (bestOf == 1 && rewardModel.directory() == null) {
+            return TeacherJob.run(teacher, answers, JobFiles.forOutput(output), settings, spec.commandLine().getErr());
+        }
+        if (bestOf < 2 || rewardModel.directory() == null) {
+            throw new IllegalArgumentException("best-of-n needs both --best-of N (N >= 2) and --reward-model DIR");
+        }
+        if (sampling.temperature() == 0) {
+            throw new IllegalArgumentException("--best-of " + bestOf + " needs sampling: with --temperature 0 every sample is the same");
+        }
+        settings.put("best_of", bestOf);
+        settings.put("reward_model", rewardModel.directory().toString());
+        Path samples = JobFiles.sibling(output, ".samples.jsonl");
+        BestOfNTask task = new BestOfNTask(answers, rows, bestOf, rewardModel.load()::scoreResponses, samples, output);
+        return TeacherJob.run(teacher, task, JobFiles.withRows(output, samples), settings, spec.commandLine().getErr());
     }
 }

@@ -32,7 +32,10 @@ public interface CausalLm {
      */
     Tensor hiddenStates(Tensor inputIds, Tensor positions, Tensor segments);
 
-    /** The output head: logits [..., vocab] for hidden states [..., hidden]. */
+    /**
+     * The output head: logits [..., vocab] for hidden states [..., hidden]. A backbone loaded without its head
+     * (a sequence-classification checkpoint) throws {@link IllegalStateException}.
+     */
     Tensor logits(Tensor hiddenStates);
 
     /** The linear layers by Hugging Face module name (model.layers.0.self_attn.q_proj), where LoRA attaches. */

@@ -34,6 +34,7 @@ public final class Llama implements CausalLm {
     private final Map<String, Tensor> weights;
     private final Tensor embedTokens;
     private final Tensor norm;
+    /** Null for a backbone without its language-model head (LlamaForSequenceClassification's layout). */
     private final Tensor lmHead;
     private final Layer[] layers;
     private final Map<String, Projection> projections = new LinkedHashMap<>();
@@ -51,7 +52,7 @@ public final class Llama implements CausalLm {
         Weights w = new Weights(weights, source);
         this.embedTokens = w.require("model.embed_tokens.weight");
         this.norm = w.require("model.norm.weight");
-        this.lmHead = config.tieWordEmbeddings() ? embedTokens : w.require("lm_head.weight");
+        this.lmHead = config.tieWordEmbeddings() ? embedTokens : w.optional("lm_head.weight");
         this.layers = new Layer[config.numHiddenLayers()];
         for (int i = 0; i < layers.length; i++) {
             String p = "model.layers." + i + ".";
@@ -105,6 +106,10 @@ public final class Llama implements CausalLm {
 
     @Override
     public Tensor logits(Tensor hiddenStates) {
+        if (lmHead == null) {
+            throw new IllegalStateException("this Llama has no lm_head.weight (a sequence-classification backbone): it "
+                    + "gives hidden states for a head of its own, not next-token logits");
+        }
         return Linear.apply(hiddenStates, lmHead);
     }
 

@@ -111,13 +111,26 @@ public final class LoraAdapters {
         Map<String, Tensor> weights = new LinkedHashMap<>(model.weights());
         model.projections().forEach((name, projection) -> {
             LowRankAdapter adapter = projection.adapter();
-            if (adapter == null) {
-                return;
+            if (adapter != null) {
+                weights.put(name + ".weight", merged(projection.weight(), adapter.a(), adapter.b(), adapter.scale()));
             }
-            Tensor w = projection.weight();
-            Tensor delta = adapter.b().to(ScalarType.Float).matmul(adapter.a().to(ScalarType.Float)).mul(new Scalar(adapter.scale()));
-            weights.put(name + ".weight", Tensors.keep(w.to(ScalarType.Float).add(delta).to(w.scalar_type()).detach()));
         });
         return model.withWeights(weights);
+    }
+
+    /**
+     * {@code base} with the adapter {@code tensors} (by PEFT name) folded into its weights, leaving {@code base}
+     * and whatever is attached to it untouched: how a model trained with LoRA is written as a whole.
+     */
+    public static CausalLm merge(CausalLm base, LoraSpec spec, Map<String, Tensor> tensors) {
+        Map<String, Tensor> weights = new LinkedHashMap<>(base.weights());
+        targeted(base, spec).forEach((name, projection) -> weights.put(name + ".weight", merged(projection.weight(),
+                tensors.get(peftName(name, 'A')), tensors.get(peftName(name, 'B')), spec.scale())));
+        return base.withWeights(weights);
+    }
+
+    private static Tensor merged(Tensor w, Tensor a, Tensor b, double scale) {
+        Tensor delta = b.to(ScalarType.Float).matmul(a.to(ScalarType.Float)).mul(new Scalar(scale));
+        return Tensors.keep(w.to(ScalarType.Float).add(delta).to(w.scalar_type()).detach());
     }
 }

@@ -84,6 +84,9 @@ public final class OpenAiChatClient implements ChatClient {
         if (!stop.isEmpty()) {
             params.stopOfStrings(stop);
         }
+        if (call.sampling().seed() != null) {
+            params.seed(call.sampling().seed());
+        }
         for (ChatMessage message : call.messages()) {
             switch (message.role()) {
                 case SYSTEM -> params.addSystemMessage(message.content());

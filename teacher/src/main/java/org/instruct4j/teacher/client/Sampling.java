@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * Decoding parameters of one request. The GPT-4-LLM defaults (temperature 1.0, top_p 1.0,
- * max_tokens 512) are {@link #PAPER_DEFAULTS}.
+ * max_tokens 512) are {@link #PAPER_DEFAULTS}. {@code seed} (null = none) is the API's sampling seed; best-of-n
+ * sampling gives each of a prompt's n requests its own, so a local model draws n different samples.
  */
-public record Sampling(double temperature, double topP, int maxTokens, List<String> stop) {
+public record Sampling(double temperature, double topP, int maxTokens, List<String> stop, Long seed) {
     public static final Sampling PAPER_DEFAULTS = new Sampling(1.0, 1.0, 512, List.of());
 
     public Sampling {
@@ -22,7 +23,15 @@ public record Sampling(double temperature, double topP, int maxTokens, List<Stri
         stop = List.copyOf(stop);
     }
 
+    public Sampling(double temperature, double topP, int maxTokens, List<String> stop) {
+        this(temperature, topP, maxTokens, stop, null);
+    }
+
     public Sampling withStop(List<String> newStop) {
-        return new Sampling(temperature, topP, maxTokens, newStop);
+        return new Sampling(temperature, topP, maxTokens, newStop, seed);
+    }
+
+    public Sampling withSeed(long newSeed) {
+        return new Sampling(temperature, topP, maxTokens, stop, newSeed);
     }
 }

@@ -37,6 +37,15 @@ public final class ConfigValues {
         }
     }
 
+    /** A recipe's settings: the defaults of {@code keys}, then {@code yaml} (may be null), then the overrides. */
+    public static ConfigValues resolve(List<ConfigKey> keys, Path yaml, List<String> overrides) {
+        ConfigValues values = new ConfigValues(keys);
+        if (yaml != null) {
+            values.applyYaml(yaml);
+        }
+        return values.applyOverrides(overrides);
+    }
+
     public List<ConfigKey> keys() {
         return List.copyOf(keys.values());
     }

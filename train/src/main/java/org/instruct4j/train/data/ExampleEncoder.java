@@ -2,6 +2,8 @@ package org.instruct4j.train.data;
 
 import java.util.Arrays;
 import org.instruct4j.core.data.AlpacaExample;
+import org.instruct4j.model.tokenizer.Tokenizer;
+import org.instruct4j.train.config.TrainingOptions;
 
 /**
  * Tokenizes examples as stanford_alpaca's train.py does: the prompt and the prompt + response are tokenized
@@ -22,6 +24,12 @@ public final class ExampleEncoder {
         this.format = format;
         this.eosId = eosId;
         this.maxLength = maxLength;
+    }
+
+    /** The encoder a run asks for: its template (with the base's chat template for chat) and length limit. */
+    public static ExampleEncoder of(TrainingOptions options, Tokenizer tokenizer) {
+        return new ExampleEncoder(PromptFormats.of(options.template(), tokenizer, options.base(), options.tokenizer()),
+                tokenizer.eosId(), options.maxLength());
     }
 
     public EncodedExample encode(AlpacaExample example, long row) {

@@ -2,9 +2,7 @@ package org.instruct4j.train.data;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.progress.Progress;
@@ -39,18 +37,8 @@ public record TrainingData(List<EncodedExample> train, List<EncodedExample> eval
             throw new IllegalArgumentException(file + ": no row can be trained on: all " + examples.size()
                     + " prompts fill the length limit on their own; raise max-length");
         }
-        List<EncodedExample> shuffled = new ArrayList<>(usable);
-        Collections.shuffle(shuffled, new Random(seed));
-        int held = (int) Math.round(evalFraction * shuffled.size());
-        if (evalFraction > 0 && (held == 0 || held == shuffled.size())) {
-            throw new IllegalArgumentException("eval-fraction " + evalFraction + " of " + shuffled.size()
-                    + " usable rows leaves no " + (held == 0 ? "held-out" : "training") + " row");
-        }
-        List<EncodedExample> eval = new ArrayList<>(shuffled.subList(0, held));
-        List<EncodedExample> train = new ArrayList<>(shuffled.subList(held, shuffled.size()));
-        eval.sort((x, y) -> Long.compare(x.row(), y.row()));
-        train.sort((x, y) -> Long.compare(x.row(), y.row()));
-        return new TrainingData(List.copyOf(train), List.copyOf(eval), List.copyOf(tooLong), truncated, examples.size());
+        HeldOut<EncodedExample> split = HeldOut.split(usable, evalFraction, seed, EncodedExample::row);
+        return new TrainingData(split.train(), split.eval(), List.copyOf(tooLong), truncated, examples.size());
     }
 
     /** One line for the log: what is trained on, what is held out, what could not be used. */

@@ -4,16 +4,19 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.ToIntFunction;
 
 /**
- * Which examples every optimizer step trains on, fully determined by the seed: each epoch shuffles the
- * training examples with its own seed, optionally packs them greedily into sequences of at most
- * {@code maxLength} inputs, and cuts the sequences into global batches of {@code batchSize}, each split into
- * micro-batches. A resumed run recomputes exactly the same plan, so it sees the data in the same order. The
- * last batch of an epoch may be smaller, as with a data loader that does not drop it.
+ * Which items (examples, comparison groups, preference pairs) every optimizer step trains on, fully determined
+ * by the seed: each epoch shuffles the training items with its own seed, optionally packs them greedily into
+ * sequences of at most {@code maxLength} inputs, and cuts the sequences into global batches of
+ * {@code batchSize}, each split into micro-batches. A resumed run recomputes exactly the same plan, so it sees
+ * the data in the same order. The last batch of an epoch may be smaller, as with a data loader that does not
+ * drop it.
  */
-public final class TrainingPlan {
-    private final List<EncodedExample> examples;
+public final class TrainingPlan<T> {
+    private final List<T> examples;
+    private final ToIntFunction<T> inputLength;
     private final int batchSize;
     private final int microBatchSize;
     private final boolean packing;
@@ -22,12 +25,16 @@ public final class TrainingPlan {
     private final int totalSteps;
     private final List<Integer> stepsPerEpoch = new ArrayList<>();
     private int cachedEpoch = -1;
-    private List<List<EncodedExample>> cachedSequences;
+    private List<List<T>> cachedSequences;
 
-    /** {@code maxSteps} > 0 fixes the number of steps (cycling through as many epochs as needed). */
-    public TrainingPlan(List<EncodedExample> examples, int epochs, int maxSteps, int batchSize, int microBatchSize,
-                        boolean packing, int maxLength, long seed) {
+    /**
+     * {@code maxSteps} > 0 fixes the number of steps (cycling through as many epochs as needed); {@code inputLength}
+     * is an item's length in tokens, for packing.
+     */
+    public TrainingPlan(List<T> examples, int epochs, int maxSteps, int batchSize, int microBatchSize,
+                        boolean packing, int maxLength, long seed, ToIntFunction<T> inputLength) {
         this.examples = examples;
+        this.inputLength = inputLength;
         this.batchSize = batchSize;
         this.microBatchSize = microBatchSize;
         this.packing = packing;
@@ -48,21 +55,31 @@ public final class TrainingPlan {
         return totalSteps;
     }
 
+    /** Without packing: every item is a sequence of its own. */
+    public TrainingPlan(List<T> items, int epochs, int maxSteps, int batchSize, int microBatchSize, long seed) {
+        this(items, epochs, maxSteps, batchSize, microBatchSize, false, 0, seed, item -> 0);
+    }
+
     /** The micro-batches of optimizer step {@code step} (0-based); each is a list of sequences of examples. */
-    public List<List<List<EncodedExample>>> step(int step) {
+    public List<List<List<T>>> step(int step) {
         int epoch = 0;
         int first = step;
         while (first >= stepsIn(epoch)) {
             first -= stepsIn(epoch);
             epoch++;
         }
-        List<List<EncodedExample>> sequences = sequences(epoch);
-        List<List<EncodedExample>> batch = sequences.subList(first * batchSize, Math.min(sequences.size(), (first + 1) * batchSize));
-        List<List<List<EncodedExample>>> micro = new ArrayList<>();
+        List<List<T>> sequences = sequences(epoch);
+        List<List<T>> batch = sequences.subList(first * batchSize, Math.min(sequences.size(), (first + 1) * batchSize));
+        List<List<List<T>>> micro = new ArrayList<>();
         for (int i = 0; i < batch.size(); i += microBatchSize) {
             micro.add(batch.subList(i, Math.min(batch.size(), i + microBatchSize)));
         }
         return micro;
+    }
+
+    /** The micro-batches of step {@code step} as lists of items (without packing, each sequence holds one item). */
+    public List<List<T>> items(int step) {
+        return step(step).stream().map(micro -> micro.stream().flatMap(List::stream).toList()).toList();
     }
 
     /** The epoch (fractional) reached after {@code steps} steps. */
@@ -83,29 +100,29 @@ public final class TrainingPlan {
         return stepsPerEpoch.get(epoch);
     }
 
-    private List<List<EncodedExample>> sequences(int epoch) {
+    private List<List<T>> sequences(int epoch) {
         if (epoch != cachedEpoch) {
-            List<EncodedExample> order = new ArrayList<>(examples);
+            List<T> order = new ArrayList<>(examples);
             Collections.shuffle(order, new Random(seed * 1_000_003L + epoch));
-            cachedSequences = packing ? pack(order, maxLength) : order.stream().map(List::of).toList();
+            cachedSequences = packing ? pack(order, maxLength, inputLength) : order.stream().map(List::of).toList();
             cachedEpoch = epoch;
         }
         return cachedSequences;
     }
 
     /** Greedy packing in order: an example joins the current sequence while the inputs fit in {@code maxLength}. */
-    static List<List<EncodedExample>> pack(List<EncodedExample> order, int maxLength) {
-        List<List<EncodedExample>> sequences = new ArrayList<>();
-        List<EncodedExample> current = new ArrayList<>();
+    static <T> List<List<T>> pack(List<T> order, int maxLength, ToIntFunction<T> inputLength) {
+        List<List<T>> sequences = new ArrayList<>();
+        List<T> current = new ArrayList<>();
         int length = 0;
-        for (EncodedExample example : order) {
-            if (!current.isEmpty() && length + example.inputLength() > maxLength) {
+        for (T example : order) {
+            if (!current.isEmpty() && length + inputLength.applyAsInt(example) > maxLength) {
                 sequences.add(List.copyOf(current));
                 current.clear();
                 length = 0;
             }
             current.add(example);
-            length += example.inputLength();
+            length += inputLength.applyAsInt(example);
         }
         if (!current.isEmpty()) {
             sequences.add(List.copyOf(current));

@@ -26,24 +26,27 @@ public final class LossCurves {
                 throw new IllegalArgumentException(run + ": no metrics.jsonl; is this an instruct4j train run directory?");
             }
             String name = (Files.isDirectory(run) ? run : file.toAbsolutePath().getParent()).getFileName().toString();
-            List<double[]> train = new ArrayList<>();
-            List<double[]> eval = new ArrayList<>();
-            Datasets.forEach(file, row -> row, (JsonRow row) -> {
-                double step = row.integer("step");
-                train.add(new double[] {step, row.number("loss")});
-                if (row.node().has("eval_loss")) {
-                    eval.add(new double[] {step, row.number("eval_loss")});
-                }
-            });
-            lines.add(line(name + " train", train));
+            lines.add(line(name + " train", series(file, "loss")));
+            List<double[]> eval = series(file, "eval_loss");
             if (!eval.isEmpty()) {
                 lines.add(line(name + " eval", eval));
             }
         }
-        return new LineChart("Loss", "step", "loss (nats per token)", lines, false);
+        return new LineChart("Loss", "step", "loss (nats per token or per pair)", lines, false);
     }
 
-    private static LineChart.Line line(String name, List<double[]> points) {
+    /** The (step, value) points of the rows of a metrics.jsonl that hold {@code field}. */
+    public static List<double[]> series(Path metrics, String field) {
+        List<double[]> points = new ArrayList<>();
+        Datasets.forEach(metrics, row -> row, (JsonRow row) -> {
+            if (row.node().has(field)) {
+                points.add(new double[] {row.integer("step"), row.number(field)});
+            }
+        });
+        return points;
+    }
+
+    public static LineChart.Line line(String name, List<double[]> points) {
         double[] x = new double[points.size()];
         double[] y = new double[points.size()];
         for (int i = 0; i < x.length; i++) {

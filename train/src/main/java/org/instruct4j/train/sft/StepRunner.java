@@ -3,7 +3,6 @@ package org.instruct4j.train.sft;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -12,7 +11,11 @@ import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.model.arch.CausalLm;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.train.data.EncodedExample;
+import org.instruct4j.train.data.SequenceBatch;
+import org.instruct4j.train.loss.TokenLoss;
 import org.instruct4j.train.optim.AdamW;
+import org.instruct4j.train.run.BaseModels;
+import org.instruct4j.train.run.FineTunedModel;
 
 /**
  * One optimizer step and the held-out loss, over a model being fine-tuned: forward and backward over each
@@ -32,10 +35,7 @@ public final class StepRunner {
     public record StepResult(double loss, double gradNorm, long targetTokens, long inputTokens) {}
 
     StepRunner(FineTunedModel model, AdamW optimizer, int padId, boolean packing, long seed, double maxGradNorm) {
-        // libtorch already parallelises around the matrix products; OpenBLAS's own threads on top of its OpenMP
-        // threads oversubscribe the cores: a training step of the 10M Llama ran 3.5-5x faster with one BLAS thread
-        // on this 2-core machine (46-70 vs 249-255 tokens/s, shared and loaded).
-        openblas.blas_set_num_threads(1);
+        BaseModels.useThreads(0);
         this.model = model;
         this.optimizer = optimizer;
         this.padId = padId;
@@ -78,12 +78,7 @@ public final class StepRunner {
             }
             model.weights().accumulateGradients();
         }
-        double norm;
-        try (PointerScope scope = new PointerScope()) {
-            norm = optimizer.step(lr, maxGradNorm);
-            optimizer.zeroGradients();
-        }
-        model.weights().publish();
+        double norm = model.weights().update(optimizer, lr, maxGradNorm);
         return new StepResult(lossSum / targets, norm, targets, inputs);
     }
 

@@ -19,16 +19,16 @@ class SftConfigTest {
     @Test
     void defaultsAreThePapersRecipe() {
         SftConfig config = SftConfig.defaults();
-        assertThat(config.template()).isEqualTo("alpaca");
-        assertThat(config.maxLength()).isEqualTo(512);
-        assertThat(config.epochs()).isEqualTo(3);
-        assertThat(config.lr()).isEqualTo(2e-5);
-        assertThat(config.lrScheduler()).isEqualTo("cosine");
-        assertThat(config.warmupRatio()).isEqualTo(0.03);
-        assertThat(config.weightDecay()).isZero();
-        assertThat(config.batchSize()).isEqualTo(64);
-        assertThat(config.maxGradNorm()).isEqualTo(1.0);
-        assertThat(config.loraTargetModules()).containsExactly("q_proj", "v_proj");
+        assertThat(config.training().template()).isEqualTo("alpaca");
+        assertThat(config.training().maxLength()).isEqualTo(512);
+        assertThat(config.training().epochs()).isEqualTo(3);
+        assertThat(config.training().lr()).isEqualTo(2e-5);
+        assertThat(config.training().lrScheduler()).isEqualTo("cosine");
+        assertThat(config.training().warmupRatio()).isEqualTo(0.03);
+        assertThat(config.training().weightDecay()).isZero();
+        assertThat(config.training().batchSize()).isEqualTo(64);
+        assertThat(config.training().maxGradNorm()).isEqualTo(1.0);
+        assertThat(config.training().loraTargetModules()).containsExactly("q_proj", "v_proj");
     }
 
     @Test
@@ -43,14 +43,14 @@ class SftConfigTest {
                 max_time: 30m
                 """);
         SftConfig config = SftConfig.resolve(yaml, List.of("--lr=3e-4", "--epochs", "2", "--quiet", "--packing=true"));
-        assertThat(config.lr()).isEqualTo(3e-4);
-        assertThat(config.maxSteps()).isEqualTo(30);
-        assertThat(config.epochs()).isEqualTo(2);
-        assertThat(config.quiet()).isTrue();
+        assertThat(config.training().lr()).isEqualTo(3e-4);
+        assertThat(config.training().maxSteps()).isEqualTo(30);
+        assertThat(config.training().epochs()).isEqualTo(2);
+        assertThat(config.training().quiet()).isTrue();
         assertThat(config.packing()).isTrue();
-        assertThat(config.precision()).isEqualTo(Precision.FP32);
-        assertThat(config.maxTime()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(config.loraTargetModules()).containsExactly("q_proj", "k_proj", "v_proj");
+        assertThat(config.training().precision()).isEqualTo(Precision.FP32);
+        assertThat(config.training().maxTime()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(config.training().loraTargetModules()).containsExactly("q_proj", "k_proj", "v_proj");
 
         Path resolved = dir.resolve("resolved.yaml");
         config.toValues().writeYaml(resolved);

@@ -7,10 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.instruct4j.core.io.DataFormatException;
-import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
@@ -51,7 +49,7 @@ class SftRecipeTest {
         Path output = dir.resolve("bf16");
         SftRecipe.run(TinyRuns.stories(data, output, "--precision=bf16", "--lr=3e-3", "--epochs=15", "--batch-size=2",
                 "--micro-batch-size=1", "--warmup-ratio=0", "--save-steps=0"));
-        List<JsonNode> curve = metrics(output);
+        List<JsonNode> curve = TinyRuns.metrics(output);
         assertThat(curve.get(curve.size() - 1).get("loss").asDouble()).isLessThan(curve.get(0).get("loss").asDouble() / 3);
         var weights = org.instruct4j.model.checkpoint.Safetensors.read(output.resolve("model.safetensors"), t -> t);
         assertThat(weights.values()).allMatch(t -> t.scalar_type().intern() == org.bytedeco.pytorch.global.torch.ScalarType.Float);
@@ -65,14 +63,14 @@ class SftRecipeTest {
         String[] settings = {"--batch-size=4", "--micro-batch-size=2", "--epochs=1", "--lr=1e-3", "--save-steps=3",
             "--save-total-limit=5", "--eval-fraction=0.125", "--eval-steps=4", "--max-length=256"};
         SftRecipe.run(TinyRuns.stories(data, full, settings));
-        List<JsonNode> uninterrupted = metrics(full);
+        List<JsonNode> uninterrupted = TinyRuns.metrics(full);
         assertThat(uninterrupted).hasSize(7);
 
         // The state a kill -9 at step 5 leaves: checkpoint step 3, metrics up to step 5, no final model.
         Path killed = dir.resolve("killed");
         Files.createDirectories(killed.resolve("checkpoints"));
         Files.copy(full.resolve("sft_config.yaml"), killed.resolve("sft_config.yaml"));
-        copyTree(full.resolve("checkpoints/step-000003"), killed.resolve("checkpoints/step-000003"));
+        TinyRuns.copyTree(full.resolve("checkpoints/step-000003"), killed.resolve("checkpoints/step-000003"));
         Files.createDirectories(killed.resolve("checkpoints/.incomplete-step-000006-1"));
         List<String> lines = Files.readAllLines(full.resolve("metrics.jsonl"));
         Files.writeString(killed.resolve("metrics.jsonl"), String.join("\n", lines.subList(0, 5)) + "\n{\"step\": 6, \"lo");
@@ -80,7 +78,7 @@ class SftRecipeTest {
         SftResult resumed = SftRecipe.run(TinyRuns.stories(data, killed, settings).with("--resume"));
 
         assertThat(resumed.finished()).isTrue();
-        List<JsonNode> curve = metrics(killed);
+        List<JsonNode> curve = TinyRuns.metrics(killed);
         assertThat(curve).hasSameSizeAs(uninterrupted);
         for (int i = 0; i < curve.size(); i++) {
             assertThat(curve.get(i).get("step").asInt()).isEqualTo(uninterrupted.get(i).get("step").asInt());
@@ -125,19 +123,5 @@ class SftRecipeTest {
                 {"instruction": "Name a color.", "input": "", "output": "Blue."}
                 """);
         return data;
-    }
-
-    static List<JsonNode> metrics(Path run) {
-        List<JsonNode> rows = new ArrayList<>();
-        Datasets.forEach(run.resolve("metrics.jsonl"), row -> row.node(), rows::add);
-        return rows;
-    }
-
-    static void copyTree(Path from, Path to) throws Exception {
-        try (var paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Files.copy(p, to.resolve(from.relativize(p).toString()));
-            }
-        }
     }
 }

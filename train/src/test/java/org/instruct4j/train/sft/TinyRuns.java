@@ -1,8 +1,10 @@
 package org.instruct4j.train.sft;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.Datasets;
@@ -10,10 +12,10 @@ import org.instruct4j.core.io.Json;
 import org.instruct4j.testkit.SharedData;
 
 /** The real tiny model and data the training tests run on. */
-final class TinyRuns {
-    static final Path STORIES = SharedData.path("models/stories260K/stories260K.bin");
-    static final Path STORIES_TOKENIZER = SharedData.path("models/stories260K/tok512.bin");
-    static final Path ALPACA = SharedData.path("alpaca/alpaca_5000_subset_pr152.json");
+public final class TinyRuns {
+    public static final Path STORIES = SharedData.path("models/stories260K/stories260K.bin");
+    public static final Path STORIES_TOKENIZER = SharedData.path("models/stories260K/tok512.bin");
+    public static final Path ALPACA = SharedData.path("alpaca/alpaca_5000_subset_pr152.json");
 
     private TinyRuns() {}
 
@@ -35,7 +37,27 @@ final class TinyRuns {
 
     /** A stories260K run on {@code data} into {@code output}, fp32, quiet, with extra overrides. */
     static SftConfig stories(Path data, Path output, String... overrides) {
-        return SftConfig.defaults().with("--base=" + STORIES, "--tokenizer=" + STORIES_TOKENIZER, "--data=" + data,
-                "--output=" + output, "--precision=fp32", "--quiet").with(overrides);
+        return SftConfig.defaults().with(storiesRun(data, output)).with(overrides);
+    }
+
+    /** The settings every recipe's stories260K test run shares: base, data, output, fp32, quiet. */
+    public static String[] storiesRun(Path data, Path output) {
+        return new String[] {"--base=" + STORIES, "--tokenizer=" + STORIES_TOKENIZER, "--data=" + data, "--output=" + output,
+            "--precision=fp32", "--quiet"};
+    }
+
+    /** The rows of a run's metrics.jsonl. */
+    public static List<JsonNode> metrics(Path run) {
+        List<JsonNode> rows = new ArrayList<>();
+        Datasets.forEach(run.resolve("metrics.jsonl"), row -> row.node(), rows::add);
+        return rows;
+    }
+
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
     }
 }

@@ -1,19 +1,16 @@
-package org.instruct4j.train.sft;
+package org.instruct4j.train.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.instruct4j.model.chat.ChatTemplate;
 import org.instruct4j.model.tokenizer.Tokenizer;
-import org.instruct4j.train.data.AlpacaFormat;
-import org.instruct4j.train.data.ChatFormat;
-import org.instruct4j.train.data.PromptFormat;
 
 /** Picks the prompt format a run asked for. */
-final class PromptFormats {
+public final class PromptFormats {
     private PromptFormats() {}
 
     /** alpaca, or chat with the template of the base directory (or of the tokenizer's directory). */
-    static PromptFormat of(String template, Tokenizer tokenizer, Path base, Path tokenizerPath) {
+    public static PromptFormat of(String template, Tokenizer tokenizer, Path base, Path tokenizerPath) {
         if (template.equals("alpaca")) {
             return new AlpacaFormat(tokenizer);
         }

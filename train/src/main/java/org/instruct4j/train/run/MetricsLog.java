@@ -1,10 +1,11 @@
-package org.instruct4j.train.sft;
+package org.instruct4j.train.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
@@ -16,22 +17,24 @@ import org.instruct4j.core.io.JsonlAppender;
  * complete line at a time. When a run resumes from a checkpoint, rows of the steps after it (from the
  * interrupted attempt) are removed first, so the file always describes one continuous run.
  */
-final class MetricsLog implements AutoCloseable {
-    static final String FILE = "metrics.jsonl";
+public final class MetricsLog implements AutoCloseable {
+    public static final String FILE = "metrics.jsonl";
     private final JsonlAppender appender;
+    private final List<ObjectNode> kept;
 
-    private MetricsLog(JsonlAppender appender) {
+    private MetricsLog(JsonlAppender appender, List<ObjectNode> kept) {
         this.appender = appender;
+        this.kept = List.copyOf(kept);
     }
 
     /** Opens {@code dir}/metrics.jsonl keeping only the rows of steps up to {@code keepThroughStep}. */
-    static MetricsLog open(Path dir, long keepThroughStep) {
+    public static MetricsLog open(Path dir, long keepThroughStep) {
         Path file = dir.resolve(FILE);
+        List<ObjectNode> kept = new ArrayList<>();
         if (Files.exists(file)) {
             try (JsonlAppender recovered = JsonlAppender.open(file, "step")) {
                 // opening cuts a line torn by a kill
             }
-            List<ObjectNode> kept = new ArrayList<>();
             if (size(file) > 0) {
                 Datasets.forEach(file, row -> row, row -> {
                     if (row.integer("step") <= keepThroughStep) {
@@ -43,7 +46,7 @@ final class MetricsLog implements AutoCloseable {
             kept.forEach(row -> text.append(Json.line(row)).append('\n'));
             AtomicFiles.writeString(file, text.toString());
         }
-        return new MetricsLog(JsonlAppender.open(file, "step"));
+        return new MetricsLog(JsonlAppender.open(file, "step"), kept);
     }
 
     private static long size(Path file) {
@@ -54,7 +57,12 @@ final class MetricsLog implements AutoCloseable {
         }
     }
 
-    void append(ObjectNode row) {
+    /** The row of {@code step} kept from before a resume: a resumed run reads its step-0 evaluation back from it. */
+    public Optional<ObjectNode> keptRow(long step) {
+        return kept.stream().filter(row -> row.path("step").asLong() == step).findFirst();
+    }
+
+    public void append(ObjectNode row) {
         appender.append(row);
     }
 

@@ -1,4 +1,4 @@
-package org.instruct4j.train.sft;
+package org.instruct4j.train.loss;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -19,6 +19,8 @@ import org.instruct4j.testkit.SharedData;
 import org.instruct4j.train.data.AlpacaFormat;
 import org.instruct4j.train.data.EncodedExample;
 import org.instruct4j.train.data.ExampleEncoder;
+import org.instruct4j.train.data.SequenceBatch;
+import org.instruct4j.train.run.BaseModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +50,7 @@ class TokenLossTest {
             assertThat(encoded.target(i)).as("prompt position %d", i).isEqualTo(EncodedExample.IGNORE);
         }
         assertThat(encoded.target(encoded.inputLength() - 1)).isEqualTo(tokenizer.eosId());
-        assertThat(SftRecipe.padId(tokenizer)).isNotEqualTo(tokenizer.eosId());
+        assertThat(BaseModels.padId(tokenizer)).isNotEqualTo(tokenizer.eosId());
         String response = tokenizer.decode(java.util.Arrays.copyOfRange(encoded.tokens(), encoded.promptTokens(), encoded.tokens().length));
         assertThat(response).isEqualTo("Eat well, sleep, move.");
     }
@@ -73,7 +75,7 @@ class TokenLossTest {
     void maskedPromptPositionsContributeExactlyZeroGradient() {
         EncodedExample a = encoder.encode(new AlpacaExample("Name a primary color.", "", "Red."), 0);
         EncodedExample b = encoder.encode(new AlpacaExample("Translate to French.", "cat", "chat"), 1);
-        SequenceBatch batch = SequenceBatch.of(List.of(List.of(a), List.of(b)), SftRecipe.padId(tokenizer), false, CPU);
+        SequenceBatch batch = SequenceBatch.of(List.of(List.of(a), List.of(b)), BaseModels.padId(tokenizer), false, CPU);
         Tensor hidden;
         try (NoGradGuard noGrad = new NoGradGuard()) {
             hidden = model.hiddenStates(batch.inputIds(), batch.positions(), null).detach();
@@ -108,7 +110,7 @@ class TokenLossTest {
         EncodedExample a = encoder.encode(new AlpacaExample("Name a primary color.", "", "Red."), 0);
         EncodedExample b = encoder.encode(new AlpacaExample("Translate to French.", "cat", "chat"), 1);
         EncodedExample c = encoder.encode(new AlpacaExample("Count to three.", "", "1, 2, 3."), 2);
-        int pad = SftRecipe.padId(tokenizer);
+        int pad = BaseModels.padId(tokenizer);
         try (NoGradGuard noGrad = new NoGradGuard()) {
             double separate = TokenLoss.sum(model, SequenceBatch.of(List.of(List.of(a), List.of(b), List.of(c)), pad, false, CPU))
                     .item_double();

@@ -1,4 +1,4 @@
-package org.instruct4j.train.sft;
+package org.instruct4j.train.data;
 
 import java.util.List;
 import org.bytedeco.pytorch.Device;
@@ -11,12 +11,12 @@ import org.instruct4j.train.data.EncodedExample;
  * right-padded to the longest. Positions restart at 0 with every example and, when packed, each example gets
  * its own segment number so attention stays inside it. Targets are gathered as flat indices into
  * [rows * steps]: only response and EOS positions are listed, so prompt and padding positions never reach the
- * loss.
+ * loss. {@code targetRows} says which row each target belongs to, for losses per sequence (DPO).
  */
-record SequenceBatch(Tensor inputIds, Tensor positions, Tensor segments, Tensor targetIndex, Tensor targetIds,
-                     long targetTokens, long inputTokens) {
+public record SequenceBatch(Tensor inputIds, Tensor positions, Tensor segments, Tensor targetIndex, Tensor targetIds,
+                            Tensor targetRows, long targetTokens, long inputTokens) {
 
-    static SequenceBatch of(List<List<EncodedExample>> rows, int padId, boolean packed, Device device) {
+    public static SequenceBatch of(List<List<EncodedExample>> rows, int padId, boolean packed, Device device) {
         int steps = 0;
         long targets = 0;
         for (List<EncodedExample> row : rows) {
@@ -33,6 +33,7 @@ record SequenceBatch(Tensor inputIds, Tensor positions, Tensor segments, Tensor 
         long[] segments = new long[batch * steps];
         long[] targetIndex = new long[(int) targets];
         long[] targetIds = new long[(int) targets];
+        long[] targetRows = new long[(int) targets];
         java.util.Arrays.fill(ids, padId);
         int t = 0;
         long inputs = 0;
@@ -48,6 +49,7 @@ record SequenceBatch(Tensor inputIds, Tensor positions, Tensor segments, Tensor 
                     int target = example.target(i);
                     if (target != EncodedExample.IGNORE) {
                         targetIndex[t] = offset;
+                        targetRows[t] = b;
                         targetIds[t++] = target;
                     }
                     offset++;
@@ -61,6 +63,6 @@ record SequenceBatch(Tensor inputIds, Tensor positions, Tensor segments, Tensor 
         }
         return new SequenceBatch(Tensors.longs(ids, device, batch, steps), Tensors.longs(positions, device, batch, steps),
                 packed ? Tensors.longs(segments, device, batch, steps) : null, Tensors.longs(targetIndex, device, targets),
-                Tensors.longs(targetIds, device, targets), targets, inputs);
+                Tensors.longs(targetIds, device, targets), Tensors.longs(targetRows, device, targets), targets, inputs);
     }
 }

@@ -1,12 +1,14 @@
-package org.instruct4j.train.sft;
+package org.instruct4j.train.run;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.instruct4j.model.tensor.Tensors;
+import org.instruct4j.train.optim.AdamW;
 
 /**
  * The parameters being trained, in two copies when computing in bf16: fp32 master weights, which the optimizer
@@ -15,7 +17,7 @@ import org.instruct4j.model.tensor.Tensors;
  * micro-batches loses no precision) and after each optimizer step the masters are copied back. In fp32 the two
  * copies are the same tensors and both operations do nothing.
  */
-final class TrainableWeights {
+public final class TrainableWeights {
     private final Map<String, Tensor> master = new LinkedHashMap<>();
     private final Map<String, Tensor> working;
     private final boolean separate;
@@ -24,7 +26,7 @@ final class TrainableWeights {
      * {@code working}: the model's trainable tensors by name (fp32 or bf16); {@code masters}: the same weights in
      * fp32 (the very same tensors when computing in fp32). Both are made to require gradients here.
      */
-    TrainableWeights(Map<String, Tensor> working, Map<String, Tensor> masters) {
+    public TrainableWeights(Map<String, Tensor> working, Map<String, Tensor> masters) {
         this.working = new LinkedHashMap<>(working);
         this.separate = working.values().stream().anyMatch(t -> t.scalar_type().intern() != ScalarType.Float);
         try (NoGradGuard noGrad = new NoGradGuard()) {
@@ -42,11 +44,11 @@ final class TrainableWeights {
     }
 
     /** The fp32 tensors the optimizer updates, by name, in a fixed order. */
-    Map<String, Tensor> master() {
+    public Map<String, Tensor> master() {
         return master;
     }
 
-    void accumulateGradients() {
+    public void accumulateGradients() {
         if (!separate) {
             return;
         }
@@ -61,8 +63,23 @@ final class TrainableWeights {
         }
     }
 
+    /**
+     * The end of an optimizer step: clips the accumulated gradients to {@code maxGradNorm}, lets {@code optimizer}
+     * update the masters at {@code lr}, zeroes the gradients and publishes the new weights. Returns the gradient
+     * norm before clipping.
+     */
+    public double update(AdamW optimizer, double lr, double maxGradNorm) {
+        double norm;
+        try (PointerScope scope = new PointerScope()) {
+            norm = optimizer.step(lr, maxGradNorm);
+            optimizer.zeroGradients();
+        }
+        publish();
+        return norm;
+    }
+
     /** Makes the working copies equal to the (updated or restored) master weights. */
-    void publish() {
+    public void publish() {
         if (!separate) {
             return;
         }
@@ -74,7 +91,7 @@ final class TrainableWeights {
     }
 
     /** Overwrites the master weights with {@code values} (a checkpoint) and publishes them. */
-    void restore(Map<String, Tensor> values, String source) {
+    public void restore(Map<String, Tensor> values, String source) {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             for (var entry : master.entrySet()) {
                 Tensor value = values.get(entry.getKey());
@@ -88,7 +105,7 @@ final class TrainableWeights {
     }
 
     /** The number of trained scalars. */
-    long parameterCount() {
+    public long parameterCount() {
         return master.values().stream().mapToLong(Tensor::numel).sum();
     }
 }

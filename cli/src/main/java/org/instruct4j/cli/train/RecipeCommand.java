@@ -1,0 +1,80 @@
+package org.instruct4j.cli.train;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.instruct4j.train.config.ConfigKey;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * What every {@code train} recipe command takes: the base model, data, output and tokenizer as options, a YAML
+ * file, and any setting as {@code --key=value}; resolved in that order (defaults, YAML, options).
+ */
+public abstract class RecipeCommand implements Runnable {
+    @Option(names = "--base", paramLabel = "DIR", description = "Base model: Hugging Face directory, or llama2.c .bin with --tokenizer.")
+    Path base;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "Training data (see the data setting below).")
+    Path data;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Run directory: model, checkpoints/, metrics.jsonl.")
+    Path output;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE", description = "Tokenizer of a llama2.c base.")
+    Path tokenizer;
+
+    @Option(names = "--config", paramLabel = "FILE.yaml", description = "YAML settings (keys as below, snake_case or kebab-case).")
+    Path config;
+
+    @Unmatched
+    List<String> settings = new ArrayList<>();
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The --key=value overrides, with the named options among them. */
+    List<String> overrides() {
+        List<String> overrides = new ArrayList<>(settings);
+        addPath(overrides, "base", base);
+        addPath(overrides, "data", data);
+        addPath(overrides, "output", output);
+        addPath(overrides, "tokenizer", tokenizer);
+        return overrides;
+    }
+
+    private static void addPath(List<String> overrides, String key, Path value) {
+        if (value != null) {
+            overrides.add("--" + key + "=" + value);
+        }
+    }
+
+    /** The recipe's messages on stderr, unless quiet. */
+    Consumer<String> log(boolean quiet) {
+        PrintWriter err = spec.commandLine().getErr();
+        return line -> {
+            if (!quiet) {
+                err.println(line);
+                err.flush();
+            }
+        };
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** The settings table shown at the end of --help. */
+    public static String settingsHelp(List<ConfigKey> keys) {
+        StringBuilder text = new StringBuilder("%nSettings, with their defaults (--key=value, or key: value in the YAML file):%n");
+        for (ConfigKey key : keys) {
+            String entry = String.format("  --%s=%s%n      %s%n", key.name(), ConfigKey.format(key.defaultValue()), key.description());
+            text.append(entry.replace("%", "%%"));
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,198 @@
+package org.instruct4j.train.reward;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.instruct4j.core.data.AlpacaExample;
+import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.Json;
+import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.arch.Architectures;
+import org.instruct4j.model.arch.CausalLm;
+import org.instruct4j.model.checkpoint.Safetensors;
+import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.model.tensor.Tensors;
+import org.instruct4j.model.tokenizer.Tokenizer;
+import org.instruct4j.model.tokenizer.Tokenizers;
+import org.instruct4j.train.data.ExampleEncoder;
+import org.instruct4j.train.data.PromptFormats;
+import org.instruct4j.train.run.BaseModels;
+
+/**
+ * A reward model: a causal-LM backbone (Llama family or OPT, the paper's choice) with a scalar head read on the
+ * hidden state of the last token of prompt + response + EOS. The text is laid out as for fine-tuning (the
+ * Alpaca template by default), so the model scores what a student would write.
+ *
+ * <p>It is saved as transformers saves {@code LlamaForSequenceClassification} or
+ * {@code OPTForSequenceClassification} with one label, so transformers, TRL and vLLM load it as it is:
+ * config.json (architectures, id2label, pad_token_id), the backbone's weights under their usual names, and
+ * {@code score.weight} [1, hidden]. config.json also records, under {@code instruct4j_reward}, the template and
+ * length limit the model was trained with, so scoring lays text out the same way.
+ */
+public final class RewardModel {
+    public static final String HEAD = "score.weight";
+    static final String SETTINGS = "instruct4j_reward";
+
+    private final CausalLm backbone;
+    private final Tensor head;
+    private final Tokenizer tokenizer;
+    private final ExampleEncoder encoder;
+    private final int padId;
+
+    /** {@code head}: [1, hidden], in the backbone's dtype; {@code encoder} lays prompt and response out as tokens. */
+    public RewardModel(CausalLm backbone, Tensor head, Tokenizer tokenizer, ExampleEncoder encoder, int padId) {
+        this.backbone = backbone;
+        this.head = head;
+        this.tokenizer = tokenizer;
+        this.encoder = encoder;
+        this.padId = padId;
+    }
+
+    /** The tokens the model reads for a prompt and response: BOS, prompt, response, EOS, cut at the length limit. */
+    public int[] encode(AlpacaExample example) {
+        return encoder.encode(example, 0).tokens();
+    }
+
+    /** The rewards [rows] (fp32) of token sequences, with gradients unless disabled. */
+    public Tensor rewards(List<int[]> sequences) {
+        RewardBatch batch = RewardBatch.of(sequences, padId, backbone.device());
+        Tensor hidden = backbone.hiddenStates(batch.inputIds(), batch.positions(), null);
+        Tensor last = hidden.reshape(-1, hidden.size(-1)).index_select(0, batch.lastIndex());
+        return torch.linear(last, head).reshape(-1).to(ScalarType.Float);
+    }
+
+    /** The reward of each example, computed in batches of about equal length, without gradients. */
+    public double[] score(List<AlpacaExample> examples, int batchSize) {
+        List<int[]> sequences = examples.stream().map(this::encode).toList();
+        return scoreSequences(sequences, batchSize);
+    }
+
+    /** The rewards of several responses to one instruction (and input), in batches of 8. */
+    public double[] scoreResponses(String instruction, String input, List<String> responses) {
+        return score(responses.stream().map(r -> new AlpacaExample(instruction, input, r)).toList(), 8);
+    }
+
+    double[] scoreSequences(List<int[]> sequences, int batchSize) {
+        double[] rewards = new double[sequences.size()];
+        List<Integer> order = IntStream.range(0, sequences.size()).boxed()
+                .sorted(Comparator.comparingInt(i -> -sequences.get(i).length)).toList();
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (int start = 0; start < order.size(); start += batchSize) {
+                List<Integer> slice = order.subList(start, Math.min(order.size(), start + batchSize));
+                float[] values;
+                try (PointerScope scope = new PointerScope()) {
+                    values = Tensors.toFloats(rewards(slice.stream().map(sequences::get).toList()));
+                }
+                for (int i = 0; i < slice.size(); i++) {
+                    rewards[slice.get(i)] = values[i];
+                }
+            }
+        }
+        return rewards;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** {@code causalLm} without its language-model head, which a reward model does not use. */
+    public static CausalLm backbone(CausalLm causalLm) {
+        Map<String, Tensor> weights = new LinkedHashMap<>(causalLm.weights());
+        weights.remove("lm_head.weight");
+        return weights.size() == causalLm.weights().size() ? causalLm : causalLm.withWeights(weights);
+    }
+
+    /** A fresh head [1, hidden] in fp32, normal(0, 0.02) as transformers initialises it; the same seed gives the same head. */
+    public static Tensor initialHead(CausalLm backbone, long seed) {
+        torch.manual_seed(seed);
+        Tensor head = torch.randn(new long[] {1, hiddenSize(backbone)}, new TensorOptions(ScalarType.Float)).mul(new Scalar(0.02));
+        return Tensors.keep(head.to(backbone.device(), ScalarType.Float));
+    }
+
+    /** The width of the hidden states the head reads (OPT's word_embed_proj_dim, Llama's hidden_size). */
+    private static long hiddenSize(CausalLm backbone) {
+        return backbone.weights().entrySet().stream().filter(e -> e.getKey().endsWith("embed_tokens.weight"))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("the backbone has no embed_tokens.weight"))
+                .getValue().size(1);
+    }
+
+    /**
+     * Writes a reward model directory: {@code backbone} and {@code head} (fp32) in transformers' sequence-classification
+     * layout, the tokenizer files of {@code tokenizerSource}, and the template and length limit it reads text with.
+     */
+    public static void save(Path dir, CausalLm backbone, Tensor head, Path tokenizerSource, String template, int maxLength,
+                            int padId) {
+        ObjectNode config = backbone.configJson();
+        String causal = config.path("architectures").path(0).asText();
+        config.putArray("architectures").add(causal.replace("ForCausalLM", "ForSequenceClassification"));
+        config.putObject("id2label").put("0", "LABEL_0");
+        config.putObject("label2id").put("LABEL_0", 0);
+        config.put("pad_token_id", padId);
+        config.put("transformers_version", "4.46.0");
+        ObjectNode settings = config.putObject(SETTINGS);
+        settings.put("template", template);
+        settings.put("max_length", maxLength);
+        Map<String, Tensor> weights = new LinkedHashMap<>(backbone.weights());
+        weights.put(HEAD, head);
+        try {
+            Files.createDirectories(dir);
+            AtomicFiles.writeString(dir.resolve("config.json"), config.toPrettyString());
+            Safetensors.writeDirectory(weights, dir, ModelDirectory.DEFAULT_MAX_SHARD_BYTES);
+            ModelDirectory.copyTokenizer(tokenizerSource, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the reward model to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The reward model in {@code dir} (written by {@link #save}, or by transformers with one label). */
+    public static RewardModel load(Path dir, Precision precision) {
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new IllegalArgumentException(dir + ": no config.json; is this a reward model directory (instruct4j train reward)?");
+        }
+        JsonNode config = readJson(configFile);
+        Map<String, Tensor> weights = new LinkedHashMap<>(Safetensors.readDirectory(dir,
+                t -> t.to(Tensors.defaultDevice(), precision.scalarType()).contiguous()));
+        Tensor head = weights.remove(HEAD);
+        if (head == null) {
+            throw new IllegalArgumentException(dir + ": no tensor '" + HEAD + "' (architectures "
+                    + config.path("architectures") + "); a reward model is a ...ForSequenceClassification model with one label");
+        }
+        if (head.dim() != 2 || head.size(0) != 1) {
+            throw new IllegalArgumentException(dir + ": '" + HEAD + "' has " + head.size(0)
+                    + " labels; a reward model has exactly one (num_labels = 1)");
+        }
+        CausalLm backbone = Architectures.fromConfig(configFile, weights);
+        Tokenizer tokenizer = Tokenizers.load(dir);
+        JsonNode settings = config.path(SETTINGS);
+        String template = settings.path("template").asText("alpaca");
+        int maxLength = settings.path("max_length").asInt(backbone.maxPositions());
+        int padId = config.path("pad_token_id").canConvertToInt() && config.path("pad_token_id").asInt() >= 0
+                ? config.path("pad_token_id").asInt() : BaseModels.padId(tokenizer);
+        ExampleEncoder encoder = new ExampleEncoder(PromptFormats.of(template, tokenizer, dir, null), tokenizer.eosId(), maxLength);
+        return new RewardModel(backbone, head, tokenizer, encoder, padId);
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return Json.MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package org.instruct4j.train.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.Json;
+import org.instruct4j.train.checkpoint.Checkpoints;
+import org.instruct4j.train.config.ConfigKey;
+import org.instruct4j.train.config.ConfigValues;
+import org.instruct4j.train.config.TrainingOptions;
+import org.instruct4j.train.optim.AdamW;
+
+/**
+ * The run directory of a recipe and what every recipe does with it: refuse to overwrite a run unless asked to
+ * resume it, refuse to resume it with settings that would compute something else, write the resolved settings,
+ * write checkpoints (model, optimizer state, step, digest of the data) atomically, resume from the latest one,
+ * and write the summary that marks the run finished.
+ */
+public final class TrainingRun {
+    public static final String SUMMARY_FILE = "train_summary.json";
+    static final String STATE_FILE = "trainer_state.json";
+    static final String OPTIMIZER_FILE = "optimizer.pt";
+
+    private final Path output;
+    private final String configFile;
+    private final ConfigValues settings;
+    private final boolean started;
+    private final String dataDigest;
+    private final Checkpoints checkpoints;
+
+    private TrainingRun(Path output, String configFile, ConfigValues settings, boolean started, String dataDigest,
+                        Checkpoints checkpoints) {
+        this.output = output;
+        this.configFile = configFile;
+        this.settings = settings;
+        this.started = started;
+        this.dataDigest = dataDigest;
+        this.checkpoints = checkpoints;
+    }
+
+    /**
+     * Opens {@code options.output()} for a run whose resolved settings are {@code settings}, written to
+     * {@code configFile}. Fails when the directory already holds a run and resume is off, or when it holds a
+     * run with other settings (those in {@link TrainingOptions#RESUMABLE_CHANGES} may differ).
+     */
+    public static TrainingRun open(TrainingOptions options, ConfigValues settings, String configFile) {
+        Path output = require(options.output(), "output");
+        Path data = require(options.data(), "data");
+        Path base = require(options.base(), "base");
+        if (!Files.exists(base)) {
+            throw new IllegalArgumentException("base model " + base + " does not exist");
+        }
+        if (!Files.isRegularFile(data)) {
+            throw new IllegalArgumentException("data file " + data + " does not exist");
+        }
+        boolean started = Files.exists(output.resolve(configFile));
+        if (started && !options.resume()) {
+            throw new IllegalArgumentException("output " + output + " already holds a run (" + configFile
+                    + "); pass --resume to continue it, or choose another --output");
+        }
+        if (started) {
+            checkSameSettings(output.resolve(configFile), settings);
+        }
+        return new TrainingRun(output, configFile, settings, started, sha256(data),
+                new Checkpoints(output.resolve("checkpoints"), options.saveTotalLimit()));
+    }
+
+    private static void checkSameSettings(Path savedFile, ConfigValues now) {
+        ConfigValues saved = new ConfigValues(now.keys()).applyYaml(savedFile);
+        List<String> changed = new ArrayList<>();
+        for (ConfigKey key : now.keys()) {
+            String name = key.name();
+            if (!TrainingOptions.RESUMABLE_CHANGES.contains(name)
+                    && !String.valueOf(saved.get(name)).equals(String.valueOf(now.get(name)))) {
+                changed.add(name + " " + saved.get(name) + " -> " + now.get(name));
+            }
+        }
+        if (!changed.isEmpty()) {
+            throw new IllegalArgumentException("cannot resume the run in " + savedFile.getParent() + " with different settings: "
+                    + String.join(", ", changed));
+        }
+    }
+
+    public Path output() {
+        return output;
+    }
+
+    /** The summary of a run that already finished (nothing is left to do), if it did. */
+    public Optional<JsonNode> finishedSummary() {
+        Path file = output.resolve(SUMMARY_FILE);
+        if (!started || !Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.MAPPER.readTree(file.toFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates the directory, writes the settings, and restores the latest checkpoint when resuming (through
+     * {@code restoreModel} and into {@code optimizer}). Returns the step to start from.
+     */
+    public int start(Consumer<Path> restoreModel, AdamW optimizer, int totalSteps, Consumer<String> log) {
+        try {
+            Files.createDirectories(output);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + output + ": " + e.getMessage(), e);
+        }
+        settings.writeYaml(output.resolve(configFile));
+        checkpoints.removeIncomplete();
+        boolean resume = (boolean) settings.get("resume");
+        Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
+        if (latest.isEmpty()) {
+            if (resume) {
+                log.accept("no checkpoint in " + checkpoints.root() + "; starting from the beginning");
+            }
+            return 0;
+        }
+        Path checkpoint = latest.get();
+        JsonNode state = readJson(checkpoint.resolve(STATE_FILE));
+        if (!dataDigest.equals(state.path("data_sha256").asText())) {
+            throw new IllegalArgumentException("cannot resume " + checkpoint + ": the data file changed since the run started");
+        }
+        restoreModel.accept(checkpoint);
+        optimizer.load(checkpoint.resolve(OPTIMIZER_FILE));
+        int step = state.path("step").asInt();
+        log.accept("resumed from " + checkpoint + " at step " + step + " of " + totalSteps);
+        return step;
+    }
+
+    /** Writes checkpoint {@code step}: the model through {@code saveModel}, the optimizer state and the trainer state. */
+    public void checkpoint(int step, int totalSteps, double epoch, Consumer<Path> saveModel, AdamW optimizer) {
+        checkpoints.save(step, dir -> {
+            saveModel.accept(dir);
+            optimizer.save(dir.resolve(OPTIMIZER_FILE));
+            ObjectNode state = Json.object();
+            state.put("step", step);
+            state.put("total_steps", totalSteps);
+            state.put("epoch", epoch);
+            state.put("data_sha256", dataDigest);
+            AtomicFiles.writeString(dir.resolve(STATE_FILE), state.toPrettyString());
+        });
+    }
+
+    /** Marks the run finished with {@code summary}. */
+    public void finish(ObjectNode summary) {
+        AtomicFiles.writeString(output.resolve(SUMMARY_FILE), summary.toPrettyString());
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return Json.MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path require(Path path, String name) {
+        if (path == null) {
+            throw new IllegalArgumentException("no " + name + " given (--" + name + ")");
+        }
+        return path;
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
