@@ -2,7 +2,6 @@ package org.instruct4j.train.run;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
@@ -16,16 +15,13 @@ public final class BaseModels {
     private BaseModels() {}
 
     /**
-     * libtorch's intra-op threads ({@code threads}, 0 = its default) and one OpenBLAS thread: libtorch already
-     * parallelises around the matrix products, and OpenBLAS's own threads on top of its OpenMP threads
-     * oversubscribe the cores (a training step of the 10M Llama ran 3.5-5x faster with one BLAS thread on a
-     * 2-core machine: 46-70 vs 249-255 tokens/s, shared and loaded).
+     * libtorch's intra-op threads ({@code threads}, 0 = its default). OpenBLAS keeps one thread whatever this says
+     * (every model sets it: {@link org.instruct4j.model.tensor.BlasThreads}).
      */
     public static void useThreads(int threads) {
         if (threads > 0) {
             torch.set_num_threads(threads);
         }
-        openblas.blas_set_num_threads(1);
     }
 
     /**
