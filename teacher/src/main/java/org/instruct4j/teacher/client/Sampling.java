@@ -1,12 +1,13 @@
 package org.instruct4j.teacher.client;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
  * Decoding parameters of one request. The GPT-4-LLM defaults (temperature 1.0, top_p 1.0,
- * max_tokens 512) are {@link #PAPER_DEFAULTS}.
+ * max_tokens 512) are {@link #PAPER_DEFAULTS}. Serializable, so Spark jobs can ship it to their executors.
  */
-public record Sampling(double temperature, double topP, int maxTokens, List<String> stop) {
+public record Sampling(double temperature, double topP, int maxTokens, List<String> stop) implements Serializable {
     public static final Sampling PAPER_DEFAULTS = new Sampling(1.0, 1.0, 512, List.of());
 
     public Sampling {
