@@ -1,0 +1,183 @@
+package org.instruct4j.spark.io;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.Json;
+import org.instruct4j.core.io.JsonRow;
+import org.instruct4j.core.io.JsonRows;
+import org.instruct4j.core.io.Location;
+
+/**
+ * A job's input as the executors read it: the rows the command takes (the first {@code --limit}), each with its id
+ * (its "id" field, else its 0-based position: the single-machine commands' numbering, so outputs compare row by
+ * row), one JSON object per line in a local file on the driver. JSON arrays and JSON Lines are read with core's
+ * readers; Parquet (one file, or a directory of part files) with Spark, in file name then row order. A problem that
+ * the stage's own checks find later in a staged row is reported where the row really is ({@link #check}).
+ */
+public final class StagedInput {
+    private final String input;
+    private final Path file;
+    private final long rows;
+    private final RowOrigin origin;
+
+    /** Where the row at a 0-based position of the staged file came from. */
+    private interface RowOrigin {
+        Location of(long ordinal);
+    }
+
+    private StagedInput(String input, Path file, long rows, RowOrigin origin) {
+        this.input = input;
+        this.file = file;
+        this.rows = rows;
+        this.origin = origin;
+    }
+
+    /** A path ending in {@code .parquet}, or a directory (of Parquet part files), is Parquet; any other file JSON. */
+    public static boolean isParquet(String input) {
+        return input.endsWith(".parquet") || input.endsWith(".parquet/") || Files.isDirectory(Path.of(input));
+    }
+
+    /** Stages {@code input} into {@code dir}; {@code limit} keeps the first rows (0 = all). */
+    public static StagedInput stage(SparkSession spark, String input, long limit, Path dir) {
+        Path staged = dir.resolve("input.jsonl");
+        StagedInput result = isParquet(input) ? fromParquet(spark, input, limit, staged) : fromJson(Path.of(input), limit, staged);
+        if (result.rows == 0) {
+            throw new DataFormatException(Location.file(Path.of(input)), null, "no rows");
+        }
+        return result;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    /**
+     * Runs a reader of the staged file (the stage's own checks) and reports what it rejects at the row's place in the
+     * user's input, as the single-machine command would.
+     */
+    public <T> T check(Supplier<T> reader) {
+        try {
+            return reader.get();
+        } catch (DataFormatException e) {
+            if (e.location().file().equals(file)) {
+                throw e.at(origin.of(e.location().line() - 1));
+            }
+            throw e;
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains(file.toString())) {
+                throw new IllegalArgumentException(message.replace(file.toString(), input), e);
+            }
+            throw e;
+        }
+    }
+
+    private static StagedInput fromJson(Path source, long limit, Path staged) {
+        long count = 0;
+        try (JsonRows rows = JsonRows.open(source);
+                BufferedWriter out = Files.newBufferedWriter(staged, StandardCharsets.UTF_8)) {
+            while (rows.hasNext() && (limit <= 0 || count < limit)) {
+                out.write(withId(rows.next()));
+                out.write('\n');
+                count++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + staged + ": " + e.getMessage(), e);
+        }
+        return new StagedInput(source.toString(), staged, count, ordinal -> locateJsonRow(source, ordinal));
+    }
+
+    private static Location locateJsonRow(Path source, long ordinal) {
+        try (JsonRows rows = JsonRows.open(source)) {
+            for (long i = 0; i < ordinal; i++) {
+                rows.next();
+            }
+            return rows.next().location();
+        }
+    }
+
+    private static StagedInput fromParquet(SparkSession spark, String input, long limit, Path staged) {
+        Dataset<Row> table = spark.read().parquet(input);
+        Column[] columns = Arrays.stream(table.columns()).map(name -> col("`" + name + "`")).toArray(Column[]::new);
+        Dataset<Row> ordered = table.select(to_json(struct(columns)), col("_metadata.file_path"), col("_metadata.row_index"))
+                .orderBy(col("file_path"), col("row_index"));
+        if (limit > 0) {
+            ordered = ordered.limit((int) Math.min(limit, Integer.MAX_VALUE));
+        }
+        List<String> files = new ArrayList<>();
+        List<Long> firstOrdinals = new ArrayList<>();
+        long count = 0;
+        try (BufferedWriter out = Files.newBufferedWriter(staged, StandardCharsets.UTF_8)) {
+            for (Iterator<Row> it = ordered.toLocalIterator(); it.hasNext(); count++) {
+                Row row = it.next();
+                String dataFile = row.getString(1);
+                if (files.isEmpty() || !files.getLast().equals(dataFile)) {
+                    files.add(dataFile);
+                    firstOrdinals.add(count);
+                }
+                Location location = Location.tableRow(displayPath(dataFile), row.getLong(2));
+                out.write(withId(new JsonRow(object(row.getString(0), location), location, count)));
+                out.write('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + staged + ": " + e.getMessage(), e);
+        }
+        return new StagedInput(input, staged, count, ordinal -> {
+            int k = files.size() - 1;
+            while (firstOrdinals.get(k) > ordinal) {
+                k--;
+            }
+            // rows of one file are consecutive and in row order, so the offset from the file's first row is its index
+            return Location.tableRow(displayPath(files.get(k)), ordinal - firstOrdinals.get(k));
+        });
+    }
+
+    private static ObjectNode object(String json, Location location) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(json);
+            return (ObjectNode) node;
+        } catch (IOException e) {
+            throw new DataFormatException(location, null, "cannot read the row: " + e.getMessage());
+        }
+    }
+
+    private static String withId(JsonRow row) {
+        String id = row.id("id");
+        JsonNode given = row.node().get("id");
+        if (given == null || given.isNull()) {
+            ObjectNode numbered = row.node().deepCopy();
+            numbered.put("id", id);
+            return Json.line(numbered);
+        }
+        return Json.line(row.node());
+    }
+
+    private static Path displayPath(String dataFile) {
+        return dataFile.startsWith("file:") ? Path.of(URI.create(dataFile)) : Path.of(dataFile);
+    }
+}
