@@ -33,12 +33,27 @@ public final class SparkSessions {
         String chosen = master != null ? master : conf.get("spark.master", DEFAULT_MASTER);
         conf.setMaster(chosen).setIfMissing("spark.app.name", appName).setIfMissing("spark.ui.showConsoleProgress", "false");
         if (chosen.startsWith("local")) {
+            quietLocalWarnings();
             conf.setIfMissing("spark.ui.enabled", "false")
                     .setIfMissing("spark.driver.host", "127.0.0.1")
                     .setIfMissing("spark.driver.bindAddress", "127.0.0.1")
                     .setIfMissing("spark.executor.heartbeatInterval", "2s");
         }
         return new Session(SparkSession.builder().config(conf).getOrCreate(), true);
+    }
+
+    /**
+     * Two warnings every local run would print, about things that do not matter on one machine: which network
+     * interface the host name resolves to, and Hadoop's native library. Applies to the slf4j-simple backend of the
+     * instruct4j command (a cluster's own logging configuration is left alone).
+     */
+    private static void quietLocalWarnings() {
+        for (String logger : new String[] {"org.apache.spark.util.Utils", "org.apache.hadoop.util.NativeCodeLoader"}) {
+            String property = "org.slf4j.simpleLogger.log." + logger;
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, "error");
+            }
+        }
     }
 
     public static boolean isLocal(SparkSession spark) {

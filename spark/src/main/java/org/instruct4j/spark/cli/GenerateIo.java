@@ -5,8 +5,9 @@ import picocli.CommandLine.Option;
 /** Input, output and limit of a Spark generate command. */
 public final class GenerateIo {
     @Option(names = "--input", required = true, paramLabel = "FILE",
-            description = "The rows: a JSON array (Alpaca) or JSON Lines file the driver reads, or Parquet (a .parquet file or a"
-                    + " directory of part files, any path Spark reads). Ids: the rows' id field, else their 0-based position.")
+            description = "The rows: a JSON array (Alpaca) or JSON Lines file, or a directory of JSON Lines part files (another job's"
+                    + " output), which the driver reads; or Parquet (a .parquet file or directory, any path Spark reads)."
+                    + " Ids: the rows' id field, else their 0-based position.")
     String input;
 
     @Option(names = "--output", required = true, paramLabel = "DIR",

@@ -53,9 +53,17 @@ public final class StagedInput {
         this.origin = origin;
     }
 
-    /** A path ending in {@code .parquet}, or a directory (of Parquet part files), is Parquet; any other file JSON. */
+    /**
+     * Parquet: a path ending in {@code .parquet}, a path with a scheme (hdfs://, s3a://: only Spark reads those), or a
+     * directory of Parquet part files. Anything else is JSON: a file, or a directory of JSON Lines part files (the
+     * output of another job) read in name order.
+     */
     public static boolean isParquet(String input) {
-        return input.endsWith(".parquet") || input.endsWith(".parquet/") || Files.isDirectory(Path.of(input));
+        if (input.endsWith(".parquet") || input.endsWith(".parquet/") || input.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+            return true;
+        }
+        Path path = Path.of(input);
+        return Files.isDirectory(path) && jsonFiles(path).stream().anyMatch(file -> file.toString().endsWith(".parquet"));
     }
 
     /** Stages {@code input} into {@code dir}; {@code limit} keeps the first rows (0 = all). */
@@ -98,27 +106,58 @@ public final class StagedInput {
     }
 
     private static StagedInput fromJson(Path source, long limit, Path staged) {
+        List<Path> files = Files.isDirectory(source) ? jsonFiles(source) : List.of(source);
+        if (files.isEmpty()) {
+            throw new DataFormatException(Location.file(source), null, "no part files in this directory");
+        }
+        List<Long> firstOrdinals = new ArrayList<>();
         long count = 0;
-        try (JsonRows rows = JsonRows.open(source);
-                BufferedWriter out = Files.newBufferedWriter(staged, StandardCharsets.UTF_8)) {
-            while (rows.hasNext() && (limit <= 0 || count < limit)) {
-                out.write(withId(rows.next()));
-                out.write('\n');
-                count++;
+        try (BufferedWriter out = Files.newBufferedWriter(staged, StandardCharsets.UTF_8)) {
+            for (Path file : files) {
+                if (limit > 0 && count >= limit) {
+                    break;
+                }
+                firstOrdinals.add(count);
+                try (JsonRows rows = JsonRows.open(file)) {
+                    for (; rows.hasNext() && (limit <= 0 || count < limit); count++) {
+                        out.write(withId(rows.next(), count));
+                        out.write('\n');
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + staged + ": " + e.getMessage(), e);
         }
-        return new StagedInput(source.toString(), staged, count, ordinal -> locateJsonRow(source, ordinal));
+        return new StagedInput(source.toString(), staged, count, ordinal -> {
+            int k = fileOf(firstOrdinals, ordinal);
+            try (JsonRows rows = JsonRows.open(files.get(k))) {
+                for (long i = firstOrdinals.get(k); i < ordinal; i++) {
+                    rows.next();
+                }
+                return rows.next().location();
+            }
+        });
     }
 
-    private static Location locateJsonRow(Path source, long ordinal) {
-        try (JsonRows rows = JsonRows.open(source)) {
-            for (long i = 0; i < ordinal; i++) {
-                rows.next();
-            }
-            return rows.next().location();
+    /** The non-empty data files of a directory of part files, by name (hidden files, "_" or "." first, are Spark's own). */
+    private static List<Path> jsonFiles(Path dir) {
+        try (var listing = Files.list(dir)) {
+            return listing.filter(Files::isRegularFile)
+                    .filter(file -> !file.getFileName().toString().startsWith("_") && !file.getFileName().toString().startsWith("."))
+                    .filter(file -> file.toFile().length() > 0)
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The index of the file that holds the row at {@code ordinal}, given each file's first ordinal. */
+    private static int fileOf(List<Long> firstOrdinals, long ordinal) {
+        int k = firstOrdinals.size() - 1;
+        while (firstOrdinals.get(k) > ordinal) {
+            k--;
+        }
+        return k;
     }
 
     private static StagedInput fromParquet(SparkSession spark, String input, long limit, Path staged) {
@@ -141,17 +180,14 @@ public final class StagedInput {
                     firstOrdinals.add(count);
                 }
                 Location location = Location.tableRow(displayPath(dataFile), row.getLong(2));
-                out.write(withId(new JsonRow(object(row.getString(0), location), location, count)));
+                out.write(withId(new JsonRow(object(row.getString(0), location), location, count), count));
                 out.write('\n');
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + staged + ": " + e.getMessage(), e);
         }
         return new StagedInput(input, staged, count, ordinal -> {
-            int k = files.size() - 1;
-            while (firstOrdinals.get(k) > ordinal) {
-                k--;
-            }
+            int k = fileOf(firstOrdinals, ordinal);
             // rows of one file are consecutive and in row order, so the offset from the file's first row is its index
             return Location.tableRow(displayPath(files.get(k)), ordinal - firstOrdinals.get(k));
         });
@@ -166,14 +202,15 @@ public final class StagedInput {
         }
     }
 
-    private static String withId(JsonRow row) {
-        String id = row.id("id");
+    /** The row as a JSON line with its id: its own "id" (a string or an integer), else its 0-based position. */
+    private static String withId(JsonRow row, long ordinal) {
         JsonNode given = row.node().get("id");
         if (given == null || given.isNull()) {
             ObjectNode numbered = row.node().deepCopy();
-            numbered.put("id", id);
+            numbered.put("id", Long.toString(ordinal));
             return Json.line(numbered);
         }
+        row.id("id");
         return Json.line(row.node());
     }
 

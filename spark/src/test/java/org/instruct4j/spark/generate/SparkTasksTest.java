@@ -81,6 +81,11 @@ class SparkTasksTest {
         var task = new TranslateTask(InstructionInput.open(input, 0), "gpt-4o-mini", TranslateTask.DEFAULTS, "zh");
         assertThat(OutputRows.byId(dir.resolve("zh"))).hasSize(9)
                 .isEqualTo(OutputRows.byId(SingleMachine.run(server, task, dir.resolve("single.jsonl"))));
+
+        server.responder(request -> Reply.of(request, "答：" + request.lastUserMessage().length()));
+        generate("answers", "--input", dir.resolve("zh").toString(), "--output", dir.resolve("answers_zh").toString(), "--language", "zh");
+        assertThat(OutputRows.byId(dir.resolve("answers_zh"))).as("a job's part files are the next job's input").hasSize(9)
+                .allSatisfy((id, row) -> assertThat(row.get("instruction").asText()).startsWith("译：Explain idea"));
     }
 
     @Test
