@@ -1,6 +1,7 @@
 package org.instruct4j.cli;
 
 import org.instruct4j.cli.data.DataCommand;
+import org.instruct4j.cli.eval.EvalCommand;
 import org.instruct4j.cli.generate.GenerateCommand;
 import org.instruct4j.cli.model.GenerateTextCommand;
 import org.instruct4j.cli.model.ModelCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Instruction tuning with a teacher LLM, on the JVM (the GPT-4-LLM pipeline).",
         subcommands = {GenerateCommand.class, DataCommand.class, GenerateTextCommand.class, ModelCommand.class,
-            ServeCommand.class, SparkCommand.class, CommandLine.HelpCommand.class})
+            ServeCommand.class, EvalCommand.class, SparkCommand.class, CommandLine.HelpCommand.class})
 public final class Instruct4jCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

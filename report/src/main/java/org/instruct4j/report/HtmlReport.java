@@ -104,7 +104,8 @@ public final class HtmlReport {
         AtomicFiles.writeString(file, html());
     }
 
-    static String escape(String text) {
+    /** Text made safe to place in HTML content or a quoted attribute. */
+    public static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

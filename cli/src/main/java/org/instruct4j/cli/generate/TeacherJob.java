@@ -14,17 +14,20 @@ import org.instruct4j.teacher.run.JobRunner;
 import org.instruct4j.teacher.run.TeacherCaller;
 import org.instruct4j.teacher.usage.UsageMeter;
 
-/** Runs a generation task against the configured teacher and reports the outcome the same way for every command. */
-final class TeacherJob {
+/**
+ * Runs a generation task against the configured teacher and reports the outcome the same way for every command
+ * that calls a model (generate, eval answer, eval judge).
+ */
+public final class TeacherJob {
     /** Exit code when the job finished but some rows failed after all retries. */
-    static final int SOME_ROWS_FAILED = 3;
+    public static final int SOME_ROWS_FAILED = 3;
     /** The Batch API costs half the list price. */
     private static final double BATCH_PRICE_FACTOR = 0.5;
 
     private TeacherJob() {}
 
     /** The settings block of the run metadata: everything needed to reproduce the run, no secrets. */
-    static ObjectNode settings(TeacherOptions teacher, org.instruct4j.teacher.client.Sampling sampling) {
+    public static ObjectNode settings(TeacherOptions teacher, org.instruct4j.teacher.client.Sampling sampling) {
         ObjectNode settings = teacher.settings(sampling);
         if (teacher.localModel() != null) {
             settings.remove(List.of("model", "base_url", "api_key_env"));
@@ -34,7 +37,7 @@ final class TeacherJob {
         return settings;
     }
 
-    static <S> int run(TeacherOptions teacher, GenerationTask<S> task, JobFiles files, ObjectNode settings, PrintWriter err) {
+    public static <S> int run(TeacherOptions teacher, GenerationTask<S> task, JobFiles files, ObjectNode settings, PrintWriter err) {
         JobOptions options = teacher.jobOptions();
         var prices = teacher.priceTable();
         try (ChatClient client = teacher.batchApi ? teacher.openAiClient() : teacher.client()) {

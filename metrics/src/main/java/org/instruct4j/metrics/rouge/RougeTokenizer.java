@@ -78,6 +78,19 @@ public enum RougeTokenizer {
     private static final int PROLONGED_SOUND_MARK = 0x30FC;
 
     /**
+     * The tokenizer a user names on a command line: {@code default} (rouge-score's) or {@code unicode}, also
+     * accepted as {@code cjk} because Chinese, Japanese and Korean text is what it is usually chosen for.
+     */
+    public static RougeTokenizer named(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "default", "rouge-score" -> DEFAULT;
+            case "unicode", "cjk" -> UNICODE;
+            default -> throw new IllegalArgumentException("unknown tokenizer '" + name
+                    + "'; expected default (rouge-score's, ASCII letters and digits only) or cjk (any language)");
+        };
+    }
+
+    /**
      * The tokens of {@code text}. With {@code stemming}, tokens longer than 3 characters made only of
      * {@code [a-z0-9]} are replaced by their Porter stem (NLTK's), as rouge-score does with
      * {@code use_stemmer=True}.

@@ -1,6 +1,7 @@
 package org.instruct4j.metrics.rouge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.List;
@@ -93,5 +94,14 @@ class RougeTokenizerTest {
                 assertThat(ids.size()).isEqualTo(expected.size()).isGreaterThan(2_000);
             }
         }
+    }
+
+    @Test
+    void tokenizersAreFoundByTheirCommandLineNames() {
+        assertThat(RougeTokenizer.named("default")).isEqualTo(RougeTokenizer.DEFAULT);
+        assertThat(RougeTokenizer.named("CJK")).isEqualTo(RougeTokenizer.UNICODE);
+        assertThat(RougeTokenizer.named("unicode")).isEqualTo(RougeTokenizer.UNICODE);
+        assertThatThrownBy(() -> RougeTokenizer.named("jieba"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'jieba'").hasMessageContaining("cjk");
     }
 }

@@ -1,0 +1,62 @@
+package org.instruct4j.cli.eval;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.instruct4j.cli.generate.SamplingOptions;
+import org.instruct4j.cli.generate.TeacherJob;
+import org.instruct4j.cli.generate.TeacherOptions;
+import org.instruct4j.eval.answer.AnswerQuestionsTask;
+import org.instruct4j.eval.answer.PromptStyle;
+import org.instruct4j.eval.qa.EvalQuestion;
+import org.instruct4j.eval.qa.QuestionFile;
+import org.instruct4j.teacher.client.Sampling;
+import org.instruct4j.teacher.run.JobFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "answer", mixinStandardHelpOptions = true,
+        description = {"The model under test (--model at --base-url) answers every question. Writes FastChat answers",
+            "{question_id, text, answer_id, model_id, metadata}; rerun the same command to resume.",
+            "Questions: FastChat's question.jsonl (text) or llm_judge's (turns: the first is asked), or Self-Instruct's",
+            "user-oriented instructions (instruction + first instance's input)."})
+final class AnswerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--questions", required = true, paramLabel = "Q.jsonl", description = "The questions.")
+    Path questions;
+
+    @Option(names = "--output", required = true, paramLabel = "A.jsonl", description = "Answers JSONL (appended; resumable).")
+    Path output;
+
+    @Option(names = "--model-id", required = true, paramLabel = "NAME", description = "The model's name in answers, reviews and reports (FastChat's model_id).")
+    String modelId;
+
+    @Option(names = "--prompt-style", defaultValue = "chat", paramLabel = "chat|alpaca|plain",
+            description = "chat: FastChat's system prompt \"You are a helpful assistant.\" + question; alpaca: the Alpaca template "
+                    + "(models fine-tuned like GPT-4-LLM's); plain: the question alone (default: ${DEFAULT-VALUE}).")
+    String promptStyle;
+
+    @Mixin
+    TeacherOptions teacher;
+
+    @Mixin
+    SamplingOptions samplingOptions;
+
+    @Override
+    public Integer call() {
+        PromptStyle style = PromptStyle.parse(promptStyle);
+        Sampling sampling = samplingOptions.resolve(AnswerQuestionsTask.FASTCHAT_DEFAULTS);
+        List<EvalQuestion> rows = QuestionFile.read(questions);
+        var settings = TeacherJob.settings(teacher, sampling);
+        settings.put("questions", questions.toString());
+        settings.put("model_id", modelId);
+        settings.put("prompt_style", promptStyle);
+        return TeacherJob.run(teacher, new AnswerQuestionsTask(rows, teacher.model(), modelId, sampling, style),
+                JobFiles.forOutput(output), settings, spec.commandLine().getErr());
+    }
+}

@@ -1,0 +1,9 @@
+package org.instruct4j.cli.eval;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Evaluation as GPT-4-LLM did it: ROUGE by reference length, answers of the model under test,",
+            "GPT-4-style judging of answer pairs (FastChat's Vicuna protocol) with reports, and human evaluation."},
+        subcommands = {RougeCommand.class, AnswerCommand.class, JudgeCommand.class, ReportCommand.class, HumanCommand.class})
+public final class EvalCommand {}
