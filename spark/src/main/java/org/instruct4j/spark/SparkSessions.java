@@ -26,14 +26,16 @@ public final class SparkSessions {
 
     /** @param master the {@code --master} option, or null */
     public static Session open(String master, String appName) {
+        SparkConf conf = new SparkConf();
+        String chosen = master != null ? master : conf.get("spark.master", DEFAULT_MASTER);
+        if (chosen.startsWith("local")) {
+            quietLocalWarnings();
+        }
         if (SparkSession.getDefaultSession().isDefined()) {
             return new Session(SparkSession.getDefaultSession().get(), false);
         }
-        SparkConf conf = new SparkConf();
-        String chosen = master != null ? master : conf.get("spark.master", DEFAULT_MASTER);
         conf.setMaster(chosen).setIfMissing("spark.app.name", appName).setIfMissing("spark.ui.showConsoleProgress", "false");
         if (chosen.startsWith("local")) {
-            quietLocalWarnings();
             conf.setIfMissing("spark.ui.enabled", "false")
                     .setIfMissing("spark.driver.host", "127.0.0.1")
                     .setIfMissing("spark.driver.bindAddress", "127.0.0.1")

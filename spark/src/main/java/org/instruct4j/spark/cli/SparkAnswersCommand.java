@@ -42,7 +42,7 @@ final class SparkAnswersCommand implements Callable<Integer> {
         Sampling sampling = samplingOptions.resolve(Sampling.PAPER_DEFAULTS);
         ObjectNode settings = teacher.settings(sampling);
         settings.put("language", lang.name().toLowerCase(Locale.ROOT));
-        return SparkGenerate.run(spec.commandLine().getErr(), io, teacher, sampling, sparkOptions,
+        return SparkGenerate.run(spec.commandLine().getErr(), io, teacher, sparkOptions,
                 new AnswersRecipe(teacher.model(), sampling, lang), settings);
     }
 }

@@ -8,7 +8,6 @@ import org.instruct4j.spark.SparkSessions;
 import org.instruct4j.spark.generate.GenerationJob;
 import org.instruct4j.spark.generate.TaskRecipe;
 import org.instruct4j.spark.generate.TeacherEndpoint;
-import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.run.JobResult;
 
 /** Runs a generate command's recipe as a Spark job and reports it as the single-machine commands do. */
@@ -18,8 +17,16 @@ final class SparkGenerate {
 
     private SparkGenerate() {}
 
-    static int run(PrintWriter err, GenerateIo io, ApiTeacherOptions teacher, Sampling sampling, SparkOptions sparkOptions,
-            TaskRecipe recipe, ObjectNode settings) {
+    static int run(PrintWriter err, GenerateIo io, ApiTeacherOptions teacher, SparkOptions sparkOptions, TaskRecipe recipe,
+            ObjectNode settings) {
+        return run(err, io.input, io.limit, io.output, teacher, sparkOptions, recipe, settings).exitCode();
+    }
+
+    /** What a run did, and its exit code: 0, {@link #SOME_ROWS_FAILED}, or 1 when it stopped early. */
+    record Finished(GenerationJob.Outcome outcome, int exitCode) {}
+
+    static Finished run(PrintWriter err, String input, long limit, String output, ApiTeacherOptions teacher,
+            SparkOptions sparkOptions, TaskRecipe recipe, ObjectNode settings) {
         TeacherEndpoint endpoint = new TeacherEndpoint(teacher.resolvedBaseUrl(), teacher.apiKeyEnv(), teacher.requestTimeout());
         try (SparkSessions.Session session = sparkOptions.open("instruct4j " + recipe.name())) {
             SparkSession spark = session.spark();
@@ -28,21 +35,19 @@ final class SparkGenerate {
                 teacher.apiKey();
             }
             int partitions = sparkOptions.partitions(spark);
-            settings.put("input", io.input);
-            settings.put("limit", io.limit);
+            settings.put("input", input);
+            settings.put("limit", limit);
             ObjectNode sparkSettings = settings.putObject("spark");
             sparkSettings.put("master", spark.sparkContext().master());
             sparkSettings.put("partitions", partitions);
             sparkSettings.put("format", sparkOptions.format().name().toLowerCase(java.util.Locale.ROOT));
-            var request = new GenerationJob.Request(io.input, io.limit, io.output, sparkOptions.format(), partitions, endpoint,
+            var request = new GenerationJob.Request(input, limit, output, sparkOptions.format(), partitions, endpoint,
                     teacher.jobOptions(), teacher.priceTable(), settings);
             GenerationJob.Outcome outcome = new GenerationJob(spark, recipe, request).run(err);
             report(recipe, outcome, err);
             JobResult result = outcome.result();
-            if (!result.ok()) {
-                return 1;
-            }
-            return result.failed() > 0 ? SOME_ROWS_FAILED : 0;
+            int exitCode = !result.ok() ? 1 : result.failed() > 0 ? SOME_ROWS_FAILED : 0;
+            return new Finished(outcome, exitCode);
         }
     }
 

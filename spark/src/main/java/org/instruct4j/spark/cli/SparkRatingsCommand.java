@@ -46,7 +46,7 @@ final class SparkRatingsCommand implements Callable<Integer> {
         ObjectNode settings = teacher.settings(sampling);
         var files = settings.putArray("responses");
         responses.forEach(file -> files.add(file.toString()));
-        return SparkGenerate.run(spec.commandLine().getErr(), io, teacher, sampling, sparkOptions,
+        return SparkGenerate.run(spec.commandLine().getErr(), io, teacher, sparkOptions,
                 new RatingsRecipe(teacher.model(), sampling, responses.stream().map(Path::toString).toList()), settings);
     }
 }

@@ -41,7 +41,7 @@ final class SparkTranslateCommand implements Callable<Integer> {
         Sampling sampling = samplingOptions.resolve(TranslateTask.DEFAULTS);
         ObjectNode settings = teacher.settings(sampling);
         settings.put("target_language", targetLanguage);
-        return SparkGenerate.run(spec.commandLine().getErr(), io, teacher, sampling, sparkOptions,
+        return SparkGenerate.run(spec.commandLine().getErr(), io, teacher, sparkOptions,
                 new TranslateRecipe(teacher.model(), sampling, targetLanguage), settings);
     }
 }

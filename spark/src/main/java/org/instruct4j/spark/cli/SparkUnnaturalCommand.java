@@ -33,7 +33,7 @@ final class SparkUnnaturalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Sampling sampling = samplingOptions.resolve(Sampling.PAPER_DEFAULTS);
-        return SparkGenerate.run(spec.commandLine().getErr(), io, teacher, sampling, sparkOptions,
+        return SparkGenerate.run(spec.commandLine().getErr(), io, teacher, sparkOptions,
                 new UnnaturalRecipe(teacher.model(), sampling), teacher.settings(sampling));
     }
 }

@@ -79,7 +79,7 @@ public final class GenerationJob {
         JobPaths paths = JobPaths.of(spark, request.output(), recipe.assembles() ? "." + recipe.name() : null);
         java.nio.file.Path local = TempFiles.createDirectory("instruct4j-spark-");
         try {
-            StagedInput input = StagedInput.stage(spark, request.input(), request.limit(), local);
+            StagedInput input = StagedInput.stage(spark, request.input(), request.limit(), recipe.numbersRows(), local);
             List<java.nio.file.Path> sideFiles = recipe.sideFiles().stream().map(java.nio.file.Path::of).toList();
             GenerationTask<?> task = input.check(() -> recipe.open(input.file(), sideFiles, local));
             List<String> itemIds = itemIds(task);

@@ -32,6 +32,14 @@ public interface TaskRecipe extends Serializable {
     GenerationTask<?> open(Path rows, List<Path> sideFiles, Path workDir);
 
     /**
+     * Whether rows without an "id" get their 0-based position as their id when the input is staged (as the
+     * generate commands number them); false for inputs that carry their own ids under another name (questions).
+     */
+    default boolean numbersRows() {
+        return true;
+    }
+
+    /**
      * Whether the job's rows are working rows that the task's {@code finish()} assembles into the output (ratings
      * into comparison data), rather than the output itself.
      */

@@ -66,10 +66,15 @@ public final class StagedInput {
         return Files.isDirectory(path) && jsonFiles(path).stream().anyMatch(file -> file.toString().endsWith(".parquet"));
     }
 
-    /** Stages {@code input} into {@code dir}; {@code limit} keeps the first rows (0 = all). */
-    public static StagedInput stage(SparkSession spark, String input, long limit, Path dir) {
+    /**
+     * Stages {@code input} into {@code dir}; {@code limit} keeps the first rows (0 = all); {@code numberRows} gives rows
+     * without an id their position as id.
+     */
+    public static StagedInput stage(SparkSession spark, String input, long limit, boolean numberRows, Path dir) {
         Path staged = dir.resolve("input.jsonl");
-        StagedInput result = isParquet(input) ? fromParquet(spark, input, limit, staged) : fromJson(Path.of(input), limit, staged);
+        StagedInput result = isParquet(input)
+                ? fromParquet(spark, input, limit, numberRows, staged)
+                : fromJson(Path.of(input), limit, numberRows, staged);
         if (result.rows == 0) {
             throw new DataFormatException(Location.file(Path.of(input)), null, "no rows");
         }
@@ -105,7 +110,7 @@ public final class StagedInput {
         }
     }
 
-    private static StagedInput fromJson(Path source, long limit, Path staged) {
+    private static StagedInput fromJson(Path source, long limit, boolean numberRows, Path staged) {
         List<Path> files = Files.isDirectory(source) ? jsonFiles(source) : List.of(source);
         if (files.isEmpty()) {
             throw new DataFormatException(Location.file(source), null, "no part files in this directory");
@@ -120,7 +125,8 @@ public final class StagedInput {
                 firstOrdinals.add(count);
                 try (JsonRows rows = JsonRows.open(file)) {
                     for (; rows.hasNext() && (limit <= 0 || count < limit); count++) {
-                        out.write(withId(rows.next(), count));
+                        JsonRow row = rows.next();
+                        out.write(numberRows ? withId(row, count) : Json.line(row.node()));
                         out.write('\n');
                     }
                 }
@@ -160,7 +166,7 @@ public final class StagedInput {
         return k;
     }
 
-    private static StagedInput fromParquet(SparkSession spark, String input, long limit, Path staged) {
+    private static StagedInput fromParquet(SparkSession spark, String input, long limit, boolean numberRows, Path staged) {
         Dataset<Row> table = spark.read().parquet(input);
         Column[] columns = Arrays.stream(table.columns()).map(name -> col("`" + name + "`")).toArray(Column[]::new);
         Dataset<Row> ordered = table.select(to_json(struct(columns)), col("_metadata.file_path"), col("_metadata.row_index"))
@@ -180,7 +186,8 @@ public final class StagedInput {
                     firstOrdinals.add(count);
                 }
                 Location location = Location.tableRow(displayPath(dataFile), row.getLong(2));
-                out.write(withId(new JsonRow(object(row.getString(0), location), location, count), count));
+                JsonRow json = new JsonRow(object(row.getString(0), location), location, count);
+                out.write(numberRows ? withId(json, count) : Json.line(json.node()));
                 out.write('\n');
             }
         } catch (IOException e) {
