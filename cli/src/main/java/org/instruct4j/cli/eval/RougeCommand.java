@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Json;
-import org.instruct4j.core.io.JsonRows;
 import org.instruct4j.eval.rouge.RougeEvaluation;
 import org.instruct4j.eval.rouge.RougeResult;
 import org.instruct4j.eval.rouge.RougeRow;
@@ -57,7 +56,7 @@ final class RougeCommand implements Callable<Integer> {
     public Integer call() {
         RougeTokenizer chosen = RougeTokenizer.named(tokenizer);
         List<RougeRow> rows = RougeEvaluation.read(input, predictionField, referenceField);
-        RougeResult result = new RougeEvaluation(stemmer, chosen).evaluate(modelName != null ? modelName : defaultModelName(), rows);
+        RougeResult result = new RougeEvaluation(stemmer, chosen).evaluate(modelName != null ? modelName : RougeEvaluation.defaultModelName(input, input.getFileName().toString()), rows);
         spec.commandLine().getOut().print(result.table(byLength));
         spec.commandLine().getOut().flush();
         if (output != null) {
@@ -71,15 +70,5 @@ final class RougeCommand implements Callable<Integer> {
             AtomicFiles.writeString(scores, lines.toString());
         }
         return 0;
-    }
-
-    private String defaultModelName() {
-        try (JsonRows rows = JsonRows.open(input)) {
-            String model = rows.next().optionalString("model", null);
-            if (model != null) {
-                return model;
-            }
-        }
-        return input.getFileName().toString().replaceFirst("\\.[^.]*$", "");
     }
 }

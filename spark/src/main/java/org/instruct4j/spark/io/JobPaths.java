@@ -34,6 +34,11 @@ public record JobPaths(FileSystem fs, Path output, Path rows, Path failures, Pat
         return new Path(rows, "_staging");
     }
 
+    /** Another file of the job beside the output: {@code O<suffix>}. */
+    public Path related(String suffix) {
+        return sibling(output, suffix);
+    }
+
     private static Path sibling(Path path, String suffix) {
         return new Path(path.getParent(), path.getName() + suffix);
     }

@@ -1,0 +1,63 @@
+package org.instruct4j.spark.cli;
+
+import java.util.concurrent.Callable;
+import org.instruct4j.eval.rouge.BucketScore;
+import org.instruct4j.spark.SparkSessions;
+import org.instruct4j.spark.rouge.RougeJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "rouge", mixinStandardHelpOptions = true,
+        description = {"eval rouge as a Spark job: ROUGE-1/2/L F-measures of every row's prediction against its reference (Google",
+            "rouge-score's scores), averaged over all rows and, with --by-length, per bucket of the reference's length in words",
+            "(0-2, 3-5, 6-10, >10). Per-row scores {id, reference_words, length, rouge1, rouge2, rougeL} replace DIR's part files;",
+            "the means go to DIR.result.json (GPT-4-LLM's result format) and are printed."})
+final class SparkRougeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE",
+            description = "Rows with a prediction and a reference: JSON array, JSON Lines (a file or a directory of part files) or Parquet.")
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Directory of per-row score part files (rewritten).")
+    String output;
+
+    @Option(names = "--prediction-field", defaultValue = "output", paramLabel = "NAME", description = "Field of the prediction (default: ${DEFAULT-VALUE}).")
+    String predictionField;
+
+    @Option(names = "--reference-field", defaultValue = "label", paramLabel = "NAME", description = "Field of the reference (default: ${DEFAULT-VALUE}).")
+    String referenceField;
+
+    @Option(names = "--by-length", description = "Also report the reference-length buckets 0-2, 3-5, 6-10 and >10 words.")
+    boolean byLength;
+
+    @Option(names = "--stemmer", description = "Porter-stem tokens longer than 3 characters (rouge-score's use_stemmer=True).")
+    boolean stemmer;
+
+    @Option(names = "--tokenizer", defaultValue = "default", paramLabel = "default|cjk",
+            description = "default: rouge-score's (a-z0-9 only; Chinese scores 0); cjk: any language, CJK characters as words.")
+    String tokenizer;
+
+    @Option(names = "--model-name", paramLabel = "NAME", description = "The Model field of the result (default: the rows' model field, else the input's name).")
+    String modelName;
+
+    @Mixin
+    SparkOptions sparkOptions;
+
+    @Override
+    public Integer call() {
+        try (SparkSessions.Session session = sparkOptions.open("instruct4j rouge")) {
+            var request = new RougeJob.Request(input, output, sparkOptions.format(), sparkOptions.partitions(session.spark()),
+                    predictionField, referenceField, stemmer, tokenizer, modelName, byLength);
+            RougeJob.Outcome outcome = RougeJob.run(session.spark(), request);
+            spec.commandLine().getOut().print(BucketScore.table(outcome.buckets()));
+            spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().printf("rouge: scores -> %s, means -> %s%n", outcome.paths().rows(), outcome.result());
+            return 0;
+        }
+    }
+}
