@@ -25,6 +25,8 @@ import org.instruct4j.spark.io.HadoopFiles;
 import org.instruct4j.spark.io.JobPaths;
 import org.instruct4j.spark.io.OutputFormat;
 import org.instruct4j.spark.io.OutputLock;
+import org.instruct4j.spark.io.Partitions;
+import org.instruct4j.spark.io.Results;
 import org.instruct4j.spark.io.RunMetadataFile;
 import org.instruct4j.spark.io.StagedInput;
 import org.instruct4j.spark.io.TempFiles;
@@ -85,7 +87,7 @@ public final class GenerationJob {
             List<String> itemIds = itemIds(task);
             try (OutputLock lock = OutputLock.acquire(paths)) {
                 publishLeftovers(paths, err);
-                Outcome outcome = runPending(paths, input, itemIds, local);
+                Outcome outcome = runPending(paths, input, itemIds);
                 if (recipe.assembles()) {
                     assemble(paths, task, local);
                 }
@@ -113,7 +115,7 @@ public final class GenerationJob {
         }
     }
 
-    private Outcome runPending(JobPaths paths, StagedInput input, List<String> itemIds, java.nio.file.Path local) {
+    private Outcome runPending(JobPaths paths, StagedInput input, List<String> itemIds) {
         Set<String> done = request.format().ids(spark, paths.fs(), paths.rows());
         Set<String> failed = request.options().retryFailed() ? Set.of() : OutputFormat.JSONL.ids(spark, paths.fs(), paths.failures());
         Set<String> pending = new HashSet<>();
@@ -143,13 +145,13 @@ public final class GenerationJob {
         }
         StagedRun run = StagedRun.create(paths, info);
         HadoopFiles.copyFromLocal(paths.fs(), input.file(), run.input());
-        compute(run, pending, local);
+        compute(run, pending);
         RunSummary summary = run.publish(spark, request.format(), request.prices());
         return new Outcome(summary.result(), summary.usage(), paths);
     }
 
     /** The Spark job: staged rows, spread over the partitions, through {@link PartitionJob}, committed into the run. */
-    private void compute(StagedRun run, Set<String> pending, java.nio.file.Path local) {
+    private void compute(StagedRun run, Set<String> pending) {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Set<String>> pendingIds = context.broadcast(pending);
         LongAccumulator produced = spark.sparkContext().longAccumulator("instruct4j " + recipe.name() + " rows");
@@ -157,38 +159,18 @@ public final class GenerationJob {
         int partitions = request.partitions();
         JobOptions share = new JobOptions(global.concurrency(), global.requestsPerMinute() / partitions,
                 global.tokensPerMinute() / partitions, global.retry(), false, true);
-        PartitionJob job = new PartitionJob(recipe, pendingIds, request.endpoint(), share, shipSideFiles(run, local), produced);
-        Dataset<Tuple2<String, String>> results = spark.read().textFile(run.input().toString())
-                .repartition(partitions)
+        Broadcast<SideFiles> sideFiles = context.broadcast(SideFiles.read(recipe.sideFiles()));
+        PartitionJob job = new PartitionJob(recipe, pendingIds, request.endpoint(), share, sideFiles, produced);
+        Dataset<Tuple2<String, String>> results = Partitions.exactly(spark.read().textFile(run.input().toString()), partitions)
                 .mapPartitions(job, Encoders.tuple(Encoders.STRING(), Encoders.STRING()));
         spark.sparkContext().setJobDescription("instruct4j " + recipe.name() + ": " + pending.size() + " requests");
         try (RowProgress progress = RowProgress.start(spark.sparkContext(), produced, recipe.name(), pending.size(), global.quiet())) {
-            results.toDF("kind", "line").write().partitionBy("kind").text(run.results().toString());
+            Results.write(results, run.results());
         } finally {
             spark.sparkContext().setJobDescription(null);
             pendingIds.destroy();
+            sideFiles.destroy();
         }
-    }
-
-    /** Sends the side files to every executor (Spark's file server); returns the name they are found under, or null. */
-    private String shipSideFiles(StagedRun run, java.nio.file.Path local) {
-        List<String> files = recipe.sideFiles();
-        if (files.isEmpty()) {
-            return null;
-        }
-        String name = "side-" + run.id();
-        try {
-            for (int k = 0; k < files.size(); k++) {
-                java.nio.file.Path original = java.nio.file.Path.of(files.get(k));
-                java.nio.file.Path copy = local.resolve(name).resolve(Integer.toString(k)).resolve(original.getFileName());
-                Files.createDirectories(copy.getParent());
-                Files.copy(original, copy);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the side files: " + e.getMessage(), e);
-        }
-        spark.sparkContext().addFile(local.resolve(name).toUri().toString(), true);
-        return name;
     }
 
     /**

@@ -7,17 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
+import org.instruct4j.spark.io.Results;
 import org.instruct4j.spark.io.TempFiles;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.teacher.client.OpenAiChatClient;
@@ -35,33 +34,28 @@ import scala.Tuple2;
 /**
  * What one Spark task does with its partition: the rows go to a task-local JSONL file, the command's own task is
  * built over it ({@link TaskRecipe}), and the real {@link JobRunner} runs it (this partition's share of the limits,
- * retries, failure records, usage) into task-local files. The task then emits {@code (kind, line)} pairs: every
- * output row ("row"), every failure record ("failure") and one summary of counts and usage ("summary"). Nothing
+ * retries, failure records, usage) into task-local files. The task then emits its {@link Results}: every output row,
+ * every failure record and one summary of counts and usage. Nothing
  * reaches the output before Spark commits the task, so a failed or retried attempt leaves no row behind.
  */
 final class PartitionJob implements MapPartitionsFunction<String, Tuple2<String, String>> {
-    static final String ROW = "row";
-    static final String FAILURE = "failure";
-    static final String SUMMARY = "summary";
-
     private final TaskRecipe recipe;
     private final Broadcast<Set<String>> pending;
     private final TeacherEndpoint endpoint;
     private final JobOptions options;
-    private final String sideDirectory;
+    private final Broadcast<SideFiles> sideFiles;
     private final LongAccumulator produced;
 
     /**
      * @param options this partition's share: the global limits divided by the number of partitions
-     * @param sideDirectory the name under which the driver added the side files ({@code SparkContext.addFile}), or null
      */
     PartitionJob(TaskRecipe recipe, Broadcast<Set<String>> pending, TeacherEndpoint endpoint, JobOptions options,
-            String sideDirectory, LongAccumulator produced) {
+            Broadcast<SideFiles> sideFiles, LongAccumulator produced) {
         this.recipe = recipe;
         this.pending = pending;
         this.endpoint = endpoint;
         this.options = options;
-        this.sideDirectory = sideDirectory;
+        this.sideFiles = sideFiles;
         this.produced = produced;
     }
 
@@ -74,11 +68,12 @@ final class PartitionJob implements MapPartitionsFunction<String, Tuple2<String,
         TaskContext.get().addTaskCompletionListener((TaskCompletionListener) context -> TempFiles.deleteTree(workDir));
         Path input = workDir.resolve("input.jsonl");
         Files.write(input, (Iterable<String>) () -> rows, StandardCharsets.UTF_8);
-        GenerationTask<?> task = new PartitionShare<>(recipe.open(input, sideFiles(), workDir), pending.value(), produced);
+        GenerationTask<?> task = new PartitionShare<>(recipe.open(input, sideFiles.value().writeInto(workDir.resolve("side")), workDir), pending.value(), produced);
         JobFiles files = JobFiles.forOutput(workDir.resolve(TaskRecipe.ROWS_FILE));
         ObjectNode summary = run(task, files);
         Stream<Tuple2<String, String>> emitted = Stream.concat(Stream.concat(
-                lines(files.rows(), ROW), lines(files.failures(), FAILURE)), Stream.of(new Tuple2<>(SUMMARY, Json.line(summary))));
+                lines(files.rows(), Results.ROW), lines(files.failures(), Results.FAILURE)),
+                Stream.of(new Tuple2<>(Results.SUMMARY, Json.line(summary))));
         TaskContext.get().addTaskCompletionListener((TaskCompletionListener) context -> emitted.close());
         return emitted.iterator();
     }
@@ -101,16 +96,6 @@ final class PartitionJob implements MapPartitionsFunction<String, Tuple2<String,
             JobResult result = new JobRunner(caller, options).run(task, files, Json.object());
             return RunMetadata.describe(task.name(), caller.endpointDescription(), Json.object(), started, result, usage);
         }
-    }
-
-    private List<Path> sideFiles() {
-        List<Path> copies = new ArrayList<>();
-        List<String> names = recipe.sideFiles();
-        for (int k = 0; k < names.size(); k++) {
-            Path original = Path.of(names.get(k));
-            copies.add(Path.of(SparkFiles.get(sideDirectory)).resolve(Integer.toString(k)).resolve(original.getFileName()));
-        }
-        return copies;
     }
 
     private static String executorId() {

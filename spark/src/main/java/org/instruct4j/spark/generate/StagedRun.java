@@ -8,21 +8,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.spark.io.HadoopFiles;
 import org.instruct4j.spark.io.JobPaths;
 import org.instruct4j.spark.io.OutputFormat;
+import org.instruct4j.spark.io.Results;
 import org.instruct4j.spark.io.RunMetadataFile;
 import org.instruct4j.teacher.run.RunMetadata;
 import org.instruct4j.teacher.usage.PriceTable;
 
 /**
  * One run of a generation job in {@code O/_staging/<run>/}: {@code run.json} (what the run set out to do), the staged
- * input the executors read, and {@code results/}, which Spark's commit protocol writes in one job: rows, failure
- * records and partition summaries, under {@code kind=row}, {@code kind=failure} and {@code kind=summary}. Publishing
+ * input the executors read, and {@code results/}, the {@link Results} that Spark's commit protocol writes in one job.
+ * Publishing
  * moves the rows and failure records into their directories and appends the run to {@code O.meta.json}; every step
  * may be repeated, so a run whose Spark job committed but whose driver died before publishing is published by the
  * next run, and one that never committed is discarded.
@@ -94,12 +94,12 @@ final class StagedRun {
             discard();
             return null;
         }
-        format.publish(spark, paths.fs(), new Path(results(), "kind=" + PartitionJob.ROW), paths.rows(), false);
-        OutputFormat.JSONL.publish(spark, paths.fs(), new Path(results(), "kind=" + PartitionJob.FAILURE), paths.failures(), false);
+        format.publish(spark, paths.fs(), Results.of(results(), Results.ROW), paths.rows(), false);
+        OutputFormat.JSONL.publish(spark, paths.fs(), Results.of(results(), Results.FAILURE), paths.failures(), false);
         for (JsonNode replaced : info.path("replaces_failures")) {
             HadoopFiles.delete(paths.fs(), new Path(paths.failures(), replaced.asText()));
         }
-        RunSummary summary = RunSummary.of(summaries(), info.path("pending").asLong(), info.path("already_done").asLong(), prices);
+        RunSummary summary = RunSummary.of(Results.summaries(paths.fs(), results()), info.path("pending").asLong(), info.path("already_done").asLong(), prices);
         ObjectNode run = RunMetadata.describe(info.path("task").asText(), info.path("endpoint").asText(),
                 (ObjectNode) info.get("settings"), Instant.parse(info.get("started_at").asText()), summary.result(), summary.usage());
         run.put("run_id", id());
@@ -110,19 +110,5 @@ final class StagedRun {
 
     void discard() {
         HadoopFiles.delete(paths.fs(), dir);
-    }
-
-    private List<JsonNode> summaries() {
-        List<JsonNode> summaries = new ArrayList<>();
-        for (FileStatus part : HadoopFiles.dataFiles(paths.fs(), new Path(results(), "kind=" + PartitionJob.SUMMARY))) {
-            for (String line : HadoopFiles.readLines(paths.fs(), part.getPath())) {
-                try {
-                    summaries.add(Json.MAPPER.readTree(line));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read a summary in " + part.getPath() + ": " + e.getMessage(), e);
-                }
-            }
-        }
-        return summaries;
     }
 }

@@ -1,29 +1,20 @@
 package org.instruct4j.spark.rouge;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.sum;
-
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.eval.rouge.BucketScore;
-import org.instruct4j.eval.rouge.LengthBucket;
 import org.instruct4j.eval.rouge.RougeEvaluation;
 import org.instruct4j.metrics.rouge.RougeTokenizer;
 import org.instruct4j.spark.io.HadoopFiles;
 import org.instruct4j.spark.io.JobPaths;
 import org.instruct4j.spark.io.OutputFormat;
 import org.instruct4j.spark.io.OutputLock;
+import org.instruct4j.spark.io.Partitions;
+import org.instruct4j.spark.io.Results;
 import org.instruct4j.spark.io.StagedInput;
 import org.instruct4j.spark.io.TempFiles;
 
@@ -41,9 +32,6 @@ public final class RougeJob {
     /** The buckets (the four lengths with {@code byLength}, then ALL), and where the scores and the result went. */
     public record Outcome(List<BucketScore> buckets, JobPaths paths, Path result) {}
 
-    private static final StructType SCORES = new StructType().add("length", DataTypes.StringType)
-            .add("rouge1", DataTypes.DoubleType).add("rouge2", DataTypes.DoubleType).add("rougeL", DataTypes.DoubleType);
-
     private RougeJob() {}
 
     public static Outcome run(SparkSession spark, Request request) {
@@ -59,14 +47,13 @@ public final class RougeJob {
                 Path run = new Path(paths.staging(), "rouge-" + UUID.randomUUID());
                 try {
                     HadoopFiles.copyFromLocal(paths.fs(), input.file(), new Path(run, "input.jsonl"));
-                    Path scores = new Path(run, "scores");
-                    spark.read().textFile(new Path(run, "input.jsonl").toString())
-                            .repartition(request.partitions())
-                            .mapPartitions(new RougePartition(request.predictionField(), request.referenceField(), request.stemming(),
-                                    request.tokenizer(), model), Encoders.STRING())
-                            .write().text(scores.toString());
-                    List<BucketScore> buckets = means(spark, scores, model, request.byLength());
-                    request.format().publish(spark, paths.fs(), scores, paths.rows(), true);
+                    Path results = new Path(run, "results");
+                    RougePartition scoring = new RougePartition(request.predictionField(), request.referenceField(), request.stemming(),
+                            request.tokenizer(), model);
+                    Results.write(Partitions.exactly(spark.read().textFile(new Path(run, "input.jsonl").toString()), request.partitions())
+                            .mapPartitions(scoring, Encoders.tuple(Encoders.STRING(), Encoders.STRING())), results);
+                    List<BucketScore> buckets = BucketSums.means(Results.summaries(paths.fs(), results), model, request.byLength());
+                    request.format().publish(spark, paths.fs(), Results.of(results, Results.ROW), paths.rows(), true);
                     Path result = paths.related(".result.json");
                     HadoopFiles.writeString(paths.fs(), result, BucketScore.json(buckets));
                     return new Outcome(buckets, paths, result);
@@ -77,35 +64,5 @@ public final class RougeJob {
         } finally {
             TempFiles.deleteTree(local);
         }
-    }
-
-    /** The mean F-measures per length bucket (with {@code byLength}) and over all rows, from Spark's sums. */
-    private static List<BucketScore> means(SparkSession spark, Path scores, String model, boolean byLength) {
-        Map<String, Row> sums = new HashMap<>();
-        for (Row row : spark.read().schema(SCORES).json(scores.toString()).groupBy(col("length"))
-                .agg(count("*"), sum("rouge1"), sum("rouge2"), sum("rougeL")).collectAsList()) {
-            sums.put(row.getString(0), row);
-        }
-        List<BucketScore> buckets = new ArrayList<>();
-        long all = 0;
-        double[] allSums = new double[3];
-        for (LengthBucket bucket : LengthBucket.values()) {
-            Row row = sums.get(bucket.label());
-            long n = row == null ? 0 : row.getLong(1);
-            double[] bucketSums = row == null ? new double[3] : new double[] {row.getDouble(2), row.getDouble(3), row.getDouble(4)};
-            if (byLength) {
-                buckets.add(mean(bucket.label(), n, model, bucketSums));
-            }
-            all += n;
-            for (int k = 0; k < 3; k++) {
-                allSums[k] += bucketSums[k];
-            }
-        }
-        buckets.add(mean(LengthBucket.ALL, all, model, allSums));
-        return buckets;
-    }
-
-    private static BucketScore mean(String label, long rows, String model, double[] sums) {
-        return new BucketScore(label, rows, model, sums[0] / rows, sums[1] / rows, sums[2] / rows);
     }
 }

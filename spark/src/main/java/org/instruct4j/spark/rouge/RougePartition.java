@@ -16,12 +16,15 @@ import org.instruct4j.eval.rouge.RougeEvaluation;
 import org.instruct4j.eval.rouge.RougeRow;
 import org.instruct4j.eval.rouge.RowScore;
 import org.instruct4j.metrics.rouge.RougeTokenizer;
+import org.instruct4j.spark.io.Results;
+import scala.Tuple2;
 
 /**
  * One Spark task of {@code spark rouge}: eval's {@link RougeEvaluation} over the partition's rows (rouge-score's
- * ROUGE-1/2/L F-measures and the reference's length bucket), one {@link RowScore} JSON line per row.
+ * ROUGE-1/2/L F-measures and the reference's length bucket). Emits one {@link RowScore} JSON line per row and a
+ * summary with the partition's row count and F-measure sums per bucket, from which the driver takes the means.
  */
-final class RougePartition implements MapPartitionsFunction<String, String> {
+final class RougePartition implements MapPartitionsFunction<String, Tuple2<String, String>> {
     private final String predictionField;
     private final String referenceField;
     private final boolean stemming;
@@ -37,7 +40,7 @@ final class RougePartition implements MapPartitionsFunction<String, String> {
     }
 
     @Override
-    public Iterator<String> call(Iterator<String> lines) {
+    public Iterator<Tuple2<String, String>> call(Iterator<String> lines) {
         RowDecoder<RougeRow> decoder = RougeEvaluation.decoder(predictionField, referenceField);
         // the driver checked every row, so a location is never reported from here
         Location staged = Location.file(Path.of("input.jsonl"));
@@ -46,7 +49,11 @@ final class RougePartition implements MapPartitionsFunction<String, String> {
             rows.add(decoder.decode(new JsonRow(object(lines.next()), staged, i)));
         }
         RougeEvaluation evaluation = new RougeEvaluation(stemming, RougeTokenizer.named(tokenizer));
-        return evaluation.evaluate(model, rows).rows().stream().map(score -> Json.line(score.toJson())).iterator();
+        List<RowScore> scores = evaluation.evaluate(model, rows).rows();
+        List<Tuple2<String, String>> results = new ArrayList<>(scores.size() + 1);
+        scores.forEach(score -> results.add(new Tuple2<>(Results.ROW, Json.line(score.toJson()))));
+        results.add(new Tuple2<>(Results.SUMMARY, Json.line(BucketSums.of(scores))));
+        return results.iterator();
     }
 
     private static ObjectNode object(String line) {
