@@ -2,39 +2,22 @@ package org.instruct4j.spark.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import org.instruct4j.cli.generate.ApiTeacherOptions;
-import org.instruct4j.cli.generate.SamplingOptions;
 import org.instruct4j.spark.generate.AnswersRecipe;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.tasks.Language;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "answers", mixinStandardHelpOptions = true,
         description = {"generate answers as a Spark job: the teacher answers each instruction (+input) with the Alpaca template.",
             "Output rows: {id, instruction, input, output, model, truncated}. Rerun the same command to resume."})
-final class SparkAnswersCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class SparkAnswersCommand extends SparkTeacherCommand {
     @Mixin
     GenerateIo io;
 
     @Option(names = "--language", defaultValue = "en", paramLabel = "en|zh", description = "Language of the answers (default: ${DEFAULT-VALUE}).")
     String language;
-
-    @Mixin
-    ApiTeacherOptions teacher;
-
-    @Mixin
-    SamplingOptions samplingOptions;
-
-    @Mixin
-    SparkOptions sparkOptions;
 
     @Override
     public Integer call() {

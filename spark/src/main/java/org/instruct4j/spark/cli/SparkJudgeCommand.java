@@ -3,9 +3,7 @@ package org.instruct4j.spark.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
-import org.instruct4j.cli.generate.ApiTeacherOptions;
-import org.instruct4j.cli.generate.SamplingOptions;
+import org.instruct4j.cli.eval.JudgeInputs;
 import org.instruct4j.eval.judge.VicunaProtocol;
 import org.instruct4j.eval.report.JudgeReport;
 import org.instruct4j.spark.generate.JudgeRecipe;
@@ -14,25 +12,15 @@ import org.instruct4j.spark.io.OutputFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "judge", mixinStandardHelpOptions = true,
         description = {"eval judge --mode pairwise as a Spark job: an LLM compares two models' answers to every question with",
             "FastChat's Vicuna protocol (prompts by question category; the scores of both answers on the review's first line).",
             "--swap also judges each question with the answers in the other order. Output rows: FastChat reviews; the",
             "relative scores are printed at the end. Rerun the same command to resume."})
-final class SparkJudgeCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--questions", required = true, paramLabel = "Q.jsonl",
-            description = "The questions (FastChat, llm_judge or Self-Instruct format), spread over the partitions.")
-    String questions;
-
-    @Option(names = "--answers", required = true, paramLabel = "A.jsonl",
-            description = "Two models' answers (Assistant 1, then 2), read by the driver and sent to every executor.")
-    List<Path> answers;
+final class SparkJudgeCommand extends SparkTeacherCommand {
+    @Mixin
+    JudgeInputs inputs;
 
     @Option(names = "--output", required = true, paramLabel = "DIR",
             description = "Output directory of review part files (resumable); failure records in DIR.failures/, metadata in DIR.meta.json.")
@@ -41,42 +29,29 @@ final class SparkJudgeCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Only the first N questions (0 = all).")
     long limit;
 
-    @Option(names = "--swap", description = "Judge each question a second time with the answers swapped (position bias).")
-    boolean swap;
-
-    @Option(names = "--prompt-file", paramLabel = "prompt.jsonl", description = "FastChat's table/prompt.jsonl to use instead of the bundled copy.")
-    Path promptFile;
-
-    @Option(names = "--reviewer-file", paramLabel = "reviewer.jsonl", description = "FastChat's table/reviewer.jsonl to use instead of the bundled copy.")
-    Path reviewerFile;
-
-    @Mixin
-    ApiTeacherOptions teacher;
-
-    @Mixin
-    SamplingOptions samplingOptions;
-
-    @Mixin
-    SparkOptions sparkOptions;
-
     @Override
     public Integer call() {
+        List<Path> answers = inputs.answers();
         if (answers.size() != 2) {
             throw new IllegalArgumentException("--answers is needed exactly twice (Assistant 1, then 2), got " + answers.size());
         }
-        VicunaProtocol protocol = VicunaProtocol.read(promptFile, reviewerFile);
+        VicunaProtocol protocol = VicunaProtocol.read(inputs.promptFile(), inputs.reviewerFile());
         ObjectNode settings = teacher.settings(samplingOptions.resolve(protocol.generalSampling()));
         settings.put("mode", "pairwise");
-        settings.put("swap", swap);
+        settings.put("swap", inputs.swap());
         var answerList = settings.putArray("answers");
         answers.forEach(file -> answerList.add(file.toString()));
-        JudgeRecipe recipe = new JudgeRecipe(teacher.model(), samplingOptions.overrides(), swap, questions, answers.get(0).toString(),
-                answers.get(1).toString(), promptFile == null ? null : promptFile.toString(),
-                reviewerFile == null ? null : reviewerFile.toString());
+        String questions = inputs.questions();
+        JudgeRecipe recipe = new JudgeRecipe(teacher.model(), samplingOptions.overrides(), inputs.swap(), questions,
+                answers.get(0).toString(), answers.get(1).toString(), nameOf(inputs.promptFile()), nameOf(inputs.reviewerFile()));
         SparkGenerate.Finished finished = SparkGenerate.run(spec.commandLine().getErr(), questions, limit, output, teacher, sparkOptions,
                 recipe, settings);
         printReport(finished);
         return finished.exitCode();
+    }
+
+    private static String nameOf(Path file) {
+        return file == null ? null : file.toString();
     }
 
     /** The relative scores of the reviews so far, as eval judge prints them, when they are JSON Lines on this machine. */

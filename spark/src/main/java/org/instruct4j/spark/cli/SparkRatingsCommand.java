@@ -3,26 +3,18 @@ package org.instruct4j.spark.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
-import org.instruct4j.cli.generate.ApiTeacherOptions;
-import org.instruct4j.cli.generate.SamplingOptions;
 import org.instruct4j.spark.generate.RatingsRecipe;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.tasks.RatingTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "ratings", mixinStandardHelpOptions = true,
         description = {"generate ratings as a Spark job: the teacher rates every response to each instruction from 1 to 10.",
             "The ratings are rows of DIR.ratings/ (resumable); DIR/ holds the comparison data v2 assembled from them",
             "{id, user_input, responses_and_scores:[{response, score, source}]}, rewritten at the end of every run."})
-final class SparkRatingsCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class SparkRatingsCommand extends SparkTeacherCommand {
     @Mixin
     GenerateIo io;
 
@@ -30,15 +22,6 @@ final class SparkRatingsCommand implements Callable<Integer> {
             description = "One model's responses (output of `generate answers`: id, output, model), read by the driver and sent"
                     + " to every executor; repeat for each model.")
     List<Path> responses;
-
-    @Mixin
-    ApiTeacherOptions teacher;
-
-    @Mixin
-    SamplingOptions samplingOptions;
-
-    @Mixin
-    SparkOptions sparkOptions;
 
     @Override
     public Integer call() {

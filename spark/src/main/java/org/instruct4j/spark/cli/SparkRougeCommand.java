@@ -1,6 +1,7 @@
 package org.instruct4j.spark.cli;
 
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.eval.RougeOptions;
 import org.instruct4j.eval.rouge.BucketScore;
 import org.instruct4j.spark.SparkSessions;
 import org.instruct4j.spark.rouge.RougeJob;
@@ -26,24 +27,8 @@ final class SparkRougeCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Directory of per-row score part files (rewritten).")
     String output;
 
-    @Option(names = "--prediction-field", defaultValue = "output", paramLabel = "NAME", description = "Field of the prediction (default: ${DEFAULT-VALUE}).")
-    String predictionField;
-
-    @Option(names = "--reference-field", defaultValue = "label", paramLabel = "NAME", description = "Field of the reference (default: ${DEFAULT-VALUE}).")
-    String referenceField;
-
-    @Option(names = "--by-length", description = "Also report the reference-length buckets 0-2, 3-5, 6-10 and >10 words.")
-    boolean byLength;
-
-    @Option(names = "--stemmer", description = "Porter-stem tokens longer than 3 characters (rouge-score's use_stemmer=True).")
-    boolean stemmer;
-
-    @Option(names = "--tokenizer", defaultValue = "default", paramLabel = "default|cjk",
-            description = "default: rouge-score's (a-z0-9 only; Chinese scores 0); cjk: any language, CJK characters as words.")
-    String tokenizer;
-
-    @Option(names = "--model-name", paramLabel = "NAME", description = "The Model field of the result (default: the rows' model field, else the input's name).")
-    String modelName;
+    @Mixin
+    RougeOptions rouge;
 
     @Mixin
     SparkOptions sparkOptions;
@@ -52,7 +37,7 @@ final class SparkRougeCommand implements Callable<Integer> {
     public Integer call() {
         try (SparkSessions.Session session = sparkOptions.open("instruct4j rouge")) {
             var request = new RougeJob.Request(input, output, sparkOptions.format(), sparkOptions.partitions(session.spark()),
-                    predictionField, referenceField, stemmer, tokenizer, modelName, byLength);
+                    rouge.predictionField(), rouge.referenceField(), rouge.stemmer(), rouge.tokenizer(), rouge.modelName(), rouge.byLength());
             RougeJob.Outcome outcome = RougeJob.run(session.spark(), request);
             spec.commandLine().getOut().print(BucketScore.table(outcome.buckets()));
             spec.commandLine().getOut().flush();

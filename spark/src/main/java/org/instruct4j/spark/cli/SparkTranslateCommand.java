@@ -1,40 +1,23 @@
 package org.instruct4j.spark.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.concurrent.Callable;
-import org.instruct4j.cli.generate.ApiTeacherOptions;
-import org.instruct4j.cli.generate.SamplingOptions;
 import org.instruct4j.spark.generate.TranslateRecipe;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.tasks.TranslateTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "translate", mixinStandardHelpOptions = true,
         description = {"generate translate as a Spark job: instructions and inputs translated, protected text kept intact.",
             "Output rows: {id, instruction, input, source_instruction, source_input, model, truncated}."})
-final class SparkTranslateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class SparkTranslateCommand extends SparkTeacherCommand {
     @Mixin
     GenerateIo io;
 
     @Option(names = "--target-language", defaultValue = "zh", paramLabel = "LANG",
             description = "Language code (zh, zh-tw, ja, ko, fr, de, es, ru, pt, en) or a language name (default: ${DEFAULT-VALUE}).")
     String targetLanguage;
-
-    @Mixin
-    ApiTeacherOptions teacher;
-
-    @Mixin
-    SamplingOptions samplingOptions;
-
-    @Mixin
-    SparkOptions sparkOptions;
 
     @Override
     public Integer call() {

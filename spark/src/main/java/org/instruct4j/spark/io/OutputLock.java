@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import org.instruct4j.core.io.FileLocks;
 
 /**
  * Keeps two jobs from writing the same output at once, as the single-machine commands' lock does: an exclusive lock
@@ -31,19 +31,24 @@ public final class OutputLock implements AutoCloseable {
         try {
             Files.createDirectories(file.getParent());
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                channel.close();
-                throw new IllegalStateException("another instruct4j job is writing " + paths.rows() + "; wait for it or stop it first");
-            }
-            return new OutputLock(channel, lock);
+            return new OutputLock(channel, FileLocks.exclusive(channel, paths.rows()));
         } catch (IOException e) {
+            closeQuietly(channel);
             throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing after a failure to lock; that failure is what gets reported
         }
     }
 

@@ -7,10 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SaveMode;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.spark.Instructions;
@@ -19,16 +18,14 @@ import org.instruct4j.spark.NoSecrets;
 import org.instruct4j.spark.OutputRows;
 import org.instruct4j.spark.SingleMachine;
 import org.instruct4j.spark.SparkCli;
+import org.instruct4j.spark.WithFakeTeacher;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.run.GenerationTask;
 import org.instruct4j.teacher.tasks.AnswerTask;
 import org.instruct4j.teacher.tasks.InstructionInput;
 import org.instruct4j.teacher.tasks.Language;
 import org.instruct4j.testkit.Fault;
-import org.instruct4j.testkit.FakeOpenAiServer;
 import org.instruct4j.testkit.SharedData;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,29 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code spark generate answers} in local mode against a real OpenAI-compatible HTTP server on 127.0.0.1, compared
  * row by row with the single-machine job runner; faults, resume and Parquet.
  */
-class SparkGenerateTest {
+class SparkGenerateTest extends WithFakeTeacher {
     private static final Path ALPACA = SharedData.path("alpaca/alpaca_5000_subset_pr152.json");
 
     @TempDir
     Path dir;
 
-    private FakeOpenAiServer server;
-
-    @BeforeEach
-    void start() {
-        server = new FakeOpenAiServer().apiKey(SparkCli.apiKey()).start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
     private SparkCli generate(String... args) {
-        List<String> all = new ArrayList<>(List.of("generate"));
-        all.addAll(List.of(args));
-        all.addAll(List.of("--base-url", server.baseUrl(), "--api-key-env", SparkCli.KEY_VARIABLE, "--quiet"));
-        return SparkCli.run(all.toArray(String[]::new));
+        return spark(Stream.concat(Stream.of("generate"), Stream.of(args)).toArray(String[]::new));
     }
 
     private Path singleMachine(GenerationTask<?> task) {

@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.spark.Instructions;
 import org.instruct4j.spark.OutputRows;
 import org.instruct4j.spark.SingleMachine;
 import org.instruct4j.spark.SparkCli;
+import org.instruct4j.spark.WithFakeTeacher;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.run.JobFiles;
 import org.instruct4j.teacher.tasks.AnswerTask;
@@ -22,35 +23,18 @@ import org.instruct4j.teacher.tasks.RatingTask;
 import org.instruct4j.teacher.tasks.ResponseFile;
 import org.instruct4j.teacher.tasks.TranslateTask;
 import org.instruct4j.teacher.tasks.UnnaturalTask;
-import org.instruct4j.testkit.FakeOpenAiServer;
 import org.instruct4j.testkit.Reply;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every generate command's Spark job writes what its single-machine command writes, for the same input. */
-class SparkTasksTest {
+class SparkTasksTest extends WithFakeTeacher {
     @TempDir
     Path dir;
 
-    private FakeOpenAiServer server;
-
-    @BeforeEach
-    void start() {
-        server = new FakeOpenAiServer().apiKey(SparkCli.apiKey()).start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
     private SparkCli generate(String... args) {
-        List<String> all = new ArrayList<>(List.of("generate"));
-        all.addAll(List.of(args));
-        all.addAll(List.of("--base-url", server.baseUrl(), "--api-key-env", SparkCli.KEY_VARIABLE, "--quiet", "--model", "gpt-4o-mini"));
-        SparkCli run = SparkCli.run(all.toArray(String[]::new));
+        SparkCli run = spark(Stream.concat(Stream.of("generate"), Stream.concat(Stream.of(args), Stream.of("--model", "gpt-4o-mini")))
+                .toArray(String[]::new));
         assertThat(run.exitCode()).as(run.err()).isEqualTo(0);
         return run;
     }
