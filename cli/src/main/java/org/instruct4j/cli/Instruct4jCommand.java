@@ -1,11 +1,15 @@
 package org.instruct4j.cli;
 
+import org.instruct4j.cli.analyze.AnalyzeCommand;
 import org.instruct4j.cli.data.DataCommand;
 import org.instruct4j.cli.eval.EvalCommand;
 import org.instruct4j.cli.generate.GenerateCommand;
 import org.instruct4j.cli.model.GenerateTextCommand;
 import org.instruct4j.cli.model.ModelCommand;
+import org.instruct4j.cli.quickstart.QuickstartCommand;
 import org.instruct4j.cli.serve.ServeCommand;
+import org.instruct4j.cli.train.SftCommand;
+import org.instruct4j.cli.train.TrainCommand;
 import org.instruct4j.spark.cli.SparkCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,8 +20,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Instruction tuning with a teacher LLM, on the JVM (the GPT-4-LLM pipeline).",
-        subcommands = {GenerateCommand.class, DataCommand.class, GenerateTextCommand.class, ModelCommand.class,
-            ServeCommand.class, EvalCommand.class, SparkCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {QuickstartCommand.class, GenerateCommand.class, DataCommand.class, AnalyzeCommand.class,
+            GenerateTextCommand.class, ModelCommand.class, TrainCommand.class, ServeCommand.class, EvalCommand.class,
+            SparkCommand.class, CommandLine.HelpCommand.class})
 public final class Instruct4jCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -28,8 +33,11 @@ public final class Instruct4jCommand implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Instruct4jCommand())
+        CommandLine commandLine = new CommandLine(new Instruct4jCommand())
                 .setExecutionExceptionHandler(new ErrorHandler())
                 .setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine sft = commandLine.getSubcommands().get("train").getSubcommands().get("sft");
+        sft.getCommandSpec().usageMessage().footer(SftCommand.settingsHelp());
+        return commandLine;
     }
 }

@@ -7,12 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.instruct4j.testkit.FakeOpenAiServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input to the generation commands: a clear file:line:field error, exit 2, no request made, nothing written. */
@@ -20,17 +18,8 @@ class BadInputTest {
     @TempDir
     Path dir;
 
-    private FakeOpenAiServer server;
-
-    @BeforeEach
-    void start() {
-        server = new FakeOpenAiServer().start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final FakeTeacher teacher = new FakeTeacher();
 
     static Stream<Arguments> badFiles() {
         return Stream.of(
@@ -61,11 +50,10 @@ class BadInputTest {
     void generateAnswersRejectsBadInputBeforeAnyRequest(String name, byte[] content, String expected) throws IOException {
         Path input = Files.write(dir.resolve(name), content);
         Path output = dir.resolve("out/answers.jsonl");
-        CliRun run = CliRun.of("generate", "answers", "--input", input.toString(), "--output", output.toString(),
-                "--base-url", server.baseUrl(), "--api-key-env", "PATH", "--quiet");
+        CliRun run = teacher.run("generate", "answers", "--input", input.toString(), "--output", output.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("instruct4j: error: " + input + expected);
-        assertThat(server.log().totalRequests()).isZero();
+        assertThat(teacher.server().log().totalRequests()).isZero();
         assertThat(dir.resolve("out")).doesNotExist();
     }
 

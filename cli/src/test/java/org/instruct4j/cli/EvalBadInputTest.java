@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.instruct4j.testkit.FakeOpenAiServer;
 import org.instruct4j.testkit.SharedData;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input to the eval commands: file:line:field, exit 2, no request made, nothing written. */
@@ -20,22 +18,13 @@ class EvalBadInputTest {
     @TempDir
     Path dir;
 
-    private FakeOpenAiServer server;
-
-    @BeforeEach
-    void start() {
-        server = new FakeOpenAiServer().start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final FakeTeacher teacher = new FakeTeacher();
 
     private void assertRejected(CliRun run, String expectedError) {
         assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
         assertThat(run.err()).startsWith("instruct4j: error: " + expectedError);
-        assertThat(server.log().totalRequests()).isZero();
+        assertThat(teacher.server().log().totalRequests()).isZero();
         assertThat(dir.resolve("out")).doesNotExist();
     }
 
@@ -50,12 +39,12 @@ class EvalBadInputTest {
     @Test
     void answerWithAQuestionWithoutText() throws IOException {
         Path questions = Files.writeString(dir.resolve("q.jsonl"), "{\"question_id\":1,\"text\":\"Hi?\"}\n{\"question_id\":2,\"category\":\"x\"}\n");
-        assertRejected(CliRun.of("eval", "answer", "--questions", questions.toString(), "--output", dir.resolve("out/a.jsonl").toString(),
-                "--model-id", "m", "--base-url", server.baseUrl(), "--api-key-env", "PATH", "--quiet"),
+        assertRejected(teacher.run("eval", "answer", "--questions", questions.toString(), "--output", dir.resolve("out/a.jsonl").toString(),
+                "--model-id", "m"),
                 questions + ":2: not a question: expected a field \"text\"");
         Path duplicate = Files.writeString(dir.resolve("d.jsonl"), "{\"question_id\":1,\"text\":\"a\"}\n{\"question_id\":1,\"text\":\"b\"}\n");
-        assertRejected(CliRun.of("eval", "answer", "--questions", duplicate.toString(), "--output", dir.resolve("out/a.jsonl").toString(),
-                "--model-id", "m", "--base-url", server.baseUrl(), "--api-key-env", "PATH", "--quiet"),
+        assertRejected(teacher.run("eval", "answer", "--questions", duplicate.toString(), "--output", dir.resolve("out/a.jsonl").toString(),
+                "--model-id", "m"),
                 duplicate + ":2: field \"question_id\": duplicate question id 1");
     }
 
@@ -63,18 +52,16 @@ class EvalBadInputTest {
     void judgeWithAnAnswerMissingOrMalformed() throws IOException {
         Path partial = Files.writeString(dir.resolve("partial.jsonl"), Files.readAllLines(ALPACA).subList(0, 79).stream()
                 .reduce("", (a, b) -> a + b + "\n"));
-        assertRejected(CliRun.of("eval", "judge", "--questions", QUESTIONS.toString(), "--answers", ALPACA.toString(),
-                "--answers", partial.toString(), "--output", dir.resolve("out/r.jsonl").toString(),
-                "--base-url", server.baseUrl(), "--api-key-env", "PATH", "--quiet"),
+        assertRejected(teacher.run("eval", "judge", "--questions", QUESTIONS.toString(), "--answers", ALPACA.toString(),
+                "--answers", partial.toString(), "--output", dir.resolve("out/r.jsonl").toString()),
                 partial + ": field \"question_id\": no answer to question 80");
         Path malformed = Files.writeString(dir.resolve("bad.jsonl"), "{\"question_id\":1,\"text\":\"x\",\"model_id\":\"m\"}\n"
                 + "{\"question_id\":2,\"text\":[\"x\"],\"model_id\":\"m\"}\n");
-        assertRejected(CliRun.of("eval", "judge", "--questions", QUESTIONS.toString(), "--answers", ALPACA.toString(),
-                "--answers", malformed.toString(), "--output", dir.resolve("out/r.jsonl").toString(),
-                "--base-url", server.baseUrl(), "--api-key-env", "PATH", "--quiet"),
+        assertRejected(teacher.run("eval", "judge", "--questions", QUESTIONS.toString(), "--answers", ALPACA.toString(),
+                "--answers", malformed.toString(), "--output", dir.resolve("out/r.jsonl").toString()),
                 malformed + ":2: field \"text\": expected a string, got an array");
-        assertRejected(CliRun.of("eval", "judge", "--questions", QUESTIONS.toString(), "--answers", ALPACA.toString(),
-                "--output", dir.resolve("out/r.jsonl").toString(), "--base-url", server.baseUrl(), "--api-key-env", "PATH", "--quiet"),
+        assertRejected(teacher.run("eval", "judge", "--questions", QUESTIONS.toString(), "--answers", ALPACA.toString(),
+                "--output", dir.resolve("out/r.jsonl").toString()),
                 "--mode pairwise needs exactly two --answers files, got 1");
     }
 

@@ -15,15 +15,13 @@ import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.eval.judge.ScoreParser;
 import org.instruct4j.testkit.ChatRequest;
 import org.instruct4j.testkit.DeterministicResponder;
-import org.instruct4j.testkit.FakeOpenAiServer;
 import org.instruct4j.testkit.Responder;
 import org.instruct4j.testkit.SharedData;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** eval answer, judge and report through the real command line, against the OpenAI-compatible test server. */
+/** eval answer, judge and report through the real command line, against the OpenAI-compatible test teacher.server(). */
 class EvalCommandsTest {
     private static final Path QUESTIONS = SharedData.path("fastchat/eval_table/question.jsonl");
     private static final Path ALPACA = SharedData.path("fastchat/eval_table/answer/answer_alpaca-13b.jsonl");
@@ -32,23 +30,8 @@ class EvalCommandsTest {
     @TempDir
     Path dir;
 
-    private FakeOpenAiServer server;
-
-    @BeforeEach
-    void start() {
-        server = new FakeOpenAiServer().start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    private CliRun run(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--base-url", server.baseUrl(), "--api-key-env", "PATH", "--quiet"));
-        return CliRun.of(all.toArray(String[]::new));
-    }
+    @RegisterExtension
+    final FakeTeacher teacher = new FakeTeacher();
 
     private static List<JsonNode> rows(Path file) throws IOException {
         List<JsonNode> rows = new ArrayList<>();
@@ -61,7 +44,7 @@ class EvalCommandsTest {
     @Test
     void answerWritesFastChatAnswersAndResumesWithoutAskingAgain() throws IOException {
         Path output = dir.resolve("answers.jsonl");
-        CliRun first = run("eval", "answer", "--questions", QUESTIONS.toString(), "--output", output.toString(),
+        CliRun first = teacher.run("eval", "answer", "--questions", QUESTIONS.toString(), "--output", output.toString(),
                 "--model-id", "my-model:v1", "--model", "gpt-4o-mini");
         assertThat(first.exitCode()).as(first.err()).isZero();
 
@@ -80,14 +63,14 @@ class EvalCommandsTest {
             assertThat(answer.get("answer_id").asText()).matches("[2-9A-HJ-NP-Za-km-z]{22}");
             assertThat(answer.get("metadata").get("temperature").asDouble()).isEqualTo(0.7);
         }
-        assertThat(server.log().requests()).allSatisfy(r -> assertThat(r.maxTokens()).isEqualTo(1024));
+        assertThat(teacher.server().log().requests()).allSatisfy(r -> assertThat(r.maxTokens()).isEqualTo(1024));
 
-        int requests = server.log().chatRequests();
-        CliRun again = run("eval", "answer", "--questions", QUESTIONS.toString(), "--output", output.toString(),
+        int requests = teacher.server().log().chatRequests();
+        CliRun again = teacher.run("eval", "answer", "--questions", QUESTIONS.toString(), "--output", output.toString(),
                 "--model-id", "my-model:v1", "--model", "gpt-4o-mini");
         assertThat(again.exitCode()).isZero();
         assertThat(again.err()).contains("0 new rows, 80 already done");
-        assertThat(server.log().chatRequests()).isEqualTo(requests);
+        assertThat(teacher.server().log().chatRequests()).isEqualTo(requests);
         assertThat(rows(output)).hasSize(80);
     }
 
@@ -96,11 +79,11 @@ class EvalCommandsTest {
     void userOrientedInstructionsAreAnsweredAndPairedWithDavincisPredictions() throws IOException {
         Path questions = SharedData.path("self_instruct/user_oriented_instructions.jsonl");
         Path output = dir.resolve("student.jsonl");
-        CliRun answered = run("eval", "answer", "--questions", questions.toString(), "--output", output.toString(),
+        CliRun answered = teacher.run("eval", "answer", "--questions", questions.toString(), "--output", output.toString(),
                 "--model-id", "llama-gpt4", "--prompt-style", "alpaca");
         assertThat(answered.exitCode()).as(answered.err()).isZero();
         List<JsonNode> instructions = rows(questions);
-        ChatRequest firstSeen = server.log().requests().stream()
+        ChatRequest firstSeen = teacher.server().log().requests().stream()
                 .filter(r -> r.lastUserMessage().contains(instructions.get(0).get("instruction").asText())).findFirst().orElseThrow();
         assertThat(firstSeen.messages()).hasSize(1);
         assertThat(firstSeen.lastUserMessage()).isEqualTo(AlpacaPrompt.render(instructions.get(0).get("instruction").asText(),
@@ -136,9 +119,9 @@ class EvalCommandsTest {
 
     @Test
     void judgeWithSwapWritesFastChatReviewsAndReportsBothOrders() throws IOException {
-        server.responder(Responder.withContent(EvalCommandsTest::judgeReply));
+        teacher.server().responder(Responder.withContent(EvalCommandsTest::judgeReply));
         Path output = dir.resolve("reviews.jsonl");
-        CliRun judged = run("eval", "judge", "--questions", QUESTIONS.toString(), "--answers", ALPACA.toString(),
+        CliRun judged = teacher.run("eval", "judge", "--questions", QUESTIONS.toString(), "--answers", ALPACA.toString(),
                 "--answers", VICUNA.toString(), "--output", output.toString(), "--swap");
         assertThat(judged.exitCode()).as(judged.err()).isZero();
 
@@ -165,7 +148,7 @@ class EvalCommandsTest {
             }
         }
         assertThat(unparsable).isEqualTo(6);
-        assertThat(server.log().requests()).hasSize(160).allSatisfy(r -> {
+        assertThat(teacher.server().log().requests()).hasSize(160).allSatisfy(r -> {
             assertThat(r.temperature()).isEqualTo(0.2);
             assertThat(r.maxTokens()).isEqualTo(1024);
             assertThat(r.model()).isEqualTo("gpt-4");
@@ -173,28 +156,28 @@ class EvalCommandsTest {
         });
         String firstAlpaca = rows(ALPACA).get(0).get("text").asText();
         String firstVicuna = rows(VICUNA).get(0).get("text").asText();
-        assertThat(server.log().requests()).anySatisfy(r -> assertThat(r.lastUserMessage()).startsWith(
+        assertThat(teacher.server().log().requests()).anySatisfy(r -> assertThat(r.lastUserMessage()).startsWith(
                 "[Question]\nHow can I improve my time management skills?\n\n[The Start of Assistant 1's Answer]\n" + firstVicuna));
-        assertThat(server.log().requests()).anySatisfy(r -> assertThat(r.lastUserMessage()).startsWith(
+        assertThat(teacher.server().log().requests()).anySatisfy(r -> assertThat(r.lastUserMessage()).startsWith(
                 "[Question]\nHow can I improve my time management skills?\n\n[The Start of Assistant 1's Answer]\n" + firstAlpaca));
 
         assertThat(judged.out()).contains("alpaca-13b:v1 (A) vs vicuna-13b:20230322-clean-lang (B)", "A first", "B first", "average",
                 "verdict flipped", "unparsable reviews", "68, 69, 70, 68 (B first), 69 (B first), 70 (B first)");
         assertThat(judged.out()).contains(String.format(java.util.Locale.ROOT, "%.1f %9.1f", sumsAFirst[0], sumsAFirst[1]));
 
-        int requests = server.log().chatRequests();
-        CliRun again = run("eval", "judge", "--questions", QUESTIONS.toString(), "--answers", ALPACA.toString(),
+        int requests = teacher.server().log().chatRequests();
+        CliRun again = teacher.run("eval", "judge", "--questions", QUESTIONS.toString(), "--answers", ALPACA.toString(),
                 "--answers", VICUNA.toString(), "--output", output.toString(), "--swap");
         assertThat(again.exitCode()).isZero();
-        assertThat(server.log().chatRequests()).isEqualTo(requests);
+        assertThat(teacher.server().log().chatRequests()).isEqualTo(requests);
     }
 
     @Test
     void singleModeGradesEveryAnswerWithMtBenchsPrompt() throws IOException {
-        server.responder(Responder.withContent(r -> r.lastUserMessage().contains("[[rating]]")
+        teacher.server().responder(Responder.withContent(r -> r.lastUserMessage().contains("[[rating]]")
                 ? "The answer is fine.\n\nRating: [[" + (1 + Math.floorMod(r.lastUserMessage().hashCode(), 10)) + "]]" : "?"));
         Path output = dir.resolve("single.jsonl");
-        CliRun judged = run("eval", "judge", "--mode", "single", "--questions", QUESTIONS.toString(), "--answers", ALPACA.toString(),
+        CliRun judged = teacher.run("eval", "judge", "--mode", "single", "--questions", QUESTIONS.toString(), "--answers", ALPACA.toString(),
                 "--answers", VICUNA.toString(), "--output", output.toString(), "--model", "gpt-4o");
         assertThat(judged.exitCode()).as(judged.err()).isZero();
         List<JsonNode> judgments = rows(output);
@@ -204,7 +187,7 @@ class EvalCommandsTest {
             assertThat(j.get("score").asDouble()).isEqualTo(ScoreParser.rating(j.get("judgment").asText())).isBetween(1.0, 10.0);
             assertThat(j.get("turn").asInt()).isEqualTo(1);
         });
-        assertThat(server.log().requests()).allSatisfy(r -> {
+        assertThat(teacher.server().log().requests()).allSatisfy(r -> {
             assertThat(r.temperature()).isZero();
             assertThat(r.maxTokens()).isEqualTo(2048);
             assertThat(r.messages().get(0).content()).isEqualTo("You are a helpful assistant.");

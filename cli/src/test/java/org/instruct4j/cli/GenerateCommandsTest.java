@@ -19,12 +19,10 @@ import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.testkit.ChatRequest;
 import org.instruct4j.testkit.DeterministicResponder;
-import org.instruct4j.testkit.FakeOpenAiServer;
 import org.instruct4j.testkit.Reply;
 import org.instruct4j.testkit.SharedData;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,23 +33,13 @@ class GenerateCommandsTest {
     @TempDir
     Path dir;
 
-    private FakeOpenAiServer server;
-
-    @BeforeEach
-    void start() {
-        server = new FakeOpenAiServer().start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final FakeTeacher teacher = new FakeTeacher();
 
     private CliRun generate(String... args) {
         List<String> all = new ArrayList<>(List.of("generate"));
         all.addAll(List.of(args));
-        all.addAll(List.of("--base-url", server.baseUrl(), "--api-key-env", "PATH", "--quiet"));
-        return CliRun.of(all.toArray(String[]::new));
+        return teacher.run(all.toArray(String[]::new));
     }
 
     private static List<JsonRow> rows(Path file) {
@@ -64,7 +52,7 @@ class GenerateCommandsTest {
 
     @Test
     void translateKeepsIdsAndRecordsTranslationsThatLoseProtectedText() throws IOException {
-        server.responder(request -> {
+        teacher.server().responder(request -> {
             String prompt = request.lastUserMessage();
             JsonNode row = readTree(prompt.substring(prompt.lastIndexOf("\n\n") + 2));
             String instruction = row.path("instruction").asText();
@@ -92,7 +80,7 @@ class GenerateCommandsTest {
 
     @Test
     void ratingsWriteComparisonDataAndNeverMakeUpAScore() throws IOException {
-        server.responder(request -> Reply.of(request, request.lastUserMessage().contains("I cannot help")
+        teacher.server().responder(request -> Reply.of(request, request.lastUserMessage().contains("I cannot help")
                 ? "The response is unhelpful.\nIt refuses." : "8\nAccurate and detailed."));
         Path instructions = write("instructions.jsonl",
                 "{\"id\": \"q1\", \"instruction\": \"Name a primary color.\"}",
@@ -120,7 +108,7 @@ class GenerateCommandsTest {
         });
         assertThat(rows(dir.resolve("comparison.failures.jsonl"))).singleElement()
                 .satisfies(f -> assertThat(f.string("id")).isEqualTo("q2#1"));
-        List<ChatRequest> asked = server.log().requests();
+        List<ChatRequest> asked = teacher.server().log().requests();
         assertThat(asked.get(0).messages().get(1).content()).startsWith("### Instruction\n").contains("### End of Response");
     }
 
@@ -142,7 +130,7 @@ class GenerateCommandsTest {
     @Test
     void instructionsGrowFromTheSeedsThroughEveryFilter() throws IOException {
         AtomicInteger calls = new AtomicInteger();
-        server.responder(request -> Reply.of(request, selfInstructReply(calls.incrementAndGet())));
+        teacher.server().responder(request -> Reply.of(request, selfInstructReply(calls.incrementAndGet())));
         Path output = dir.resolve("new_tasks.jsonl");
 
         CliRun run = generate("instructions", "--seeds", SharedData.path("alpaca/seed_tasks.jsonl").toString(),
@@ -158,7 +146,7 @@ class GenerateCommandsTest {
             assertThat(instructions.add(instruction)).isTrue();
             assertThat(FRESH_TASKS).contains(instruction);
         }
-        String prompt = server.log().requests().get(0).lastUserMessage();
+        String prompt = teacher.server().log().requests().get(0).lastUserMessage();
         assertThat(prompt).startsWith(Files.readString(SharedData.path("alpaca/prompt.txt")) + "\n###\n1. Instruction: ")
                 .endsWith("###\n4. Instruction:");
     }
@@ -186,7 +174,7 @@ class GenerateCommandsTest {
 
     @Test
     void instructionsStopWhenTheTeacherRunsDry() {
-        server.responder(request -> Reply.of(request, selfInstructReply(1)));
+        teacher.server().responder(request -> Reply.of(request, selfInstructReply(1)));
         Path output = dir.resolve("dry.jsonl");
         CliRun run = generate("instructions", "--seeds", SharedData.path("alpaca/seed_tasks.jsonl").toString(),
                 "--prompt", SharedData.path("alpaca/prompt.txt").toString(), "--count", "50", "--output", output.toString(),
@@ -194,7 +182,7 @@ class GenerateCommandsTest {
         assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
         assertThat(run.err()).contains("stopped before --count: 3 requests in a row added no new instruction");
         assertThat(rows(output)).hasSize(2);
-        assertThat(server.log().chatRequests()).isEqualTo(4);
+        assertThat(teacher.server().log().chatRequests()).isEqualTo(4);
     }
 
     @Test
@@ -213,8 +201,8 @@ class GenerateCommandsTest {
             assertThat(byId.get(Integer.toString(i)).string("output"))
                     .isEqualTo(DeterministicResponder.answer("gpt-4", AlpacaPrompt.render(example.instruction(), example.input())));
         }
-        assertThat(server.log().batchesCreated()).isEqualTo(1);
-        assertThat(server.log().chatRequests()).isZero();
+        assertThat(teacher.server().log().batchesCreated()).isEqualTo(1);
+        assertThat(teacher.server().log().chatRequests()).isZero();
         assertThat(dir.resolve("batch.batches.json")).exists();
     }
 
@@ -232,7 +220,7 @@ class GenerateCommandsTest {
             assertThat(row.string("model")).isEqualTo("stories260K.bin");
             assertThat(row.string("output")).isNotBlank();
         });
-        assertThat(server.log().totalRequests()).isZero();
+        assertThat(teacher.server().log().totalRequests()).isZero();
         assertThat(Json.line(readTree(readString(dir.resolve("local.meta.json"))))).contains("local_model").doesNotContain("base_url");
     }
 

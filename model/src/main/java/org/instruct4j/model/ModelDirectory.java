@@ -17,6 +17,8 @@ import org.instruct4j.model.arch.CausalLm;
 import org.instruct4j.model.checkpoint.Llama2cCheckpoint;
 import org.instruct4j.model.checkpoint.Safetensors;
 import org.instruct4j.model.generate.GenerationConfig;
+import org.instruct4j.model.lora.LoraAdapters;
+import org.instruct4j.model.lora.LoraSpec;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
 import org.instruct4j.model.tokenizer.Tokenizers;
@@ -39,6 +41,9 @@ public final class ModelDirectory {
 
     public static LoadedModel load(Path dir, Precision precision, Device device) {
         Path config = dir.resolve("config.json");
+        if (!Files.isRegularFile(config) && LoraSpec.isAdapterDirectory(dir)) {
+            return loadAdapter(dir, precision, device);
+        }
         if (!Files.isRegularFile(config)) {
             throw new IllegalArgumentException(dir + ": no config.json; is this a Hugging Face model directory?");
         }
@@ -62,6 +67,38 @@ public final class ModelDirectory {
             throw new IllegalArgumentException(model + ": no such model directory or checkpoint file");
         }
         return load(model, precision, Tensors.defaultDevice());
+    }
+
+    /**
+     * A PEFT LoRA adapter directory (adapter_config.json + adapter_model.safetensors): its base model
+     * (base_model_name_or_path: a model directory, or a llama2.c checkpoint whose tokenizer the adapter directory
+     * holds) with the adapter merged into the weights, as PEFT's merge_and_unload gives.
+     */
+    public static LoadedModel loadAdapter(Path adapterDir, Precision precision, Device device) {
+        Path base = adapterBase(adapterDir);
+        LoadedModel baseModel = Files.isRegularFile(base)
+                ? loadLlama2c(base, adapterDir, precision, device)
+                : load(base, precision, device);
+        LoraSpec spec = LoraSpec.read(adapterDir);
+        LoraAdapters.attach(baseModel.model(), spec, LoraAdapters.read(adapterDir, baseModel.model()), adapterDir.toString());
+        return new LoadedModel(LoraAdapters.merge(baseModel.model()), baseModel.tokenizer(), baseModel.defaults(), adapterDir);
+    }
+
+    /** base_model_name_or_path of an adapter, resolved against the adapter directory when relative. */
+    public static Path adapterBase(Path adapterDir) {
+        String name = LoraSpec.baseModel(adapterDir);
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException(adapterDir.resolve(LoraSpec.CONFIG_FILE) + ": field \"base_model_name_or_path\" is empty");
+        }
+        Path base = Path.of(name);
+        if (!base.isAbsolute() && Files.exists(adapterDir.resolve(base))) {
+            base = adapterDir.resolve(base);
+        }
+        if (!Files.exists(base)) {
+            throw new IllegalArgumentException(adapterDir.resolve(LoraSpec.CONFIG_FILE) + ": base model '" + name
+                    + "' not found; it must be a local model directory or llama2.c checkpoint");
+        }
+        return base;
     }
 
     /** A llama2.c checkpoint with its tokenizer.bin (or any tokenizer file {@link Tokenizers} reads). */
@@ -118,7 +155,22 @@ public final class ModelDirectory {
         save(model, dir, tokenizerSource, DEFAULT_MAX_SHARD_BYTES);
     }
 
-    private static void copyTokenizer(Path source, Path dir) throws IOException {
+    /**
+     * Writes generation_config.json with the special ids transformers' generate() needs (greedy decoding, as
+     * the defaults of {@link #load} read it back).
+     */
+    public static void saveGenerationConfig(Path dir, int bosId, int eosId, int padId) {
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("bos_token_id", bosId);
+        json.put("eos_token_id", eosId);
+        json.put("pad_token_id", padId);
+        json.put("do_sample", false);
+        json.put("transformers_version", "4.46.0");
+        AtomicFiles.writeString(dir.resolve("generation_config.json"), json.toPrettyString());
+    }
+
+    /** Copies the tokenizer files of {@code source} (a directory, or one tokenizer file) into {@code dir}. */
+    public static void copyTokenizer(Path source, Path dir) throws IOException {
         List<Path> files = Files.isDirectory(source)
                 ? Tokenizers.FILES.stream().map(source::resolve).filter(Files::isRegularFile).toList()
                 : List.of(source);

@@ -16,6 +16,7 @@ public final class EChartsOptions {
         option.putObject("tooltip").put("trigger", chart instanceof Sunburst ? "item" : "axis");
         switch (chart) {
             case BarChart bar -> bar(option, bar);
+            case BarPanels panels -> barPanels(option, panels);
             case Histogram histogram -> histogram(option, histogram);
             case LineChart line -> line(option, line);
             case Sunburst sunburst -> sunburst(option, sunburst);
@@ -48,12 +49,66 @@ public final class EChartsOptions {
         }
     }
 
+    /** One grid per panel, side by side, each with its own category axis and a shared value axis. */
+    private static void barPanels(ObjectNode option, BarPanels chart) {
+        int n = chart.panels().size();
+        double width = 100.0 / n;
+        double max = niceCeiling(chart.maxValue());
+        ObjectNode mainTitle = (ObjectNode) option.get("title");
+        ArrayNode titles = option.putArray("title");
+        titles.add(mainTitle);
+        ArrayNode grids = option.putArray("grid");
+        ArrayNode xAxes = option.putArray("xAxis");
+        ArrayNode yAxes = option.putArray("yAxis");
+        ArrayNode series = option.putArray("series");
+        for (int i = 0; i < n; i++) {
+            BarPanels.Panel panel = chart.panels().get(i);
+            String centre = percent(width * i + width / 2);
+            titles.addObject().put("text", panel.name()).put("left", centre).put("top", 30).put("textAlign", "center")
+                    .putObject("textStyle").put("fontSize", 14);
+            grids.addObject().put("left", percent(width * i + 1)).put("width", percent(width - 3))
+                    .put("top", 64).put("bottom", 48).put("containLabel", true);
+            ObjectNode valueAxis = axis("value", chart.valueLabel()).put("gridIndex", i).put("max", max);
+            xAxes.add(valueAxis);
+            ObjectNode categoryAxis = Json.object().put("type", "category").put("gridIndex", i).put("inverse", true);
+            categoryAxis.putObject("axisLabel").put("interval", 0);
+            panel.categories().forEach(categoryAxis.putArray("data")::add);
+            yAxes.add(categoryAxis);
+            ObjectNode bars = series.addObject().put("name", panel.name()).put("type", "bar")
+                    .put("xAxisIndex", i).put("yAxisIndex", i);
+            ArrayNode data = bars.putArray("data");
+            for (double v : panel.values()) {
+                data.add(v);
+            }
+        }
+    }
+
+    /** A round axis end at or above {@code value} (1, 2, 2.5 or 5 times a power of ten), so panels share ticks. */
+    static double niceCeiling(double value) {
+        if (!(value > 0)) {
+            return 1;
+        }
+        double magnitude = Math.pow(10, Math.floor(Math.log10(value)));
+        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
+            if (step * magnitude >= value) {
+                return step * magnitude;
+            }
+        }
+        return 10 * magnitude;
+    }
+
+    private static String percent(double value) {
+        return String.format(Locale.ROOT, "%.1f%%", value);
+    }
+
     private static void histogram(ObjectNode option, Histogram chart) {
         legend(option, chart.counts().stream().map(Histogram.Counts::name).toList());
         ObjectNode xAxis = axis("category", chart.xLabel());
         ArrayNode labels = xAxis.putArray("data");
+        // bins at least one unit wide are labelled with whole numbers (words 0, 5, 10 rather than 5.12, 10.24)
+        boolean wholeNumbers = (chart.max() - chart.min()) / chart.bins() >= 1;
         for (int i = 0; i < chart.bins(); i++) {
-            labels.add(format(chart.lowerEdge(i)));
+            labels.add(format(wholeNumbers ? Math.round(chart.lowerEdge(i)) : chart.lowerEdge(i)));
         }
         option.set("xAxis", xAxis);
         ObjectNode yAxis = axis(chart.logY() ? "log" : "value", chart.yLabel());
@@ -65,6 +120,10 @@ public final class EChartsOptions {
         ArrayNode series = option.putArray("series");
         for (Histogram.Counts counts : chart.counts()) {
             ObjectNode node = series.addObject().put("name", counts.name()).put("type", "bar").put("barGap", "0%");
+            if (chart.logY()) {
+                // ECharts starts bars on a log axis at 1, where a bin holding one value would have no height
+                node.put("barMinHeight", 3);
+            }
             ArrayNode data = node.putArray("data");
             for (long c : counts.perBin()) {
                 // a log axis cannot place 0; an empty bin is drawn as no bar at all

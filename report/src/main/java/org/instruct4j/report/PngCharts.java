@@ -1,6 +1,9 @@
 package org.instruct4j.report;
 
 import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +31,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class PngCharts {
     public static final int DEFAULT_WIDTH = 1200;
     public static final int DEFAULT_HEIGHT = 800;
+    /** Where a log y axis starts: below 1, so that a count of 1 is drawn. */
     private static final double LOG_FLOOR = 0.5;
+    private static final int TITLE_HEIGHT = 44;
+
+    private static final Color[] PANEL_COLOURS = {new Color(0x5470c6), new Color(0x91cc75), new Color(0xfac858),
+        new Color(0xee6666), new Color(0x73c0de)};
 
     static {
         if (System.getProperty("java.awt.headless") == null) {
@@ -46,6 +54,7 @@ public final class PngCharts {
         BufferedImage image = switch (chart) {
             case BarChart bar -> bar.horizontal() ? BitmapEncoder.getBufferedImage(horizontalBars(bar, width, height))
                     : BitmapEncoder.getBufferedImage(verticalBars(bar, width, height));
+            case BarPanels panels -> barPanels(panels, width, height);
             case Histogram histogram -> BitmapEncoder.getBufferedImage(histogram(histogram, width, height));
             case LineChart line -> BitmapEncoder.getBufferedImage(lines(line, width, height));
             case Sunburst sunburst -> SunburstPainter.paint(sunburst, width, height);
@@ -61,6 +70,7 @@ public final class PngCharts {
         CategoryChart bars = new CategoryChartBuilder().width(width).height(height).title(chart.title())
                 .xAxisTitle(chart.xLabel()).yAxisTitle(chart.yLabel()).build();
         style(bars, chart.series().size());
+        bars.getStyler().setXAxisTickMarkSpacingHint(categorySpacing(width, chart.categories().size()));
         bars.getStyler().setXAxisLabelRotation(chart.categories().size() > 8 ? 60 : 0);
         for (Series s : chart.series()) {
             bars.addSeries(s.name(), chart.categories(), boxed(s.values()));
@@ -72,10 +82,44 @@ public final class PngCharts {
         HorizontalBarChart bars = new HorizontalBarChartBuilder().width(width).height(height).title(chart.title())
                 .xAxisTitle(chart.xLabel()).yAxisTitle(chart.yLabel()).build();
         style(bars, chart.series().size());
+        bars.getStyler().setXAxisTickMarkSpacingHint(categorySpacing(height, chart.categories().size()));
         for (Series s : chart.series()) {
             bars.addSeries(s.name(), boxed(s.values()), chart.categories());
         }
         return bars;
+    }
+
+    /** Each panel is an XChart horizontal bar chart; they are drawn side by side under the chart's title. */
+    private static BufferedImage barPanels(BarPanels chart, int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.setColor(Color.DARK_GRAY);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
+            g.drawString(chart.title(), (width - g.getFontMetrics().stringWidth(chart.title())) / 2, 30);
+            int n = chart.panels().size();
+            int panelWidth = width / n;
+            double max = EChartsOptions.niceCeiling(chart.maxValue());
+            for (int i = 0; i < n; i++) {
+                BarPanels.Panel panel = chart.panels().get(i);
+                HorizontalBarChart bars = new HorizontalBarChartBuilder().width(panelWidth).height(height - TITLE_HEIGHT)
+                        .title(panel.name()).xAxisTitle(chart.valueLabel()).build();
+                style(bars, 1);
+                bars.getStyler().setXAxisTickMarkSpacingHint(categorySpacing(height - TITLE_HEIGHT, panel.categories().size()));
+                bars.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+                bars.getStyler().setXAxisMin(0.0);
+                bars.getStyler().setXAxisMax(max);
+                bars.getStyler().setSeriesColors(new Color[] {PANEL_COLOURS[i % PANEL_COLOURS.length]});
+                bars.addSeries(panel.name(), boxed(panel.values()), panel.categories());
+                g.drawImage(BitmapEncoder.getBufferedImage(bars), i * panelWidth, TITLE_HEIGHT, null);
+            }
+        } finally {
+            g.dispose();
+        }
+        return image;
     }
 
     /** Histograms as step lines over the bin edges: several datasets stay readable where bars would hide each other. */
@@ -88,6 +132,9 @@ public final class PngCharts {
             xy.getStyler().setYAxisMin(LOG_FLOOR);
         }
         int bins = chart.bins();
+        if ((chart.max() - chart.min()) / bins >= 1) {
+            xy.getStyler().setXAxisDecimalPattern("#");
+        }
         double[] x = new double[bins + 1];
         for (int i = 0; i <= bins; i++) {
             x[i] = chart.lowerEdge(0) + (chart.max() - chart.min()) * i / bins;
@@ -116,6 +163,14 @@ public final class PngCharts {
             series.setMarker(SeriesMarkers.NONE);
         }
         return xy;
+    }
+
+    /**
+     * The tick spacing hint that labels every category: XChart drops labels closer than the hint (74 pixels by
+     * default). In horizontal bar charts the same hint also spaces the value axis, so it is no smaller than needed.
+     */
+    private static int categorySpacing(int length, int categories) {
+        return Math.max(4, (length - 160) / Math.max(1, categories) - 2);
     }
 
     private static void style(IChart chart, int seriesCount) {

@@ -54,6 +54,36 @@ class ChartsTest {
         assertThat(tree.at("/series/0/data/0/children/1/name").asText()).isEqualTo("poem");
     }
 
+    private static BarPanels panels() {
+        return new BarPanels("Top pairs", "% of rows", List.of(
+                new BarPanels.Panel("GPT-4", List.of("write story", "give tip", "create list"), new double[] {4.2, 2.1, 1.0}),
+                new BarPanels.Panel("GPT-3.5", List.of("have impact", "play role"), new double[] {0.4, 0.1})));
+    }
+
+    @Test
+    void barPanelsShareOneValueScaleButNotCategories() {
+        JsonNode option = EChartsOptions.of(panels());
+        assertThat(option.get("grid")).hasSize(2);
+        assertThat(option.at("/yAxis/0/data/2").asText()).isEqualTo("create list");
+        assertThat(option.at("/yAxis/1/data/0").asText()).isEqualTo("have impact");
+        assertThat(option.at("/yAxis/1/gridIndex").asInt()).isEqualTo(1);
+        assertThat(option.at("/series/1/xAxisIndex").asInt()).isEqualTo(1);
+        assertThat(option.at("/series/1/data/1").asDouble()).isEqualTo(0.1);
+        assertThat(option.at("/xAxis/0/max").asDouble()).isEqualTo(5.0).isEqualTo(option.at("/xAxis/1/max").asDouble());
+        assertThat(option.at("/title/0/text").asText()).isEqualTo("Top pairs");
+        assertThat(option.at("/title/2/text").asText()).isEqualTo("GPT-3.5");
+        assertThatThrownBy(() -> new BarPanels.Panel("p", List.of("a"), new double[] {1, 2})).hasMessageContaining("2 values for 1");
+    }
+
+    @Test
+    void niceCeilingRoundsUpToOneTwoOrFiveTimesAPowerOfTen() {
+        assertThat(EChartsOptions.niceCeiling(0.42)).isEqualTo(0.5);
+        assertThat(EChartsOptions.niceCeiling(4.2)).isEqualTo(5);
+        assertThat(EChartsOptions.niceCeiling(21)).isEqualTo(25);
+        assertThat(EChartsOptions.niceCeiling(100)).isEqualTo(100);
+        assertThat(EChartsOptions.niceCeiling(0)).isEqualTo(1);
+    }
+
     @Test
     void logHistogramLeavesEmptyBinsOut() {
         Histogram h = Histogram.of("t", "x", "y", 0, 2, 2, Map.of("a", new double[] {0.5}), true);
@@ -104,6 +134,7 @@ class ChartsTest {
         lengths.put("GPT-3.5", new double[] {2, 20, 30});
         List<Chart> charts = List.of(
                 bars(),
+                panels(),
                 new BarChart("vertical", "x", "y", List.of("a", "b", "c"), List.of(new Series("s", new double[] {1, 2, 3})), false),
                 Histogram.of("lengths", "words", "rows", 0, 512, 100, lengths, true),
                 new LineChart("loss", "step", "loss", List.of(new LineChart.Line("train", new double[] {1, 2, 3},

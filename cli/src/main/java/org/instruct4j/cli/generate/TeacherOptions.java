@@ -59,6 +59,9 @@ public final class TeacherOptions extends ApiTeacherOptions {
             throw new IllegalArgumentException("--batch-api needs an API endpoint; it cannot be used with --local-model");
         }
         PromptFormat format = PromptFormat.parse(localFormat);
+        if (localTokenizer == null && java.nio.file.Files.isRegularFile(localModel)) {
+            throw new IllegalArgumentException("--local-model " + localModel + " is a llama2.c checkpoint: give its --local-tokenizer");
+        }
         LoadedModel loaded = ModelDirectory.open(localModel, localTokenizer, Precision.parse(localDtype));
         String name = localModel.toAbsolutePath().normalize().getFileName().toString();
         return new LocalChatClient(new LocalEngine(loaded, localBatchSize), format, name, localSeed);

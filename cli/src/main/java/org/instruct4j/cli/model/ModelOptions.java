@@ -21,6 +21,9 @@ public final class ModelOptions {
     String dtype;
 
     public LoadedModel load() {
+        if (tokenizer == null && java.nio.file.Files.isRegularFile(model)) {
+            throw new IllegalArgumentException("--model " + model + " is a llama2.c checkpoint: give its --tokenizer");
+        }
         return ModelDirectory.open(model, tokenizer, Precision.parse(dtype));
     }
 }

@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Whole-file writes that either happen completely or not at all: the content goes to a temporary
@@ -30,6 +33,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+            keepPermissions(absolute, temp);
             try (OutputStream out = Files.newOutputStream(temp)) {
                 writer.write(out);
             }
@@ -53,6 +57,19 @@ public final class AtomicFiles {
                 }
             }
         }
+    }
+
+    /**
+     * A temporary file is private (rw-------); the file it replaces keeps its own permissions, and a new one gets
+     * rw-r--r--, as a file written in place would under the usual umask, so reports stay readable by a web server.
+     */
+    private static void keepPermissions(Path target, Path temp) throws IOException {
+        if (!temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = Files.exists(target) ? Files.getPosixFilePermissions(target)
+                : PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(temp, permissions);
     }
 
     public static void writeString(Path target, String content) {

@@ -47,6 +47,19 @@ final class Attention {
     }
 
     /**
+     * Causal attention within segments, [batch, 1, 1, steps, steps] (true = blocked): a query sees the keys at
+     * or before it that carry its own segment number, so examples packed into one row stay isolated.
+     */
+    static Tensor blockedAcrossSegments(Tensor segments, long steps, int window, Device device) {
+        Tensor causal = blockedKeys(null, 0, steps, window, device);
+        if (segments == null || causal == null) {
+            return causal;
+        }
+        Tensor otherSegment = segments.unsqueeze(2).ne(segments.unsqueeze(1));
+        return causal.logical_or(otherSegment.view(segments.size(0), 1, 1, steps, steps));
+    }
+
+    /**
      * q [batch, steps, heads, headDim]; k, v [batch, kvHeads, keys, headDim]; returns [batch, steps,
      * heads * headDim].
      */

@@ -23,6 +23,24 @@ public interface CausalLm {
      */
     Tensor hiddenStates(Tensor inputIds, Tensor positions, Tensor keyMask, KvCache cache, boolean lastStepOnly);
 
+    /**
+     * The training pass over whole sequences (no cache), where a row may pack several examples:
+     * {@code segments} [batch, steps] (long) numbers them, and a token attends only to earlier tokens of its own
+     * segment (block-diagonal causal attention); {@code positions} restart at 0 with each segment. Null
+     * segments: one causal sequence per row (right padding needs no mask, as no real token comes after it).
+     * Returns the final hidden states [batch, steps, hidden].
+     */
+    Tensor hiddenStates(Tensor inputIds, Tensor positions, Tensor segments);
+
+    /** The output head: logits [..., vocab] for hidden states [..., hidden]. */
+    Tensor logits(Tensor hiddenStates);
+
+    /** The linear layers by Hugging Face module name (model.layers.0.self_attn.q_proj), where LoRA attaches. */
+    Map<String, Projection> projections();
+
+    /** The same architecture and configuration over other tensors (another dtype, merged or updated weights). */
+    CausalLm withWeights(Map<String, Tensor> weights);
+
     /** An empty cache for {@code batch} rows of up to {@code capacity} positions. */
     KvCache newCache(long batch, long capacity);
 

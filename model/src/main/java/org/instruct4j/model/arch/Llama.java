@@ -35,12 +35,13 @@ public final class Llama implements CausalLm {
     private final Tensor norm;
     private final Tensor lmHead;
     private final Layer[] layers;
+    private final Map<String, Projection> projections = new LinkedHashMap<>();
     /** RoPE inverse frequencies [headDim / 2], float32. */
     private final Tensor inverseFrequencies;
 
-    /** Biases are null unless the checkpoint has them (Qwen2 has q/k/v biases). */
-    private record Layer(Tensor inputNorm, Tensor q, Tensor qBias, Tensor k, Tensor kBias, Tensor v, Tensor vBias,
-                         Tensor o, Tensor postNorm, Tensor gate, Tensor up, Tensor down) {}
+    /** Biases are only present where the checkpoint has them (Qwen2 has q/k/v biases). */
+    private record Layer(Tensor inputNorm, Projection q, Projection k, Projection v, Projection o, Tensor postNorm,
+                         Projection gate, Projection up, Projection down) {}
 
     /** {@code weights}: Hugging Face names, already in the dtype and on the device the model should run on. */
     public Llama(LlamaConfig config, Map<String, Tensor> weights, String source) {
@@ -54,14 +55,14 @@ public final class Llama implements CausalLm {
             String p = "model.layers." + i + ".";
             layers[i] = new Layer(
                     w.require(p + "input_layernorm.weight"),
-                    w.require(p + "self_attn.q_proj.weight"), w.optional(p + "self_attn.q_proj.bias"),
-                    w.require(p + "self_attn.k_proj.weight"), w.optional(p + "self_attn.k_proj.bias"),
-                    w.require(p + "self_attn.v_proj.weight"), w.optional(p + "self_attn.v_proj.bias"),
-                    w.require(p + "self_attn.o_proj.weight"),
+                    projection(w, p + "self_attn.q_proj"),
+                    projection(w, p + "self_attn.k_proj"),
+                    projection(w, p + "self_attn.v_proj"),
+                    projection(w, p + "self_attn.o_proj"),
                     w.require(p + "post_attention_layernorm.weight"),
-                    w.require(p + "mlp.gate_proj.weight"),
-                    w.require(p + "mlp.up_proj.weight"),
-                    w.require(p + "mlp.down_proj.weight"));
+                    projection(w, p + "mlp.gate_proj"),
+                    projection(w, p + "mlp.up_proj"),
+                    projection(w, p + "mlp.down_proj"));
         }
         this.weights = new LinkedHashMap<>(weights);
         if (config.tieWordEmbeddings()) {
@@ -71,6 +72,12 @@ public final class Llama implements CausalLm {
         this.device = embedTokens.device();
         this.inverseFrequencies = Tensors.keep(Tensors.floats(ropeInverseFrequencies(config), config.headDim() / 2)
                 .to(device, ScalarType.Float));
+    }
+
+    private Projection projection(Weights w, String module) {
+        Projection projection = new Projection(w.require(module + ".weight"), w.optional(module + ".bias"));
+        projections.put(module, projection);
+        return projection;
     }
 
     static float[] ropeInverseFrequencies(LlamaConfig config) {
@@ -91,22 +98,37 @@ public final class Llama implements CausalLm {
 
     @Override
     public Tensor forward(Tensor inputIds, Tensor positions, Tensor keyMask, KvCache cache, boolean lastStepOnly) {
-        return Linear.apply(hiddenStates(inputIds, positions, keyMask, cache, lastStepOnly), lmHead);
+        return logits(hiddenStates(inputIds, positions, keyMask, cache, lastStepOnly));
+    }
+
+    @Override
+    public Tensor logits(Tensor hiddenStates) {
+        return Linear.apply(hiddenStates, lmHead);
     }
 
     @Override
     public Tensor hiddenStates(Tensor inputIds, Tensor positions, Tensor keyMask, KvCache cache, boolean lastStepOnly) {
-        long batch = inputIds.size(0), steps = inputIds.size(1);
         long start = cache == null ? 0 : cache.length();
-        Tensor blocked = Attention.blockedKeys(keyMask, start, steps, config.slidingWindow(), device);
+        Tensor blocked = Attention.blockedKeys(keyMask, start, inputIds.size(1), config.slidingWindow(), device);
+        return decode(inputIds, positions, blocked, cache, lastStepOnly);
+    }
+
+    @Override
+    public Tensor hiddenStates(Tensor inputIds, Tensor positions, Tensor segments) {
+        Tensor blocked = Attention.blockedAcrossSegments(segments, inputIds.size(1), config.slidingWindow(), device);
+        return decode(inputIds, positions, blocked, null, false);
+    }
+
+    private Tensor decode(Tensor inputIds, Tensor positions, Tensor blocked, KvCache cache, boolean lastStepOnly) {
+        long batch = inputIds.size(0), steps = inputIds.size(1);
         Tensor[] cosSin = rotaryTables(positions, batch, steps);
         Tensor x = torch.embedding(embedTokens, inputIds);
         for (int i = 0; i < layers.length; i++) {
             Layer layer = layers[i];
             x = x.add(attention(i, layer, rmsNorm(x, layer.inputNorm()), cosSin, blocked, cache));
             Tensor h = rmsNorm(x, layer.postNorm());
-            Tensor gated = torch.silu(Linear.apply(h, layer.gate())).mul(Linear.apply(h, layer.up()));
-            x = x.add(Linear.apply(gated, layer.down()));
+            Tensor gated = torch.silu(layer.gate().apply(h)).mul(layer.up().apply(h));
+            x = x.add(layer.down().apply(gated));
         }
         if (cache != null) {
             cache.advance(steps);
@@ -120,9 +142,9 @@ public final class Llama implements CausalLm {
     private Tensor attention(int index, Layer layer, Tensor h, Tensor[] cosSin, Tensor blocked, KvCache cache) {
         long batch = h.size(0), steps = h.size(1);
         int headDim = config.headDim();
-        Tensor q = Linear.apply(h, layer.q(), layer.qBias()).view(batch, steps, config.numAttentionHeads(), headDim);
-        Tensor k = Linear.apply(h, layer.k(), layer.kBias()).view(batch, steps, config.numKeyValueHeads(), headDim);
-        Tensor v = Linear.apply(h, layer.v(), layer.vBias()).view(batch, steps, config.numKeyValueHeads(), headDim);
+        Tensor q = layer.q().apply(h).view(batch, steps, config.numAttentionHeads(), headDim);
+        Tensor k = layer.k().apply(h).view(batch, steps, config.numKeyValueHeads(), headDim);
+        Tensor v = layer.v().apply(h).view(batch, steps, config.numKeyValueHeads(), headDim);
         q = rotate(q, cosSin);
         k = rotate(k, cosSin).transpose(1, 2);
         v = v.transpose(1, 2);
@@ -131,7 +153,7 @@ public final class Llama implements CausalLm {
             k = all[0];
             v = all[1];
         }
-        return Linear.apply(Attention.attend(q, k, v, blocked), layer.o());
+        return layer.o().apply(Attention.attend(q, k, v, blocked));
     }
 
     private Tensor rmsNorm(Tensor x, Tensor weight) {
@@ -165,6 +187,16 @@ public final class Llama implements CausalLm {
     @Override
     public Map<String, Tensor> weights() {
         return weights;
+    }
+
+    @Override
+    public Map<String, Projection> projections() {
+        return projections;
+    }
+
+    @Override
+    public Llama withWeights(Map<String, Tensor> weights) {
+        return new Llama(config, weights, "weights replaced");
     }
 
     @Override

@@ -36,10 +36,10 @@ public final class Opt implements CausalLm {
     private final Device device;
     private final Tensor embedTokens, embedPositions, projectIn, projectOut, finalNorm, finalNormBias, lmHead;
     private final Layer[] layers;
+    private final Map<String, Projection> projections = new LinkedHashMap<>();
 
-    private record Layer(Tensor q, Tensor qBias, Tensor k, Tensor kBias, Tensor v, Tensor vBias, Tensor out,
-                         Tensor outBias, Tensor attnNorm, Tensor attnNormBias, Tensor fc1, Tensor fc1Bias,
-                         Tensor fc2, Tensor fc2Bias, Tensor ffnNorm, Tensor ffnNormBias) {}
+    private record Layer(Projection q, Projection k, Projection v, Projection out, Tensor attnNorm,
+                         Tensor attnNormBias, Projection fc1, Projection fc2, Tensor ffnNorm, Tensor ffnNormBias) {}
 
     /** {@code weights}: Hugging Face names, already in the dtype and on the device the model should run on. */
     public Opt(OptConfig config, Map<String, Tensor> weights, String source) {
@@ -58,13 +58,13 @@ public final class Opt implements CausalLm {
         for (int i = 0; i < layers.length; i++) {
             String p = d + "layers." + i + ".";
             layers[i] = new Layer(
-                    w.require(p + "self_attn.q_proj.weight"), w.require(p + "self_attn.q_proj.bias"),
-                    w.require(p + "self_attn.k_proj.weight"), w.require(p + "self_attn.k_proj.bias"),
-                    w.require(p + "self_attn.v_proj.weight"), w.require(p + "self_attn.v_proj.bias"),
-                    w.require(p + "self_attn.out_proj.weight"), w.require(p + "self_attn.out_proj.bias"),
+                    projection(w, p + "self_attn.q_proj"),
+                    projection(w, p + "self_attn.k_proj"),
+                    projection(w, p + "self_attn.v_proj"),
+                    projection(w, p + "self_attn.out_proj"),
                     w.require(p + "self_attn_layer_norm.weight"), w.require(p + "self_attn_layer_norm.bias"),
-                    w.require(p + "fc1.weight"), w.require(p + "fc1.bias"),
-                    w.require(p + "fc2.weight"), w.require(p + "fc2.bias"),
+                    projection(w, p + "fc1"),
+                    projection(w, p + "fc2"),
                     w.require(p + "final_layer_norm.weight"), w.require(p + "final_layer_norm.bias"));
         }
         this.weights = new LinkedHashMap<>(weights);
@@ -73,16 +73,36 @@ public final class Opt implements CausalLm {
         this.device = embedTokens.device();
     }
 
+    private Projection projection(Weights w, String module) {
+        Projection projection = new Projection(w.require(module + ".weight"), w.require(module + ".bias"));
+        projections.put(module, projection);
+        return projection;
+    }
+
     @Override
     public Tensor forward(Tensor inputIds, Tensor positions, Tensor keyMask, KvCache cache, boolean lastStepOnly) {
-        return Linear.apply(hiddenStates(inputIds, positions, keyMask, cache, lastStepOnly), lmHead);
+        return logits(hiddenStates(inputIds, positions, keyMask, cache, lastStepOnly));
+    }
+
+    @Override
+    public Tensor logits(Tensor hiddenStates) {
+        return Linear.apply(hiddenStates, lmHead);
     }
 
     @Override
     public Tensor hiddenStates(Tensor inputIds, Tensor positions, Tensor keyMask, KvCache cache, boolean lastStepOnly) {
-        long steps = inputIds.size(1);
         long start = cache == null ? 0 : cache.length();
-        Tensor blocked = Attention.blockedKeys(keyMask, start, steps, 0, device);
+        Tensor blocked = Attention.blockedKeys(keyMask, start, inputIds.size(1), 0, device);
+        return decode(inputIds, positions, blocked, cache, lastStepOnly);
+    }
+
+    @Override
+    public Tensor hiddenStates(Tensor inputIds, Tensor positions, Tensor segments) {
+        return decode(inputIds, positions, Attention.blockedAcrossSegments(segments, inputIds.size(1), 0, device), null, false);
+    }
+
+    private Tensor decode(Tensor inputIds, Tensor positions, Tensor blocked, KvCache cache, boolean lastStepOnly) {
+        long steps = inputIds.size(1);
         Tensor x = torch.embedding(embedTokens, inputIds);
         if (projectIn != null) {
             x = Linear.apply(x, projectIn);
@@ -97,9 +117,9 @@ public final class Opt implements CausalLm {
                 x = layerNorm(x, layer.attnNorm(), layer.attnNormBias());
             }
             h = before ? layerNorm(x, layer.ffnNorm(), layer.ffnNormBias()) : x;
-            Tensor up = Linear.apply(h, layer.fc1(), layer.fc1Bias());
+            Tensor up = layer.fc1().apply(h);
             up = config.activationFunction().equals("relu") ? up.relu() : torch.gelu(up);
-            x = x.add(Linear.apply(up, layer.fc2(), layer.fc2Bias()));
+            x = x.add(layer.fc2().apply(up));
             if (!before) {
                 x = layerNorm(x, layer.ffnNorm(), layer.ffnNormBias());
             }
@@ -119,17 +139,15 @@ public final class Opt implements CausalLm {
     private Tensor attention(int index, Layer layer, Tensor h, Tensor blocked, KvCache cache) {
         long batch = h.size(0), steps = h.size(1);
         int heads = config.numAttentionHeads(), headDim = config.hiddenSize() / heads;
-        Tensor q = Linear.apply(h, layer.q(), layer.qBias()).view(batch, steps, heads, headDim);
-        Tensor k = Linear.apply(h, layer.k(), layer.kBias()).view(batch, steps, heads, headDim)
-                .transpose(1, 2);
-        Tensor v = Linear.apply(h, layer.v(), layer.vBias()).view(batch, steps, heads, headDim)
-                .transpose(1, 2);
+        Tensor q = layer.q().apply(h).view(batch, steps, heads, headDim);
+        Tensor k = layer.k().apply(h).view(batch, steps, heads, headDim).transpose(1, 2);
+        Tensor v = layer.v().apply(h).view(batch, steps, heads, headDim).transpose(1, 2);
         if (cache != null) {
             Tensor[] all = cache.append(index, k, v);
             k = all[0];
             v = all[1];
         }
-        return Linear.apply(Attention.attend(q, k, v, blocked), layer.out(), layer.outBias());
+        return layer.out().apply(Attention.attend(q, k, v, blocked));
     }
 
     private static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias) {
@@ -146,6 +164,16 @@ public final class Opt implements CausalLm {
     @Override
     public Map<String, Tensor> weights() {
         return weights;
+    }
+
+    @Override
+    public Map<String, Projection> projections() {
+        return projections;
+    }
+
+    @Override
+    public Opt withWeights(Map<String, Tensor> weights) {
+        return new Opt(config, weights, "weights replaced");
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Downloads a model repository from the Hugging Face hub (or any server speaking its API, via HF_ENDPOINT).
@@ -57,9 +58,28 @@ public final class HubClient {
     /** One file of a repository revision, with the hash it must have. */
     public record RemoteFile(String name, long size, String sha256, String gitBlobId) {}
 
-    /** The files of {@code repo} at {@code revision}. */
+    /** The hub's two kinds of repository this tool reads: models and datasets. */
+    public enum RepoType {
+        MODEL("api/models/", ""),
+        DATASET("api/datasets/", "datasets/");
+
+        private final String api;
+        private final String files;
+
+        RepoType(String api, String files) {
+            this.api = api;
+            this.files = files;
+        }
+    }
+
+    /** The files of model repository {@code repo} at {@code revision}. */
     public List<RemoteFile> listFiles(String repo, String revision) {
-        URI uri = endpoint.resolve("api/models/" + repo + "/revision/" + encode(revision) + "?blobs=true");
+        return listFiles(RepoType.MODEL, repo, revision);
+    }
+
+    /** The files of {@code repo} at {@code revision}. */
+    public List<RemoteFile> listFiles(RepoType type, String repo, String revision) {
+        URI uri = endpoint.resolve(type.api + repo + "/revision/" + encode(revision) + "?blobs=true");
         HttpResponse<String> response = send(request(uri).build(), HttpResponse.BodyHandlers.ofString(), repo);
         if (response.statusCode() != 200) {
             throw new IllegalStateException("hub metadata for " + repo + "@" + revision + " failed: HTTP "
@@ -81,11 +101,24 @@ public final class HubClient {
         }
     }
 
-    /** Downloads every file of {@code repo} at {@code revision} into {@code dir}, reporting each file name. */
+    /** Downloads every file of model repository {@code repo} at {@code revision} into {@code dir}, reporting each file name. */
     public void download(String repo, String revision, Path dir, Consumer<String> progress) {
+        download(RepoType.MODEL, repo, revision, dir, name -> true, progress);
+    }
+
+    /**
+     * Downloads the files of {@code repo} at {@code revision} whose names {@code wanted} accepts into {@code dir}.
+     * Complete files that match the hub's hash are kept; partial ones resume; every file is verified.
+     */
+    public void download(RepoType type, String repo, String revision, Path dir, Predicate<String> wanted,
+            Consumer<String> progress) {
         try {
             Files.createDirectories(dir);
-            for (RemoteFile file : listFiles(repo, revision)) {
+            List<RemoteFile> files = listFiles(type, repo, revision).stream().filter(f -> wanted.test(f.name())).toList();
+            if (files.isEmpty()) {
+                throw new IllegalStateException(repo + "@" + revision + " has none of the files asked for");
+            }
+            for (RemoteFile file : files) {
                 Path target = dir.resolve(file.name()).normalize();
                 if (!target.startsWith(dir.normalize())) {
                     throw new IllegalStateException("hub listed a file outside the repository: " + file.name());
@@ -95,18 +128,18 @@ public final class HubClient {
                     continue;
                 }
                 progress.accept(file.name());
-                downloadFile(repo, revision, file, target);
+                downloadFile(type, repo, revision, file, target);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot download " + repo + " into " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    private void downloadFile(String repo, String revision, RemoteFile file, Path target) throws IOException {
+    private void downloadFile(RepoType type, String repo, String revision, RemoteFile file, Path target) throws IOException {
         Files.createDirectories(target.getParent());
         Path partial = target.resolveSibling(target.getFileName() + ".incomplete");
         long have = Files.isRegularFile(partial) ? Files.size(partial) : 0;
-        URI uri = endpoint.resolve(repo + "/resolve/" + encode(revision) + "/" + file.name());
+        URI uri = endpoint.resolve(type.files + repo + "/resolve/" + encode(revision) + "/" + file.name());
         HttpRequest.Builder request = request(uri);
         if (have > 0) {
             request.header("Range", "bytes=" + have + "-");

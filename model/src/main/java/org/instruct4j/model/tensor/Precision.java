@@ -29,6 +29,23 @@ public enum Precision {
         };
     }
 
+    /**
+     * The faster precision on {@code device}: bf16 on a GPU or on a CPU with native bf16 instructions (AVX512-BF16,
+     * AMX); fp32 elsewhere, because without them libtorch's bf16 matrix products fall back to a kernel about ten
+     * times slower than fp32 (measured on an AVX2-only AMD EPYC: 0.3 vs 3.6 GFLOP/s at 512^2 under load).
+     */
+    public static Precision fastest(org.bytedeco.pytorch.Device device) {
+        if (!device.is_cpu()) {
+            return BF16;
+        }
+        try {
+            String cpu = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo"));
+            return cpu.contains("avx512_bf16") || cpu.contains("amx_bf16") ? BF16 : FP32;
+        } catch (java.io.IOException | RuntimeException e) {
+            return FP32;
+        }
+    }
+
     /** The name config.json uses for this dtype. */
     public String torchDtype() {
         return this == FP32 ? "float32" : "bfloat16";

@@ -69,8 +69,10 @@ class HubClientTest {
         authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
         byte[] body;
         int status = 200;
-        if (path.equals("/api/models/" + REPO + "/revision/main")) {
+        if (path.equals("/api/models/" + REPO + "/revision/main") || path.equals("/api/datasets/" + REPO + "/revision/main")) {
             body = metadata.getBytes(StandardCharsets.UTF_8);
+        } else if (path.startsWith("/datasets/" + REPO + "/resolve/main/") && served.containsKey(path.substring(path.lastIndexOf('/') + 1))) {
+            body = served.get(path.substring(path.lastIndexOf('/') + 1));
         } else if (path.startsWith("/" + REPO + "/resolve/main/") && served.containsKey(path.substring(path.lastIndexOf('/') + 1))) {
             body = served.get(path.substring(path.lastIndexOf('/') + 1));
             if (range != null) {
@@ -131,6 +133,17 @@ class HubClientTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
         assertThat(dir.resolve("model.safetensors")).doesNotExist();
         assertThat(dir.resolve("model.safetensors.incomplete")).doesNotExist();
+    }
+
+    @Test
+    void downloadsChosenFilesOfADatasetRepository() throws Exception {
+        client(null).download(HubClient.RepoType.DATASET, REPO, "main", dir, name -> name.endsWith(".json"), name -> { });
+
+        assertThat(requests).contains("/api/datasets/" + REPO + "/revision/main", "/datasets/" + REPO + "/resolve/main/config.json");
+        assertThat(Files.readAllBytes(dir.resolve("config.json"))).isEqualTo(files.get("config.json"));
+        assertThat(dir.resolve("model.safetensors")).doesNotExist();
+        assertThatThrownBy(() -> client(null).download(HubClient.RepoType.DATASET, REPO, "main", dir, name -> false, name -> { }))
+                .hasMessageContaining("none of the files");
     }
 
     @Test

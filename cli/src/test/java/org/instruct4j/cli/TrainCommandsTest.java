@@ -1,0 +1,156 @@
+package org.instruct4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.instruct4j.core.data.AlpacaExample;
+import org.instruct4j.core.io.Datasets;
+import org.instruct4j.core.io.Json;
+import org.instruct4j.testkit.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * train sft, train plot and model merge-lora as a user runs them, including a real kill -9 of the training JVM
+ * mid-run: the resumed run's loss curve equals the uninterrupted one.
+ */
+class TrainCommandsTest {
+    static final String STORIES = SharedData.path("models/stories260K/stories260K.bin").toString();
+    static final String TOKENIZER = SharedData.path("models/stories260K/tok512.bin").toString();
+
+    @TempDir
+    Path dir;
+
+    private String[] sft(Path data, Path output, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "sft", "--base", STORIES, "--tokenizer", TOKENIZER,
+                "--data", data.toString(), "--output", output.toString(), "--precision=fp32", "--batch-size=4",
+                "--micro-batch-size=2", "--epochs=1", "--lr=1e-3", "--max-length=256", "--save-steps=2",
+                "--eval-fraction=0.125", "--eval-steps=3", "--quiet"));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void killMinus9DuringTrainingThenResumeGivesTheUninterruptedLossCurve() throws Exception {
+        Path data = alpacaSubset(64);
+        Path uninterrupted = dir.resolve("uninterrupted");
+        Path killed = dir.resolve("killed");
+        Process child = launch(sft(data, killed));
+        waitForCheckpointAndLines(killed, 3, child);
+        child.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        assertThat(killed.resolve("train_summary.json")).doesNotExist();
+        CliRun reference = CliRun.of(sft(data, uninterrupted));
+        assertThat(reference.exitCode()).as(reference.err()).isZero();
+
+        Process resumed = launch(sft(data, killed, "--resume"));
+        assertThat(resumed.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(resumed.exitValue()).as(new String(resumed.getErrorStream().readAllBytes())).isZero();
+
+        List<JsonNode> expected = metrics(uninterrupted);
+        List<JsonNode> actual = metrics(killed);
+        assertThat(expected).hasSize(14);
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(actual.get(i).get("step").asInt()).isEqualTo(i + 1);
+            assertThat(actual.get(i).get("loss").asDouble()).as("step %d", i + 1)
+                    .isCloseTo(expected.get(i).get("loss").asDouble(), within(1e-6));
+            assertThat(actual.get(i).path("eval_loss").asDouble(-1)).isCloseTo(expected.get(i).path("eval_loss").asDouble(-1), within(1e-6));
+        }
+        assertThat(Files.readAllBytes(killed.resolve("model.safetensors"))).isEqualTo(Files.readAllBytes(uninterrupted.resolve("model.safetensors")));
+
+        CliRun plot = CliRun.of("train", "plot", "--run", uninterrupted.toString(), "--run", killed.toString(),
+                "--output", dir.resolve("loss.html").toString());
+        assertThat(plot.exitCode()).as(plot.err()).isZero();
+        assertThat(Files.readString(dir.resolve("loss.html"))).contains("uninterrupted train", "killed eval");
+        assertThat(Files.size(dir.resolve("loss.png"))).isGreaterThan(1000);
+    }
+
+    @Test
+    void badRowsUnknownSettingsAndBadValuesExitWith2AndWriteNothing() throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "[{\"instruction\": \"Hi\", \"output\": \"Hello\"},\n {\"instruction\": \"Bye\"}]\n");
+        Path output = dir.resolve("out");
+        CliRun badRow = CliRun.of(sft(bad, output));
+        assertThat(badRow.exitCode()).isEqualTo(2);
+        assertThat(badRow.err()).contains("bad.json:[1] (line 2)", "\"output\"", "missing");
+
+        Path good = alpacaSubset(8);
+        CliRun unknown = CliRun.of(sft(good, output, "--learning-rate=3"));
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown setting 'learning-rate'");
+        CliRun badValue = CliRun.of(sft(good, output, "--epochs=three"));
+        assertThat(badValue.exitCode()).isEqualTo(2);
+        assertThat(badValue.err()).contains("--epochs: epochs: 'three' is not an integer");
+        assertThat(output).doesNotExist();
+    }
+
+    @Test
+    void loraRunThenMergeLoraGivesAModelDirectoryThatGenerates() throws Exception {
+        Path data = alpacaSubset(8);
+        Path adapter = dir.resolve("adapter");
+        CliRun run = CliRun.of(sft(data, adapter, "--lora", "--lora-r=4", "--eval-fraction=0"));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(adapter.resolve("adapter_config.json")).exists();
+        assertThat(adapter.resolve("adapter_model.safetensors")).exists();
+
+        Path merged = dir.resolve("merged");
+        CliRun merge = CliRun.of("model", "merge-lora", "--adapter", adapter.toString(), "--output", merged.toString());
+        assertThat(merge.exitCode()).as(merge.err()).isZero();
+        CliRun generate = CliRun.of("generate-text", "--model", merged.toString(), "--prompt", "Once upon a time",
+                "--max-new-tokens", "8");
+        assertThat(generate.exitCode()).as(generate.err()).isZero();
+        assertThat(generate.out()).isNotBlank();
+    }
+
+    private Path alpacaSubset(int rows) throws IOException {
+        StringBuilder jsonl = new StringBuilder();
+        int taken = 0;
+        for (AlpacaExample example : Datasets.readAll(SharedData.path("alpaca/alpaca_5000_subset_pr152.json"), AlpacaExample::fromJson)) {
+            if (taken < rows && example.output().length() <= 150 && example.input().length() < 200) {
+                jsonl.append(Json.line(example.toJson())).append('\n');
+                taken++;
+            }
+        }
+        Path file = dir.resolve("subset-" + rows + ".jsonl");
+        Files.writeString(file, jsonl);
+        return file;
+    }
+
+    private static Process launch(String[] args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        return builder.start();
+    }
+
+    private static void waitForCheckpointAndLines(Path run, int lines, Process process) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        Path metrics = run.resolve("metrics.jsonl");
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            if (Files.isDirectory(run.resolve("checkpoints/step-000002")) && Files.exists(metrics)
+                    && Files.readAllLines(metrics).size() >= lines) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("training did not reach a checkpoint and " + lines + " logged steps; alive=" + process.isAlive()
+                + " stderr=" + new String(process.getErrorStream().readAllBytes()));
+    }
+
+    private static List<JsonNode> metrics(Path run) {
+        List<JsonNode> rows = new ArrayList<>();
+        Datasets.forEach(run.resolve("metrics.jsonl"), row -> row.node(), rows::add);
+        return rows;
+    }
+}

@@ -1,0 +1,71 @@
+package org.instruct4j.train.data;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.instruct4j.core.data.AlpacaExample;
+import org.instruct4j.core.io.Datasets;
+import org.instruct4j.core.progress.Progress;
+
+/**
+ * The examples of a run, tokenized, split into training and held-out rows. Every row of the file is
+ * decoded first, so a bad row fails with file:line:field before any work. Rows whose prompt alone fills
+ * the length limit have no target token left: they cannot be trained on, so they are left out and counted
+ * (with their row numbers) instead of disappearing silently.
+ */
+public record TrainingData(List<EncodedExample> train, List<EncodedExample> eval, List<Long> promptTooLongRows,
+                           int truncatedResponses, long rows) {
+
+    public static TrainingData load(Path file, ExampleEncoder encoder, double evalFraction, long seed, boolean quiet) {
+        List<AlpacaExample> examples = Datasets.readAll(file, AlpacaExample::fromJson);
+        List<EncodedExample> usable = new ArrayList<>();
+        List<Long> tooLong = new ArrayList<>();
+        int truncated = 0;
+        try (Progress progress = Progress.create("tokenizing", examples.size(), "rows", quiet)) {
+            for (int row = 0; row < examples.size(); row++) {
+                EncodedExample encoded = encoder.encode(examples.get(row), row);
+                if (encoded.targetCount() == 0) {
+                    tooLong.add((long) row);
+                } else {
+                    usable.add(encoded);
+                    truncated += encoded.responseTruncated() ? 1 : 0;
+                }
+                progress.step();
+            }
+        }
+        if (usable.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no row can be trained on: all " + examples.size()
+                    + " prompts fill the length limit on their own; raise max-length");
+        }
+        List<EncodedExample> shuffled = new ArrayList<>(usable);
+        Collections.shuffle(shuffled, new Random(seed));
+        int held = (int) Math.round(evalFraction * shuffled.size());
+        if (evalFraction > 0 && (held == 0 || held == shuffled.size())) {
+            throw new IllegalArgumentException("eval-fraction " + evalFraction + " of " + shuffled.size()
+                    + " usable rows leaves no " + (held == 0 ? "held-out" : "training") + " row");
+        }
+        List<EncodedExample> eval = new ArrayList<>(shuffled.subList(0, held));
+        List<EncodedExample> train = new ArrayList<>(shuffled.subList(held, shuffled.size()));
+        eval.sort((x, y) -> Long.compare(x.row(), y.row()));
+        train.sort((x, y) -> Long.compare(x.row(), y.row()));
+        return new TrainingData(List.copyOf(train), List.copyOf(eval), List.copyOf(tooLong), truncated, examples.size());
+    }
+
+    /** One line for the log: what is trained on, what is held out, what could not be used. */
+    public String summary(int maxLength) {
+        StringBuilder text = new StringBuilder().append(rows).append(" rows: ").append(train.size()).append(" for training, ")
+                .append(eval.size()).append(" held out");
+        if (truncatedResponses > 0) {
+            text.append("; ").append(truncatedResponses).append(" responses cut at ").append(maxLength).append(" tokens");
+        }
+        if (!promptTooLongRows.isEmpty()) {
+            text.append("; ").append(promptTooLongRows.size()).append(" rows skipped because their prompt alone fills ")
+                    .append(maxLength).append(" tokens (rows ")
+                    .append(promptTooLongRows.stream().limit(10).map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse(""))
+                    .append(promptTooLongRows.size() > 10 ? ", ..." : "").append(')');
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,61 @@
+package org.instruct4j.train.optim;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import org.bytedeco.pytorch.AdamWOptions;
+import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.OutputArchive;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * libtorch's AdamW (decoupled weight decay, fp32 state) over a fixed list of parameters, with the learning
+ * rate set before every step, global-norm gradient clipping, and its state saved and restored through
+ * libtorch's own archive format, so a resumed run continues with the exact moments and step counts.
+ */
+public final class AdamW {
+    /** A bound no fp32 gradient norm reaches: clip_grad_norm_ then only measures (scaling by exactly 1). */
+    private static final double NO_CLIPPING = 1e30;
+    private final org.bytedeco.pytorch.AdamW optimizer;
+    private final TensorVector parameters;
+
+    /** {@code parameters} in a fixed order (the order their state is saved in). */
+    public AdamW(Collection<Tensor> parameters, double beta1, double beta2, double epsilon, double weightDecay) {
+        this.parameters = new TensorVector(parameters.toArray(Tensor[]::new));
+        AdamWOptions options = new AdamWOptions(0.0);
+        // The binding exposes the std::tuple<double, double> betas in reverse: index 0 is beta2.
+        options.betas().put(0, beta2).put(1, beta1);
+        options.eps().put(epsilon);
+        options.weight_decay().put(weightDecay);
+        this.optimizer = new org.bytedeco.pytorch.AdamW(this.parameters, options);
+    }
+
+    /**
+     * Clips the gradients to {@code maxNorm} (0 = no clipping), then updates every parameter with
+     * {@code learningRate}. Returns the gradient norm before clipping.
+     */
+    public double step(double learningRate, double maxNorm) {
+        double norm = torch.clip_grad_norm_(parameters, maxNorm > 0 ? maxNorm : NO_CLIPPING);
+        optimizer.param_groups().get(0).options().set_lr(learningRate);
+        optimizer.step();
+        return norm;
+    }
+
+    /** Zeroes the gradients in place (they stay allocated for the next step). */
+    public void zeroGradients() {
+        optimizer.zero_grad(false);
+    }
+
+    public void save(Path file) {
+        OutputArchive archive = new OutputArchive();
+        optimizer.save(archive);
+        archive.save_to(file.toString());
+    }
+
+    public void load(Path file) {
+        InputArchive archive = new InputArchive();
+        archive.load_from(file.toString());
+        optimizer.load(archive);
+    }
+}

@@ -1,0 +1,66 @@
+package org.instruct4j.train.plot;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.instruct4j.core.io.Datasets;
+import org.instruct4j.core.io.JsonRow;
+import org.instruct4j.report.HtmlReport;
+import org.instruct4j.report.LineChart;
+import org.instruct4j.report.PngCharts;
+
+/**
+ * Loss curves of one or more runs from their metrics.jsonl: training loss per step and, where measured, the
+ * held-out loss, drawn as one interactive HTML page and a PNG beside it.
+ */
+public final class LossCurves {
+    private LossCurves() {}
+
+    /** The chart of {@code runs} (run directories or metrics.jsonl files). */
+    public static LineChart chart(List<Path> runs) {
+        List<LineChart.Line> lines = new ArrayList<>();
+        for (Path run : runs) {
+            Path file = Files.isDirectory(run) ? run.resolve("metrics.jsonl") : run;
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException(run + ": no metrics.jsonl; is this an instruct4j train run directory?");
+            }
+            String name = (Files.isDirectory(run) ? run : file.toAbsolutePath().getParent()).getFileName().toString();
+            List<double[]> train = new ArrayList<>();
+            List<double[]> eval = new ArrayList<>();
+            Datasets.forEach(file, row -> row, (JsonRow row) -> {
+                double step = row.integer("step");
+                train.add(new double[] {step, row.number("loss")});
+                if (row.node().has("eval_loss")) {
+                    eval.add(new double[] {step, row.number("eval_loss")});
+                }
+            });
+            lines.add(line(name + " train", train));
+            if (!eval.isEmpty()) {
+                lines.add(line(name + " eval", eval));
+            }
+        }
+        return new LineChart("Loss", "step", "loss (nats per token)", lines, false);
+    }
+
+    private static LineChart.Line line(String name, List<double[]> points) {
+        double[] x = new double[points.size()];
+        double[] y = new double[points.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = points.get(i)[0];
+            y[i] = points.get(i)[1];
+        }
+        return new LineChart.Line(name, x, y);
+    }
+
+    /** Writes {@code html} and, beside it, a PNG of the same name; returns the PNG's path. */
+    public static Path write(List<Path> runs, Path html) {
+        LineChart chart = chart(runs);
+        String base = html.getFileName().toString().replaceFirst("\\.html?$", "");
+        Path png = html.resolveSibling(base + ".png");
+        PngCharts.write(chart, png);
+        new HtmlReport("Loss curves").paragraph("Runs: " + String.join(", ", runs.stream().map(Path::toString).toList()))
+                .chart(chart, png.getFileName().toString()).write(html);
+        return png;
+    }
+}

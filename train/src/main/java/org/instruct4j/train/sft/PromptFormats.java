@@ -1,0 +1,29 @@
+package org.instruct4j.train.sft;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.instruct4j.model.chat.ChatTemplate;
+import org.instruct4j.model.tokenizer.Tokenizer;
+import org.instruct4j.train.data.AlpacaFormat;
+import org.instruct4j.train.data.ChatFormat;
+import org.instruct4j.train.data.PromptFormat;
+
+/** Picks the prompt format a run asked for. */
+final class PromptFormats {
+    private PromptFormats() {}
+
+    /** alpaca, or chat with the template of the base directory (or of the tokenizer's directory). */
+    static PromptFormat of(String template, Tokenizer tokenizer, Path base, Path tokenizerPath) {
+        if (template.equals("alpaca")) {
+            return new AlpacaFormat(tokenizer);
+        }
+        Path dir = Files.isDirectory(base) ? base
+                : tokenizerPath == null ? null : Files.isDirectory(tokenizerPath) ? tokenizerPath : tokenizerPath.getParent();
+        ChatTemplate chat = dir == null ? null : ChatTemplate.of(dir).orElse(null);
+        if (chat == null) {
+            throw new IllegalArgumentException("template chat: " + (dir == null ? base : dir)
+                    + " has no tokenizer_config.json with a chat_template; use --template alpaca");
+        }
+        return new ChatFormat(chat, tokenizer);
+    }
+}

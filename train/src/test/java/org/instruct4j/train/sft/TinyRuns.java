@@ -1,0 +1,41 @@
+package org.instruct4j.train.sft;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.instruct4j.core.data.AlpacaExample;
+import org.instruct4j.core.io.Datasets;
+import org.instruct4j.core.io.Json;
+import org.instruct4j.testkit.SharedData;
+
+/** The real tiny model and data the training tests run on. */
+final class TinyRuns {
+    static final Path STORIES = SharedData.path("models/stories260K/stories260K.bin");
+    static final Path STORIES_TOKENIZER = SharedData.path("models/stories260K/tok512.bin");
+    static final Path ALPACA = SharedData.path("alpaca/alpaca_5000_subset_pr152.json");
+
+    private TinyRuns() {}
+
+    /** The first {@code rows} real Alpaca rows whose output is short, as a JSONL file. */
+    static Path alpacaSubset(Path dir, int rows, int maxOutputChars) throws IOException {
+        List<AlpacaExample> all = Datasets.readAll(ALPACA, AlpacaExample::fromJson);
+        StringBuilder jsonl = new StringBuilder();
+        int taken = 0;
+        for (AlpacaExample example : all) {
+            if (taken < rows && example.output().length() <= maxOutputChars && example.input().length() < 200) {
+                jsonl.append(Json.line(example.toJson())).append('\n');
+                taken++;
+            }
+        }
+        Path file = dir.resolve("alpaca_subset.jsonl");
+        Files.writeString(file, jsonl);
+        return file;
+    }
+
+    /** A stories260K run on {@code data} into {@code output}, fp32, quiet, with extra overrides. */
+    static SftConfig stories(Path data, Path output, String... overrides) {
+        return SftConfig.defaults().with("--base=" + STORIES, "--tokenizer=" + STORIES_TOKENIZER, "--data=" + data,
+                "--output=" + output, "--precision=fp32", "--quiet").with(overrides);
+    }
+}

@@ -1,0 +1,123 @@
+package org.instruct4j.train.sft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.instruct4j.core.data.AlpacaExample;
+import org.instruct4j.model.arch.Architectures;
+import org.instruct4j.model.arch.Llama;
+import org.instruct4j.model.arch.LlamaConfig;
+import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.model.tensor.Tensors;
+import org.instruct4j.model.tokenizer.Tokenizer;
+import org.instruct4j.model.tokenizer.Tokenizers;
+import org.instruct4j.testkit.SharedData;
+import org.instruct4j.train.data.AlpacaFormat;
+import org.instruct4j.train.data.EncodedExample;
+import org.instruct4j.train.data.ExampleEncoder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The loss sees response tokens only, and packed examples behave exactly as if they were alone. */
+class TokenLossTest {
+    static final Device CPU = new Device("cpu");
+    static Tokenizer tokenizer;
+    static Llama model;
+    static ExampleEncoder encoder;
+
+    @BeforeAll
+    static void setUp() {
+        tokenizer = Tokenizers.load(SharedData.path("models/llama2_tokenizer/tokenizer.model"));
+        model = Architectures.randomLlama(LlamaConfig.llama(64, 128, 2, 4, 2, tokenizer.vocabSize(), 512, false),
+                Precision.FP32, CPU, 7);
+        encoder = new ExampleEncoder(new AlpacaFormat(tokenizer), tokenizer.eosId(), 512);
+    }
+
+    @Test
+    void promptTokensAreMaskedAndTheResponseEndsWithAnUnmaskedEos() {
+        AlpacaExample example = new AlpacaExample("Give three tips for staying healthy.", "", "Eat well, sleep, move.");
+        EncodedExample encoded = encoder.encode(example, 0);
+        int[] prompt = tokenizer.encode(org.instruct4j.core.prompt.AlpacaPrompt.render(example.instruction(), ""), true);
+
+        assertThat(encoded.promptTokens()).isEqualTo(prompt.length);
+        for (int i = 0; i + 1 < prompt.length; i++) {
+            assertThat(encoded.target(i)).as("prompt position %d", i).isEqualTo(EncodedExample.IGNORE);
+        }
+        assertThat(encoded.target(encoded.inputLength() - 1)).isEqualTo(tokenizer.eosId());
+        assertThat(SftRecipe.padId(tokenizer)).isNotEqualTo(tokenizer.eosId());
+        String response = tokenizer.decode(java.util.Arrays.copyOfRange(encoded.tokens(), encoded.promptTokens(), encoded.tokens().length));
+        assertThat(response).isEqualTo("Eat well, sleep, move.");
+    }
+
+    @Test
+    void aChatTemplateMasksTheConversationUpToTheReplyAndEndsWithOneEos() {
+        String zephyr = "{% for message in messages %}{% if message['role'] == 'user' %}{{ '<|user|>\n' + message['content'] + eos_token }}\n"
+                + "{% else %}{{ '<|assistant|>\n' + message['content'] + eos_token }}\n{% endif %}"
+                + "{% if loop.last and add_generation_prompt %}{{ '<|assistant|>\n' }}{% endif %}{% endfor %}";
+        var chat = new org.instruct4j.model.chat.ChatTemplate(zephyr, "<s>", "</s>", "test");
+        ExampleEncoder chatEncoder = new ExampleEncoder(new org.instruct4j.train.data.ChatFormat(chat, tokenizer), tokenizer.eosId(), 512);
+        EncodedExample encoded = chatEncoder.encode(new AlpacaExample("Name a color.", "", "Blue."), 0);
+        int[] tokens = encoded.tokens();
+        String response = tokenizer.decode(java.util.Arrays.copyOfRange(tokens, encoded.promptTokens(), tokens.length));
+        assertThat(response.trim()).isEqualTo("Blue.");
+        long eosCount = java.util.Arrays.stream(tokens).filter(id -> id == tokenizer.eosId()).count();
+        assertThat(eosCount).as("the user turn's and the reply's").isEqualTo(2);
+        assertThat(encoded.target(encoded.inputLength() - 1)).isEqualTo(tokenizer.eosId());
+    }
+
+    @Test
+    void maskedPromptPositionsContributeExactlyZeroGradient() {
+        EncodedExample a = encoder.encode(new AlpacaExample("Name a primary color.", "", "Red."), 0);
+        EncodedExample b = encoder.encode(new AlpacaExample("Translate to French.", "cat", "chat"), 1);
+        SequenceBatch batch = SequenceBatch.of(List.of(List.of(a), List.of(b)), SftRecipe.padId(tokenizer), false, CPU);
+        Tensor hidden;
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            hidden = model.hiddenStates(batch.inputIds(), batch.positions(), null).detach();
+        }
+        hidden.requires_grad_(true);
+        TokenLoss.sumOverHidden(model, hidden, batch).backward();
+        float[] grad = Tensors.toFloats(hidden.grad());
+        long steps = hidden.size(1), width = hidden.size(2);
+        List<EncodedExample> rows = List.of(a, b);
+        int targets = 0;
+        for (int r = 0; r < 2; r++) {
+            for (int t = 0; t < steps; t++) {
+                boolean trained = t < rows.get(r).inputLength() && rows.get(r).target(t) != EncodedExample.IGNORE;
+                double norm = 0;
+                for (int d = 0; d < width; d++) {
+                    float g = grad[(int) ((r * steps + t) * width + d)];
+                    norm += g * g;
+                }
+                if (trained) {
+                    targets++;
+                    assertThat(norm).as("row %d position %d (response)", r, t).isGreaterThan(0);
+                } else {
+                    assertThat(norm).as("row %d position %d (prompt or padding)", r, t).isZero();
+                }
+            }
+        }
+        assertThat(targets).isEqualTo(a.targetCount() + b.targetCount());
+    }
+
+    @Test
+    void packedExamplesGiveTheSameLossAsUnpackedOnes() {
+        EncodedExample a = encoder.encode(new AlpacaExample("Name a primary color.", "", "Red."), 0);
+        EncodedExample b = encoder.encode(new AlpacaExample("Translate to French.", "cat", "chat"), 1);
+        EncodedExample c = encoder.encode(new AlpacaExample("Count to three.", "", "1, 2, 3."), 2);
+        int pad = SftRecipe.padId(tokenizer);
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            double separate = TokenLoss.sum(model, SequenceBatch.of(List.of(List.of(a), List.of(b), List.of(c)), pad, false, CPU))
+                    .item_double();
+            double packed = TokenLoss.sum(model, SequenceBatch.of(List.of(List.of(a, b), List.of(c)), pad, true, CPU))
+                    .item_double();
+            double leaky = TokenLoss.sum(model, SequenceBatch.of(List.of(List.of(a, b), List.of(c)), pad, false, CPU))
+                    .item_double();
+            assertThat(packed).isCloseTo(separate, within(1e-4 * separate));
+            assertThat(Math.abs(leaky - separate)).as("without isolation the second example sees the first").isGreaterThan(1e-3);
+        }
+    }
+}
