@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "spark", mixinStandardHelpOptions = true,
         description = {"The big stages as Apache Spark jobs that run the stages' own code: on local[2] by default, or on a",
             "cluster through spark-submit and the job jar spark/target/instruct4j-spark.jar (see README)."},
-        subcommands = {SparkGenerateCommand.class, SparkJudgeCommand.class, SparkRougeCommand.class})
+        subcommands = {SparkGenerateCommand.class, SparkJudgeCommand.class, SparkRougeCommand.class, SparkAnalyzeCommand.class})
 public final class SparkCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
