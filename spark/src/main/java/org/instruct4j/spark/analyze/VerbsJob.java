@@ -3,22 +3,17 @@ package org.instruct4j.spark.analyze;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.instruct4j.analysis.input.DatasetTexts;
 import org.instruct4j.analysis.report.AnalysisJson;
 import org.instruct4j.analysis.verbs.VerbNounCounts;
 import org.instruct4j.core.io.Json;
-import org.instruct4j.spark.io.HadoopFiles;
 import org.instruct4j.spark.io.JobPaths;
 import org.instruct4j.spark.io.OutputFormat;
-import org.instruct4j.spark.io.OutputLock;
-import org.instruct4j.spark.io.Partitions;
-import org.instruct4j.spark.io.Results;
 import org.instruct4j.spark.io.StagedInput;
 import org.instruct4j.spark.io.TempFiles;
+import org.instruct4j.spark.io.TotalledJob;
 
 /**
  * {@code analyze verbs} as a Spark job: the rows (checked on the driver first) are spread over the partitions, each
@@ -41,32 +36,25 @@ public final class VerbsJob {
         java.nio.file.Path local = TempFiles.createDirectory("instruct4j-spark-verbs-");
         try {
             StagedInput input = StagedInput.stage(spark, request.input(), request.limit(), true, local);
-            DatasetTexts staged = input.check(() -> DatasetTexts.read(input.file(), null, request.field()));
-            String name = request.name() != null ? request.name() : DatasetTexts.defaultName(java.nio.file.Path.of(new Path(request.input()).getName()));
-            DatasetTexts dataset = new DatasetTexts(name, java.nio.file.Path.of(request.input()), staged.field(), List.of());
-            try (OutputLock lock = OutputLock.acquire(paths)) {
-                Path run = new Path(paths.staging(), "verbs-" + UUID.randomUUID());
-                try {
-                    HadoopFiles.copyFromLocal(paths.fs(), input.file(), new Path(run, "input.jsonl"));
-                    Path results = new Path(run, "results");
-                    Results.write(Partitions.exactly(spark.read().textFile(new Path(run, "input.jsonl").toString()), request.partitions())
-                            .mapPartitions(new VerbsPartition(staged.field()), Encoders.tuple(Encoders.STRING(), Encoders.STRING())), results);
-                    VerbNounCounts counts = new VerbNounCounts();
-                    for (JsonNode summary : Results.summaries(paths.fs(), results)) {
-                        counts.add(VerbNounCounts.fromJson(summary));
-                    }
-                    request.format().publish(spark, paths.fs(), Results.of(results, Results.ROW), paths.rows(), true);
-                    Path result = paths.related(".result.json");
-                    ObjectNode json = Json.object();
-                    json.putArray("datasets").add(AnalysisJson.verbs(dataset, counts, request.top()));
-                    HadoopFiles.writeString(paths.fs(), result, json.toPrettyString() + "\n");
-                    return new Outcome(dataset, counts, paths, result);
-                } finally {
-                    HadoopFiles.delete(paths.fs(), run);
-                }
-            }
+            String field = input.check(() -> DatasetTexts.read(input.file(), null, request.field())).field();
+            String name = request.name() != null ? request.name()
+                    : DatasetTexts.defaultName(java.nio.file.Path.of(new Path(request.input()).getName()));
+            DatasetTexts dataset = new DatasetTexts(name, java.nio.file.Path.of(request.input()), field, List.of());
+            TotalledJob.Totals<VerbNounCounts> totals = TotalledJob.run(spark, paths, input, request.partitions(), request.format(),
+                    new VerbsPartition(field), VerbsJob::add, counts -> {
+                        ObjectNode json = Json.object();
+                        json.putArray("datasets").add(AnalysisJson.verbs(dataset, counts, request.top()));
+                        return json.toPrettyString() + "\n";
+                    });
+            return new Outcome(dataset, totals.value(), paths, totals.result());
         } finally {
             TempFiles.deleteTree(local);
         }
+    }
+
+    private static VerbNounCounts add(List<JsonNode> summaries) {
+        VerbNounCounts counts = new VerbNounCounts();
+        summaries.forEach(summary -> counts.add(VerbNounCounts.fromJson(summary)));
+        return counts;
     }
 }

@@ -7,7 +7,6 @@ import org.instruct4j.spark.SparkSessions;
 import org.instruct4j.spark.rouge.RougeJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -20,12 +19,8 @@ final class SparkRougeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE",
-            description = "Rows with a prediction and a reference: JSON array, JSON Lines (a file or a directory of part files) or Parquet.")
-    String input;
-
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Directory of per-row score part files (rewritten).")
-    String output;
+    @Mixin
+    TotalledIo io;
 
     @Mixin
     RougeOptions rouge;
@@ -36,7 +31,7 @@ final class SparkRougeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SparkSessions.Session session = sparkOptions.open("instruct4j rouge")) {
-            var request = new RougeJob.Request(input, output, sparkOptions.format(), sparkOptions.partitions(session.spark()),
+            var request = new RougeJob.Request(io.input, io.output, sparkOptions.format(), sparkOptions.partitions(session.spark()),
                     rouge.predictionField(), rouge.referenceField(), rouge.stemmer(), rouge.tokenizer(), rouge.modelName(), rouge.byLength());
             RougeJob.Outcome outcome = RougeJob.run(session.spark(), request);
             spec.commandLine().getOut().print(BucketScore.table(outcome.buckets()));

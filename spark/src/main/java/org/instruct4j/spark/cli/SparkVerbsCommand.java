@@ -22,12 +22,8 @@ final class SparkVerbsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE",
-            description = "The rows: JSON array (Alpaca), JSON Lines (a file or a directory of part files) or Parquet.")
-    String input;
-
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Directory of per-row result part files (rewritten).")
-    String output;
+    @Mixin
+    TotalledIo io;
 
     @Option(names = "--field", paramLabel = "FIELD",
             description = "Text field of each row, e.g. output or instruction (default: the first of output, text, response that the rows have).")
@@ -49,7 +45,7 @@ final class SparkVerbsCommand implements Callable<Integer> {
     public Integer call() {
         int top = topPairs.value();
         try (SparkSessions.Session session = sparkOptions.open("instruct4j analyze verbs")) {
-            var request = new VerbsJob.Request(input, output, sparkOptions.format(), sparkOptions.partitions(session.spark()),
+            var request = new VerbsJob.Request(io.input, io.output, sparkOptions.format(), sparkOptions.partitions(session.spark()),
                     field, name, limit, top);
             VerbsJob.Outcome outcome = VerbsJob.run(session.spark(), request);
             PrintWriter out = spec.commandLine().getOut();

@@ -1,22 +1,17 @@
 package org.instruct4j.spark.rouge;
 
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.eval.rouge.BucketScore;
 import org.instruct4j.eval.rouge.RougeEvaluation;
 import org.instruct4j.metrics.rouge.RougeTokenizer;
-import org.instruct4j.spark.io.HadoopFiles;
 import org.instruct4j.spark.io.JobPaths;
 import org.instruct4j.spark.io.OutputFormat;
-import org.instruct4j.spark.io.OutputLock;
-import org.instruct4j.spark.io.Partitions;
-import org.instruct4j.spark.io.Results;
 import org.instruct4j.spark.io.StagedInput;
 import org.instruct4j.spark.io.TempFiles;
+import org.instruct4j.spark.io.TotalledJob;
 
 /**
  * {@code eval rouge} as a Spark job: the rows (checked on the driver first) are spread over the partitions, each
@@ -43,24 +38,11 @@ public final class RougeJob {
             input.check(() -> Datasets.validate(input.file(), RougeEvaluation.decoder(request.predictionField(), request.referenceField())));
             String model = request.modelName() != null ? request.modelName()
                     : RougeEvaluation.defaultModelName(input.file(), new Path(request.input()).getName());
-            try (OutputLock lock = OutputLock.acquire(paths)) {
-                Path run = new Path(paths.staging(), "rouge-" + UUID.randomUUID());
-                try {
-                    HadoopFiles.copyFromLocal(paths.fs(), input.file(), new Path(run, "input.jsonl"));
-                    Path results = new Path(run, "results");
-                    RougePartition scoring = new RougePartition(request.predictionField(), request.referenceField(), request.stemming(),
-                            request.tokenizer(), model);
-                    Results.write(Partitions.exactly(spark.read().textFile(new Path(run, "input.jsonl").toString()), request.partitions())
-                            .mapPartitions(scoring, Encoders.tuple(Encoders.STRING(), Encoders.STRING())), results);
-                    List<BucketScore> buckets = BucketSums.means(Results.summaries(paths.fs(), results), model, request.byLength());
-                    request.format().publish(spark, paths.fs(), Results.of(results, Results.ROW), paths.rows(), true);
-                    Path result = paths.related(".result.json");
-                    HadoopFiles.writeString(paths.fs(), result, BucketScore.json(buckets));
-                    return new Outcome(buckets, paths, result);
-                } finally {
-                    HadoopFiles.delete(paths.fs(), run);
-                }
-            }
+            RougePartition scoring = new RougePartition(request.predictionField(), request.referenceField(), request.stemming(),
+                    request.tokenizer(), model);
+            TotalledJob.Totals<List<BucketScore>> totals = TotalledJob.run(spark, paths, input, request.partitions(), request.format(),
+                    scoring, summaries -> BucketSums.means(summaries, model, request.byLength()), BucketScore::json);
+            return new Outcome(totals.value(), paths, totals.result());
         } finally {
             TempFiles.deleteTree(local);
         }
