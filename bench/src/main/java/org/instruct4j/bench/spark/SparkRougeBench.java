@@ -40,7 +40,7 @@ public final class SparkRougeBench {
                 SparkSession spark = session.spark();
                 int partitions = spark.sparkContext().defaultParallelism();
                 var request = new RougeJob.Request(input.toString(), dir.resolve("scores").toString(), OutputFormat.JSONL, partitions,
-                        "output", "label", false, "default", "bench", true);
+                        "output", "label", false, "default", "bench", true, true);
                 double sparkSeconds = Timing.medianSeconds(1, runs, () -> RougeJob.run(spark, request));
                 System.out.printf("%,d pairs, median of %d runs after a warm-up%n", rows, runs);
                 System.out.printf("eval rouge (single machine, all cores): %.2f s, %,.0f rows/s%n", single, rows / single);

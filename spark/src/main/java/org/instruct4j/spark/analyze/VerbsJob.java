@@ -24,7 +24,7 @@ import org.instruct4j.spark.io.TotalledJob;
 public final class VerbsJob {
     /** What to analyse; {@code field} null takes the first of output, text, response; {@code name} null the input's name. */
     public record Request(String input, String output, OutputFormat format, int partitions, String field, String name,
-            long limit, int top) {}
+            long limit, int top, boolean quiet) {}
 
     /** The dataset as named in the result, the counts, and where the rows and the result went. */
     public record Outcome(DatasetTexts dataset, VerbNounCounts counts, JobPaths paths, Path result) {}
@@ -41,7 +41,7 @@ public final class VerbsJob {
                     : DatasetTexts.defaultName(java.nio.file.Path.of(new Path(request.input()).getName()));
             DatasetTexts dataset = new DatasetTexts(name, java.nio.file.Path.of(request.input()), field, List.of());
             TotalledJob.Totals<VerbNounCounts> totals = TotalledJob.run(spark, paths, input, request.partitions(), request.format(),
-                    new VerbsPartition(field), VerbsJob::add, counts -> {
+                    "verbs " + name, request.quiet(), done -> new VerbsPartition(field, done), VerbsJob::add, counts -> {
                         ObjectNode json = Json.object();
                         json.putArray("datasets").add(AnalysisJson.verbs(dataset, counts, request.top()));
                         return json.toPrettyString() + "\n";

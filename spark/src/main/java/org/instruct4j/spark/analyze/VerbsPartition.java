@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.util.LongAccumulator;
 import org.instruct4j.analysis.verbs.VerbNoun;
 import org.instruct4j.analysis.verbs.VerbNounCounts;
 import org.instruct4j.analysis.verbs.VerbNounExtractor;
@@ -24,9 +25,11 @@ import scala.Tuple2;
  */
 final class VerbsPartition implements MapPartitionsFunction<String, Tuple2<String, String>> {
     private final String field;
+    private final LongAccumulator done;
 
-    VerbsPartition(String field) {
+    VerbsPartition(String field, LongAccumulator done) {
         this.field = field;
+        this.done = done;
     }
 
     @Override
@@ -41,6 +44,7 @@ final class VerbsPartition implements MapPartitionsFunction<String, Tuple2<Strin
             ObjectNode result = Json.object().put("id", row.get("id").asText());
             result.put("verb", found.map(VerbNoun::verb).orElse(null)).put("noun", found.map(VerbNoun::noun).orElse(null));
             results.add(new Tuple2<>(Results.ROW, Json.line(result)));
+            done.add(1);
         }
         results.add(new Tuple2<>(Results.SUMMARY, Json.line(counts.toJson(0))));
         return results.iterator();

@@ -32,7 +32,7 @@ final class SparkRougeCommand implements Callable<Integer> {
     public Integer call() {
         try (SparkSessions.Session session = sparkOptions.open("instruct4j rouge")) {
             var request = new RougeJob.Request(io.input, io.output, sparkOptions.format(), sparkOptions.partitions(session.spark()),
-                    rouge.predictionField(), rouge.referenceField(), rouge.stemmer(), rouge.tokenizer(), rouge.modelName(), rouge.byLength());
+                    rouge.predictionField(), rouge.referenceField(), rouge.stemmer(), rouge.tokenizer(), rouge.modelName(), rouge.byLength(), io.quiet);
             RougeJob.Outcome outcome = RougeJob.run(session.spark(), request);
             spec.commandLine().getOut().print(BucketScore.table(outcome.buckets()));
             spec.commandLine().getOut().flush();

@@ -46,7 +46,7 @@ final class SparkVerbsCommand implements Callable<Integer> {
         int top = topPairs.value();
         try (SparkSessions.Session session = sparkOptions.open("instruct4j analyze verbs")) {
             var request = new VerbsJob.Request(io.input, io.output, sparkOptions.format(), sparkOptions.partitions(session.spark()),
-                    field, name, limit, top);
+                    field, name, limit, top, io.quiet);
             VerbsJob.Outcome outcome = VerbsJob.run(session.spark(), request);
             PrintWriter out = spec.commandLine().getOut();
             out.println(SummaryTables.verbs(Map.of(outcome.dataset().name(), outcome.counts())).toText());

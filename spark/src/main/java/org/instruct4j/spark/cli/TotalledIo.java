@@ -12,4 +12,7 @@ public final class TotalledIo {
     @Option(names = "--output", required = true, paramLabel = "DIR",
             description = "Directory of per-row result part files (rewritten by each run); the totals go to DIR.result.json.")
     String output;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
 }

@@ -27,6 +27,7 @@ import org.instruct4j.spark.io.OutputFormat;
 import org.instruct4j.spark.io.OutputLock;
 import org.instruct4j.spark.io.Partitions;
 import org.instruct4j.spark.io.Results;
+import org.instruct4j.spark.io.RowProgress;
 import org.instruct4j.spark.io.RunMetadataFile;
 import org.instruct4j.spark.io.StagedInput;
 import org.instruct4j.spark.io.TempFiles;

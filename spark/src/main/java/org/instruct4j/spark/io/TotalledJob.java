@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 /**
@@ -23,20 +24,24 @@ public final class TotalledJob {
     private TotalledJob() {}
 
     /**
-     * Runs {@code partition} over {@code input}'s rows; {@code total} adds up the summaries (in part file order) and
-     * {@code resultJson} renders the total for {@code O.result.json}.
+     * Runs the partition function made by {@code partition} (given the accumulator its tasks count their done rows
+     * in, for the progress bar named {@code task} unless {@code quiet}) over {@code input}'s rows; {@code total} adds
+     * up the summaries (in part file order) and {@code resultJson} renders the total for {@code O.result.json}.
      */
     public static <T> Totals<T> run(SparkSession spark, JobPaths paths, StagedInput input, int partitions, OutputFormat format,
-            MapPartitionsFunction<String, Tuple2<String, String>> partition, Function<List<JsonNode>, T> total,
-            Function<T, String> resultJson) {
+            String task, boolean quiet, Function<LongAccumulator, MapPartitionsFunction<String, Tuple2<String, String>>> partition,
+            Function<List<JsonNode>, T> total, Function<T, String> resultJson) {
         try (OutputLock lock = OutputLock.acquire(paths)) {
             Path run = new Path(paths.staging(), "run-" + UUID.randomUUID());
             try {
                 Path rows = new Path(run, "input.jsonl");
                 HadoopFiles.copyFromLocal(paths.fs(), input.file(), rows);
                 Path results = new Path(run, "results");
-                Results.write(Partitions.exactly(spark.read().textFile(rows.toString()), partitions)
-                        .mapPartitions(partition, Encoders.tuple(Encoders.STRING(), Encoders.STRING())), results);
+                LongAccumulator done = spark.sparkContext().longAccumulator(task);
+                try (RowProgress progress = RowProgress.start(spark.sparkContext(), done, task, input.rows(), quiet)) {
+                    Results.write(Partitions.exactly(spark.read().textFile(rows.toString()), partitions)
+                            .mapPartitions(partition.apply(done), Encoders.tuple(Encoders.STRING(), Encoders.STRING())), results);
+                }
                 T value = total.apply(Results.summaries(paths.fs(), results));
                 format.publish(spark, paths.fs(), Results.of(results, Results.ROW), paths.rows(), true);
                 Path result = paths.related(".result.json");

@@ -22,7 +22,7 @@ import org.instruct4j.spark.io.TotalledJob;
 public final class RougeJob {
     /** What to score and how; {@code modelName} null takes the rows' model field or the input's name. */
     public record Request(String input, String output, OutputFormat format, int partitions, String predictionField,
-            String referenceField, boolean stemming, String tokenizer, String modelName, boolean byLength) {}
+            String referenceField, boolean stemming, String tokenizer, String modelName, boolean byLength, boolean quiet) {}
 
     /** The buckets (the four lengths with {@code byLength}, then ALL), and where the scores and the result went. */
     public record Outcome(List<BucketScore> buckets, JobPaths paths, Path result) {}
@@ -38,10 +38,9 @@ public final class RougeJob {
             input.check(() -> Datasets.validate(input.file(), RougeEvaluation.decoder(request.predictionField(), request.referenceField())));
             String model = request.modelName() != null ? request.modelName()
                     : RougeEvaluation.defaultModelName(input.file(), new Path(request.input()).getName());
-            RougePartition scoring = new RougePartition(request.predictionField(), request.referenceField(), request.stemming(),
-                    request.tokenizer(), model);
             TotalledJob.Totals<List<BucketScore>> totals = TotalledJob.run(spark, paths, input, request.partitions(), request.format(),
-                    scoring, summaries -> BucketSums.means(summaries, model, request.byLength()), BucketScore::json);
+                    "rouge " + model, request.quiet(), done -> new RougePartition(request.predictionField(), request.referenceField(),
+                            request.stemming(), request.tokenizer(), model, done), summaries -> BucketSums.means(summaries, model, request.byLength()), BucketScore::json);
             return new Outcome(totals.value(), paths, totals.result());
         } finally {
             TempFiles.deleteTree(local);

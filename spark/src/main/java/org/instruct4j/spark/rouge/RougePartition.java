@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.util.LongAccumulator;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.core.io.Location;
@@ -30,13 +31,16 @@ final class RougePartition implements MapPartitionsFunction<String, Tuple2<Strin
     private final boolean stemming;
     private final String tokenizer;
     private final String model;
+    private final LongAccumulator done;
 
-    RougePartition(String predictionField, String referenceField, boolean stemming, String tokenizer, String model) {
+    RougePartition(String predictionField, String referenceField, boolean stemming, String tokenizer, String model,
+            LongAccumulator done) {
         this.predictionField = predictionField;
         this.referenceField = referenceField;
         this.stemming = stemming;
         this.tokenizer = tokenizer;
         this.model = model;
+        this.done = done;
     }
 
     @Override
@@ -50,6 +54,7 @@ final class RougePartition implements MapPartitionsFunction<String, Tuple2<Strin
         }
         RougeEvaluation evaluation = new RougeEvaluation(stemming, RougeTokenizer.named(tokenizer));
         List<RowScore> scores = evaluation.evaluate(model, rows).rows();
+        done.add(scores.size());
         List<Tuple2<String, String>> results = new ArrayList<>(scores.size() + 1);
         scores.forEach(score -> results.add(new Tuple2<>(Results.ROW, Json.line(score.toJson()))));
         results.add(new Tuple2<>(Results.SUMMARY, Json.line(BucketSums.of(scores))));

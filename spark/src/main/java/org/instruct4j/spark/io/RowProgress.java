@@ -1,4 +1,4 @@
-package org.instruct4j.spark.generate;
+package org.instruct4j.spark.io;
 
 import java.util.Map;
 import java.util.OptionalLong;
@@ -15,11 +15,11 @@ import scala.Tuple4;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The driver's progress bar for a generation job: the rows the partitions have produced so far. Running tasks
+ * The driver's progress bar for a job: the rows the partitions have done so far. Running tasks
  * report their count with every executor heartbeat ({@code spark.executor.heartbeatInterval}); a task that ends
  * successfully adds its final count, one that fails drops its own (its rows are discarded and asked again).
  */
-final class RowProgress extends SparkListener implements AutoCloseable {
+public final class RowProgress extends SparkListener implements AutoCloseable {
     private final SparkContext context;
     private final long accumulatorId;
     private final Progress bar;
@@ -32,7 +32,7 @@ final class RowProgress extends SparkListener implements AutoCloseable {
         this.bar = bar;
     }
 
-    static RowProgress start(SparkContext context, LongAccumulator produced, String task, long total, boolean quiet) {
+    public static RowProgress start(SparkContext context, LongAccumulator produced, String task, long total, boolean quiet) {
         RowProgress progress = new RowProgress(context, produced, Progress.create(task, total, "row", quiet));
         if (!quiet) {
             context.addSparkListener(progress);
