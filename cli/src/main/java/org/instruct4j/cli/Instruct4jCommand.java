@@ -12,6 +12,7 @@ import org.instruct4j.cli.reward.ScoreCommand;
 import org.instruct4j.cli.serve.ServeCommand;
 import org.instruct4j.cli.train.RecipeCommand;
 import org.instruct4j.cli.train.TrainCommand;
+import org.instruct4j.spark.cli.SparkCommand;
 import org.instruct4j.train.dpo.DpoConfig;
 import org.instruct4j.train.reward.RewardConfig;
 import org.instruct4j.train.sft.SftConfig;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Command;
         description = "Instruction tuning with a teacher LLM, on the JVM (the GPT-4-LLM pipeline).",
         subcommands = {QuickstartCommand.class, GenerateCommand.class, DataCommand.class, AnalyzeCommand.class,
             GenerateTextCommand.class, ModelCommand.class, TrainCommand.class, ScoreCommand.class, RankCommand.class,
-            ServeCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+            ServeCommand.class, EvalCommand.class, SparkCommand.class, CommandLine.HelpCommand.class})
 public final class Instruct4jCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -92,7 +92,8 @@ public record DatasetTexts(String name, Path file, String field, List<String> te
         return names;
     }
 
-    static String defaultName(Path file) {
+    /** The file name without its .json or .jsonl extension. */
+    public static String defaultName(Path file) {
         String fileName = file.getFileName().toString();
         String lower = fileName.toLowerCase(Locale.ROOT);
         for (String extension : List.of(".jsonl", ".json")) {

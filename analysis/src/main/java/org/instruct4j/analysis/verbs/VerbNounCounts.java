@@ -1,5 +1,6 @@
 package org.instruct4j.analysis.verbs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -42,6 +43,17 @@ public final class VerbNounCounts {
     public static VerbNounCounts of(List<Optional<VerbNoun>> results) {
         VerbNounCounts counts = new VerbNounCounts();
         results.forEach(counts::add);
+        return counts;
+    }
+
+    /** The counts {@link #toJson} wrote (its totals and every pair; the top pairs and sunburst are derived). */
+    public static VerbNounCounts fromJson(JsonNode json) {
+        VerbNounCounts counts = new VerbNounCounts();
+        counts.rows = json.get("rows").asLong();
+        counts.verbRoots = json.get("rows_with_verb_root").asLong();
+        for (JsonNode pair : json.get("pairs")) {
+            counts.pairs.merge(new VerbNoun(pair.get("verb").asText(), pair.get("noun").asText()), pair.get("count").asLong(), Long::sum);
+        }
         return counts;
     }
 

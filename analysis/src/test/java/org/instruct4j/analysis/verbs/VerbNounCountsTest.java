@@ -28,6 +28,19 @@ class VerbNounCountsTest {
     }
 
     @Test
+    void jsonReadsBackToTheSameCounts() {
+        VerbNounCounts counts = new VerbNounCounts();
+        add(counts, "write", "poem", 3);
+        add(counts, "give", "tip", 1);
+        counts.add(Optional.of(new VerbNoun("explain", null)));
+        counts.add(Optional.empty());
+        VerbNounCounts read = VerbNounCounts.fromJson(counts.toJson(1));
+        assertThat(read.toJson(5)).isEqualTo(counts.toJson(5));
+        assertThat(read.rows()).isEqualTo(6);
+        assertThat(read.verbRoots()).isEqualTo(5);
+    }
+
+    @Test
     void tiesAreOrderedAlphabetically() {
         VerbNounCounts counts = new VerbNounCounts();
         add(counts, "write", "story", 3);

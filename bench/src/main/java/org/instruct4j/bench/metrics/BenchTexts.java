@@ -10,7 +10,7 @@ import org.instruct4j.core.io.JsonRows;
 import org.instruct4j.testkit.SharedData;
 
 /** Realistic inputs for the ROUGE benchmarks, built from the real shared data. */
-final class BenchTexts {
+public final class BenchTexts {
     private BenchTexts() {}
 
     /** One field of every row of alpaca/alpaca_5000_subset_pr152.json (5,000 real Alpaca rows). */
@@ -33,7 +33,7 @@ final class BenchTexts {
      * {@code count} distinct (target, prediction) pairs of real Alpaca outputs: round r pairs row i with row
      * i + r + 1, so every pair has realistic lengths (mean ~45 words) and unrelated-to-moderate overlap.
      */
-    static Pairs shiftedOutputPairs(int count) {
+    public static Pairs shiftedOutputPairs(int count) {
         List<String> outputs = alpaca("output");
         List<String> targets = new ArrayList<>(count);
         List<String> predictions = new ArrayList<>(count);
@@ -102,5 +102,5 @@ final class BenchTexts {
         return List.of(text.trim().split("\\s+"));
     }
 
-    record Pairs(List<String> targets, List<String> predictions) {}
+    public record Pairs(List<String> targets, List<String> predictions) {}
 }

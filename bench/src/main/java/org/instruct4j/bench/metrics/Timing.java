@@ -3,11 +3,11 @@ package org.instruct4j.bench.metrics;
 import java.util.Arrays;
 
 /** Wall-clock timing of a task: warm-up runs, then the median of measured runs. */
-final class Timing {
+public final class Timing {
     private Timing() {}
 
     /** The median seconds of {@code runs} runs after {@code warmups} unmeasured ones. */
-    static double medianSeconds(int warmups, int runs, Runnable task) {
+    public static double medianSeconds(int warmups, int runs, Runnable task) {
         for (int i = 0; i < warmups; i++) {
             task.run();
         }

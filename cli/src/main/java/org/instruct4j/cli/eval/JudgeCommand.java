@@ -36,27 +36,14 @@ final class JudgeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--questions", required = true, paramLabel = "Q.jsonl", description = "The questions (FastChat, llm_judge or Self-Instruct format).")
-    Path questions;
-
-    @Option(names = "--answers", required = true, paramLabel = "A.jsonl",
-            description = "A model's answers; pairwise: exactly two (Assistant 1, then 2), single: one or more.")
-    List<Path> answers;
+    @Mixin
+    JudgeInputs inputs;
 
     @Option(names = "--output", required = true, paramLabel = "R.jsonl", description = "Reviews JSONL (appended; resumable).")
     Path output;
 
     @Option(names = "--mode", defaultValue = "pairwise", paramLabel = "pairwise|single", description = "Judging mode (default: ${DEFAULT-VALUE}).")
     String mode;
-
-    @Option(names = "--swap", description = "pairwise: judge each question a second time with the answers swapped (position bias).")
-    boolean swap;
-
-    @Option(names = "--prompt-file", paramLabel = "prompt.jsonl", description = "FastChat's table/prompt.jsonl to use instead of the bundled copy.")
-    Path promptFile;
-
-    @Option(names = "--reviewer-file", paramLabel = "reviewer.jsonl", description = "FastChat's table/reviewer.jsonl to use instead of the bundled copy.")
-    Path reviewerFile;
 
     @Option(names = "--judge-prompts", paramLabel = "judge_prompts.jsonl", description = "single: FastChat llm_judge's judge_prompts.jsonl instead of the bundled copy.")
     Path judgePrompts;
@@ -69,16 +56,16 @@ final class JudgeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<EvalQuestion> rows = QuestionFile.read(questions);
-        List<AnswerFile> answerFiles = answers.stream().map(file -> AnswerFile.read(file, rows)).toList();
+        List<EvalQuestion> rows = QuestionFile.read(Path.of(inputs.questions()));
+        List<AnswerFile> answerFiles = inputs.answers().stream().map(file -> AnswerFile.read(file, rows)).toList();
         GenerationTask<?> task;
         ObjectNode settings;
         switch (mode.toLowerCase(Locale.ROOT)) {
             case "pairwise" -> {
-                VicunaProtocol protocol = VicunaProtocol.read(promptFile, reviewerFile);
+                VicunaProtocol protocol = VicunaProtocol.read(inputs.promptFile(), inputs.reviewerFile());
                 task = pairwise(rows, answerFiles, protocol);
                 settings = TeacherJob.settings(teacher, samplingOptions.resolve(protocol.generalSampling()));
-                settings.put("swap", swap);
+                settings.put("swap", inputs.swap());
             }
             case "single" -> {
                 Sampling sampling = samplingOptions.resolve(SinglePrompt.FASTCHAT_SAMPLING);
@@ -88,9 +75,9 @@ final class JudgeCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("unknown --mode '" + mode + "'; expected pairwise or single");
         }
         settings.put("mode", mode);
-        settings.put("questions", questions.toString());
+        settings.put("questions", inputs.questions());
         var answerList = settings.putArray("answers");
-        answers.forEach(file -> answerList.add(file.toString()));
+        inputs.answers().forEach(file -> answerList.add(file.toString()));
         int exit = TeacherJob.run(teacher, task, JobFiles.forOutput(output), settings, spec.commandLine().getErr());
         if (Files.exists(output)) {
             spec.commandLine().getOut().print(JudgeReport.load(List.of(output), null, List.of()).text());
@@ -107,11 +94,11 @@ final class JudgeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--judge-prompts is for --mode single; pairwise uses --prompt-file and --reviewer-file");
         }
         return new PairwiseJudgeTask(rows, answerFiles.get(0), answerFiles.get(1), protocol, teacher.model(),
-                samplingOptions::resolve, swap);
+                samplingOptions::resolve, inputs.swap());
     }
 
     private GenerationTask<?> single(List<EvalQuestion> rows, List<AnswerFile> answerFiles, Sampling sampling) {
-        if (swap || promptFile != null || reviewerFile != null) {
+        if (inputs.swap() || inputs.promptFile() != null || inputs.reviewerFile() != null) {
             throw new IllegalArgumentException("--swap, --prompt-file and --reviewer-file are for --mode pairwise");
         }
         return new SingleJudgeTask(rows, answerFiles, SinglePrompt.read(judgePrompts), teacher.model(), sampling);

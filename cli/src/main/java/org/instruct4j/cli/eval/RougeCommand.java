@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Json;
-import org.instruct4j.core.io.JsonRows;
 import org.instruct4j.eval.rouge.RougeEvaluation;
 import org.instruct4j.eval.rouge.RougeResult;
 import org.instruct4j.eval.rouge.RougeRow;
 import org.instruct4j.eval.rouge.RowScore;
 import org.instruct4j.metrics.rouge.RougeTokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,24 +28,8 @@ final class RougeCommand implements Callable<Integer> {
             description = "Rows with a prediction and a reference (JSONL or JSON array), e.g. GPT-4-LLM's {instruction, input, output, label}.")
     Path input;
 
-    @Option(names = "--prediction-field", defaultValue = "output", paramLabel = "NAME", description = "Field of the prediction (default: ${DEFAULT-VALUE}).")
-    String predictionField;
-
-    @Option(names = "--reference-field", defaultValue = "label", paramLabel = "NAME", description = "Field of the reference (default: ${DEFAULT-VALUE}).")
-    String referenceField;
-
-    @Option(names = "--by-length", description = "Also report the reference-length buckets 0-2, 3-5, 6-10 and >10 words.")
-    boolean byLength;
-
-    @Option(names = "--stemmer", description = "Porter-stem tokens longer than 3 characters (rouge-score's use_stemmer=True).")
-    boolean stemmer;
-
-    @Option(names = "--tokenizer", defaultValue = "default", paramLabel = "default|cjk",
-            description = "default: rouge-score's (a-z0-9 only; Chinese scores 0); cjk: any language, CJK characters as words.")
-    String tokenizer;
-
-    @Option(names = "--model-name", paramLabel = "NAME", description = "The Model field of the result (default: the rows' model field, else the file name).")
-    String modelName;
+    @Mixin
+    RougeOptions rouge;
 
     @Option(names = "--output", paramLabel = "R.json", description = "Result JSON: [{Length, NumInstance, Model, rouge1, rouge2, rougeL}, ...].")
     Path output;
@@ -55,13 +39,13 @@ final class RougeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RougeTokenizer chosen = RougeTokenizer.named(tokenizer);
-        List<RougeRow> rows = RougeEvaluation.read(input, predictionField, referenceField);
-        RougeResult result = new RougeEvaluation(stemmer, chosen).evaluate(modelName != null ? modelName : defaultModelName(), rows);
-        spec.commandLine().getOut().print(result.table(byLength));
+        RougeTokenizer chosen = RougeTokenizer.named(rouge.tokenizer());
+        List<RougeRow> rows = RougeEvaluation.read(input, rouge.predictionField(), rouge.referenceField());
+        RougeResult result = new RougeEvaluation(rouge.stemmer(), chosen).evaluate(rouge.modelName() != null ? rouge.modelName() : RougeEvaluation.defaultModelName(input, input.getFileName().toString()), rows);
+        spec.commandLine().getOut().print(result.table(rouge.byLength()));
         spec.commandLine().getOut().flush();
         if (output != null) {
-            AtomicFiles.writeString(output, result.json(byLength));
+            AtomicFiles.writeString(output, result.json(rouge.byLength()));
         }
         if (scores != null) {
             StringBuilder lines = new StringBuilder();
@@ -71,15 +55,5 @@ final class RougeCommand implements Callable<Integer> {
             AtomicFiles.writeString(scores, lines.toString());
         }
         return 0;
-    }
-
-    private String defaultModelName() {
-        try (JsonRows rows = JsonRows.open(input)) {
-            String model = rows.next().optionalString("model", null);
-            if (model != null) {
-                return model;
-            }
-        }
-        return input.getFileName().toString().replaceFirst("\\.[^.]*$", "");
     }
 }

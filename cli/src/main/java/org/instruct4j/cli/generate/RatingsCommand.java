@@ -20,8 +20,6 @@ import picocli.CommandLine.Model.CommandSpec;
             "each rating is kept in O.ratings.jsonl as it arrives, so a restart asks nothing twice.",
             "A review without a score on its first line is retried, then recorded as a failure, never guessed."})
 final class RatingsCommand implements Callable<Integer> {
-    static final Sampling DEFAULTS = new Sampling(0.2, 1.0, 1024, List.of());
-
     @Spec
     CommandSpec spec;
 
@@ -46,7 +44,7 @@ final class RatingsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Sampling sampling = samplingOptions.resolve(DEFAULTS);
+        Sampling sampling = samplingOptions.resolve(RatingTask.DEFAULTS);
         InstructionInput rows = InstructionInput.open(input, limit);
         List<ResponseFile> responseFiles = responses.stream().map(ResponseFile::read).toList();
         Path ratings = JobFiles.sibling(output, ".ratings.jsonl");

@@ -2,7 +2,7 @@ package org.instruct4j.cli.generate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import org.instruct4j.core.io.Json;
+import java.util.List;
 import org.instruct4j.teacher.batch.BatchRunner;
 import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.client.OpenAiChatClient;
@@ -28,20 +28,11 @@ public final class TeacherJob {
 
     /** The settings block of the run metadata: everything needed to reproduce the run, no secrets. */
     public static ObjectNode settings(TeacherOptions teacher, org.instruct4j.teacher.client.Sampling sampling) {
-        ObjectNode settings = Json.object();
+        ObjectNode settings = teacher.settings(sampling);
         if (teacher.localModel() != null) {
+            settings.remove(List.of("model", "base_url", "api_key_env"));
             settings.put("local_model", teacher.localModel().toString());
-        } else {
-            settings.put("model", teacher.model());
-            settings.put("base_url", OpenAiChatClient.withoutCredentials(teacher.resolvedBaseUrl()));
-            settings.put("api_key_env", teacher.apiKeyEnv);
         }
-        settings.put("temperature", sampling.temperature());
-        settings.put("top_p", sampling.topP());
-        settings.put("max_tokens", sampling.maxTokens());
-        settings.put("concurrency", teacher.concurrency);
-        settings.put("rpm", teacher.rpm);
-        settings.put("tpm", teacher.tpm);
         settings.put("batch_api", teacher.batchApi);
         return settings;
     }

@@ -1,7 +1,6 @@
 package org.instruct4j.cli.generate;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.run.JobFiles;
@@ -17,8 +16,6 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Translates instructions and inputs (code, numbers, URLs and placeholders kept intact; rows keep their id).",
             "Output rows: {id, instruction, input, source_instruction, source_input, model, truncated}."})
 final class TranslateCommand implements Callable<Integer> {
-    static final Sampling DEFAULTS = new Sampling(0.0, 1.0, 1024, List.of());
-
     @Spec
     CommandSpec spec;
 
@@ -43,7 +40,7 @@ final class TranslateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Sampling sampling = samplingOptions.resolve(DEFAULTS);
+        Sampling sampling = samplingOptions.resolve(TranslateTask.DEFAULTS);
         InstructionInput rows = InstructionInput.open(input, limit);
         var settings = TeacherJob.settings(teacher, sampling);
         settings.put("input", input.toString());

@@ -7,11 +7,18 @@ package org.instruct4j.core.io;
 public final class DataFormatException extends RuntimeException {
     private final Location location;
     private final String field;
+    private final String problem;
 
     public DataFormatException(Location location, String field, String problem) {
         super(location + (field == null ? "" : ": field \"" + field + "\"") + ": " + problem);
         this.location = location;
         this.field = field;
+        this.problem = problem;
+    }
+
+    /** The same problem found in a copy of the data, reported where the row really is. */
+    public DataFormatException at(Location original) {
+        return new DataFormatException(original, field, problem);
     }
 
     public Location location() {

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +45,7 @@ public final class JsonlAppender implements AutoCloseable {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock = tryLock(channel, file);
+            FileLock lock = FileLocks.exclusive(channel, file);
             long torn = cutTornTail(channel);
             Set<String> ids = readIds(file, idField, channel.size());
             channel.position(channel.size());
@@ -58,19 +57,6 @@ public final class JsonlAppender implements AutoCloseable {
             closeQuietly(channel);
             throw e;
         }
-    }
-
-    private static FileLock tryLock(FileChannel channel, Path file) throws IOException {
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            throw new IllegalStateException("another instruct4j process is writing " + file + "; wait for it or stop it first");
-        }
-        return lock;
     }
 
     /** Truncates an incomplete last line left by a crash; returns how many bytes were dropped. */

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.instruct4j.core.io.Datasets;
+import org.instruct4j.core.io.JsonRows;
+import org.instruct4j.core.io.RowDecoder;
 import org.instruct4j.metrics.rouge.RougeScore;
 import org.instruct4j.metrics.rouge.RougeScorer;
 import org.instruct4j.metrics.rouge.RougeTokenizer;
@@ -31,7 +33,26 @@ public final class RougeEvaluation {
      * file, line and field before any scoring.
      */
     public static List<RougeRow> read(Path file, String predictionField, String referenceField) {
-        return Datasets.readAll(file, row -> new RougeRow(row.id("id"), row.string(predictionField), row.string(referenceField)));
+        return Datasets.readAll(file, decoder(predictionField, referenceField));
+    }
+
+    /** A row to score: its id (the "id" field, else its position) and both fields, which must be strings. */
+    public static RowDecoder<RougeRow> decoder(String predictionField, String referenceField) {
+        return row -> new RougeRow(row.id("id"), row.string(predictionField), row.string(referenceField));
+    }
+
+    /**
+     * The Model of a result when none is given: the "model" field of the first row of {@code rows}, else the input's
+     * name without its extension.
+     */
+    public static String defaultModelName(Path rows, String inputName) {
+        try (JsonRows it = JsonRows.open(rows)) {
+            String model = it.next().optionalString("model", null);
+            if (model != null) {
+                return model;
+            }
+        }
+        return inputName.replaceFirst("\\.[^.]*$", "");
     }
 
     /** Scores every row (in parallel) and averages per bucket, in row order so that the means are reproducible. */

@@ -1,10 +1,7 @@
 package org.instruct4j.eval.rouge;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import org.instruct4j.core.io.Json;
 
 /** Per-row scores of one model and their means, overall and per length bucket. */
 public record RougeResult(String model, List<RowScore> rows) {
@@ -39,23 +36,11 @@ public record RougeResult(String model, List<RowScore> rows) {
 
     /** The result file: a JSON array shaped like GPT-4-LLM's {@code eval_unnatural_instructions/*.json}. */
     public String json(boolean byLength) {
-        ArrayNode array = Json.MAPPER.createArrayNode();
-        buckets(byLength).forEach(b -> array.add(b.toJson()));
-        return array.toPrettyString() + "\n";
+        return BucketScore.json(buckets(byLength));
     }
 
     /** A plain-text table for the terminal. */
     public String table(boolean byLength) {
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-8s %8s %8s %8s %8s   %s%n",
-                "Length", "rows", "rouge1", "rouge2", "rougeL", "model"));
-        for (BucketScore b : buckets(byLength)) {
-            table.append(String.format(Locale.ROOT, "%-8s %8d %8s %8s %8s   %s%n", b.length(), b.rows(), format(b.rouge1()),
-                    format(b.rouge2()), format(b.rougeL()), b.model()));
-        }
-        return table.toString();
-    }
-
-    private static String format(double mean) {
-        return Double.isNaN(mean) ? "-" : String.format(Locale.ROOT, "%.4f", mean);
+        return BucketScore.table(buckets(byLength));
     }
 }

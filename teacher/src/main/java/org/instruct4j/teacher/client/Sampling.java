@@ -1,13 +1,15 @@
 package org.instruct4j.teacher.client;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
  * Decoding parameters of one request. The GPT-4-LLM defaults (temperature 1.0, top_p 1.0,
  * max_tokens 512) are {@link #PAPER_DEFAULTS}. {@code seed} (null = none) is the API's sampling seed; best-of-n
- * sampling gives each of a prompt's n requests its own, so a local model draws n different samples.
+ * sampling gives each of a prompt's n requests its own, so a local model draws n different samples. Serializable,
+ * so Spark jobs can ship it to their executors.
  */
-public record Sampling(double temperature, double topP, int maxTokens, List<String> stop, Long seed) {
+public record Sampling(double temperature, double topP, int maxTokens, List<String> stop, Long seed) implements Serializable {
     public static final Sampling PAPER_DEFAULTS = new Sampling(1.0, 1.0, 512, List.of());
 
     public Sampling {

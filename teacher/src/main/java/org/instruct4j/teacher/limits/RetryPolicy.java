@@ -1,5 +1,6 @@
 package org.instruct4j.teacher.limits;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -8,7 +9,7 @@ import java.util.random.RandomGenerator;
  * Exponential backoff with full jitter, honouring the server's Retry-After when it gives one:
  * attempt k waits a random time in [0, min(max, base * 2^k)], or Retry-After plus a little jitter.
  */
-public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay) {
+public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay) implements Serializable {
     public static final RetryPolicy DEFAULT = new RetryPolicy(6, Duration.ofSeconds(1), Duration.ofSeconds(60));
 
     public RetryPolicy {

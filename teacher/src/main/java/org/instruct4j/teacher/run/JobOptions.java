@@ -1,5 +1,6 @@
 package org.instruct4j.teacher.run;
 
+import java.io.Serializable;
 import org.instruct4j.teacher.limits.RetryPolicy;
 
 /**
@@ -7,7 +8,7 @@ import org.instruct4j.teacher.limits.RetryPolicy;
  * that failed in an earlier run, and whether to show progress.
  */
 public record JobOptions(int concurrency, double requestsPerMinute, double tokensPerMinute, RetryPolicy retry,
-        boolean retryFailed, boolean quiet) {
+        boolean retryFailed, boolean quiet) implements Serializable {
 
     public JobOptions {
         if (concurrency < 1) {

@@ -34,6 +34,8 @@ import org.instruct4j.teacher.run.WorkItem;
  * whose responses are all rated, in input order, and writes the output atomically.
  */
 public final class RatingTask implements GenerationTask<RatingTask.Rated> {
+    /** FastChat's reviewer settings (GPT-4-LLM did not publish its own): temperature 0.2, max_tokens 1024. */
+    public static final Sampling DEFAULTS = new Sampling(0.2, 1.0, 1024, List.of());
     static final String SYSTEM_PROMPT = "You are a helpful and precise assistant for checking the quality of the answer.";
     static final String PROMPT = """
             ### Instruction

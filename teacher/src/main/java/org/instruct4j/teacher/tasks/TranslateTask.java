@@ -28,6 +28,8 @@ import org.instruct4j.teacher.run.WorkItem;
  * Output rows: {@code {id, instruction, input, source_instruction, source_input, model, truncated}}.
  */
 public final class TranslateTask implements GenerationTask<Instruction> {
+    /** Greedy decoding, room for long inputs: temperature 0, max_tokens 1024. */
+    public static final Sampling DEFAULTS = new Sampling(0.0, 1.0, 1024, List.of());
     static final String SYSTEM_PROMPT = "You are a professional translator of instructions for AI assistants.";
     static final String PROMPT = """
             Translate the instruction and the input below into %s.

@@ -26,8 +26,13 @@ public final class UsageMeter {
     }
 
     public void record(String model, long promptTokens, long completionTokens) {
+        add(model, 1, promptTokens, completionTokens);
+    }
+
+    /** Adds the usage of several requests, e.g. one Spark partition's total. */
+    public void add(String model, long requests, long promptTokens, long completionTokens) {
         Counts counts = byModel.computeIfAbsent(model, m -> new Counts());
-        counts.requests().increment();
+        counts.requests().add(requests);
         counts.prompt().add(promptTokens);
         counts.completion().add(completionTokens);
     }

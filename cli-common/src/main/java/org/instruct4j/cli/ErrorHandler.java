@@ -6,9 +6,10 @@ import picocli.CommandLine;
 
 /**
  * Turns failures into one clear line on stderr and an exit code, with secrets scrubbed:
- * 2 for bad input or options (nothing was written), 1 for anything else.
+ * 2 for bad input or options (nothing was written), 1 for anything else. Used by the instruct4j command and by
+ * the Spark job jar run with spark-submit.
  */
-final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+public final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     static final int BAD_INPUT = 2;
     static final int FAILED = 1;
 

@@ -1,6 +1,7 @@
 package org.instruct4j.cli.generate;
 
 import org.instruct4j.teacher.client.Sampling;
+import org.instruct4j.teacher.client.SamplingOverrides;
 import picocli.CommandLine.Option;
 
 /** Decoding options; each command supplies its own defaults (the paper's for answers). */
@@ -15,9 +16,11 @@ public final class SamplingOptions {
     Integer maxTokens;
 
     public Sampling resolve(Sampling defaults) {
-        return new Sampling(temperature != null ? temperature : defaults.temperature(),
-                topP != null ? topP : defaults.topP(),
-                maxTokens != null ? maxTokens : defaults.maxTokens(),
-                defaults.stop());
+        return overrides().apply(defaults);
+    }
+
+    /** The settings given on the command line, to apply over defaults that vary by prompt. */
+    public SamplingOverrides overrides() {
+        return new SamplingOverrides(temperature, topP, maxTokens);
     }
 }
