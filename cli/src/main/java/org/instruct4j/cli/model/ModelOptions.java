@@ -17,7 +17,7 @@ public final class ModelOptions {
     Path tokenizer;
 
     @Option(names = "--dtype", defaultValue = "fp32", paramLabel = "fp32|bf16",
-            description = "Precision to compute in (default: ${DEFAULT-VALUE}); bf16 is about twice as fast on CPU.")
+            description = "Precision to compute in (default: ${DEFAULT-VALUE}); bf16 halves the memory and, measured on a 2-core AVX2 CPU, decodes 15M-110M models 1.3-1.6x faster but prefills 2-4x slower.")
     String dtype;
 
     public LoadedModel load() {

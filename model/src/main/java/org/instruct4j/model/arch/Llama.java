@@ -47,7 +47,7 @@ public final class Llama implements CausalLm {
 
     /** {@code weights}: Hugging Face names, already in the dtype and on the device the model should run on. */
     public Llama(LlamaConfig config, Map<String, Tensor> weights, String source) {
-        BlasThreads.useOne();
+        BlasThreads.configure();
         this.config = config;
         Weights w = new Weights(weights, source);
         this.embedTokens = w.require("model.embed_tokens.weight");

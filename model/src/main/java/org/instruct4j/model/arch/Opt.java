@@ -44,7 +44,7 @@ public final class Opt implements CausalLm {
 
     /** {@code weights}: Hugging Face names, already in the dtype and on the device the model should run on. */
     public Opt(OptConfig config, Map<String, Tensor> weights, String source) {
-        BlasThreads.useOne();
+        BlasThreads.configure();
         this.config = config;
         Weights w = new Weights(weights, source);
         String d = "model.decoder.";

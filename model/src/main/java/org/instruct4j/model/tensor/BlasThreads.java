@@ -3,25 +3,43 @@ package org.instruct4j.model.tensor;
 import org.bytedeco.openblas.global.openblas;
 
 /**
- * One OpenBLAS thread for the whole process. libtorch already runs its own OpenMP threads around the fp32
- * matrix products it hands to OpenBLAS; OpenBLAS's thread pool on top of them oversubscribes the cores, worst
- * on a small machine: on 2 cores stories260K decoded 44 tokens/s and prefilled 221 tokens/s with OpenBLAS's
- * default threads, 174 and 5,899 with one (and a 10M Llama trained 3.5-5x faster).
+ * How many threads OpenBLAS runs, for the whole process: {@code INSTRUCT4J_BLAS_THREADS}, default 1. libtorch runs
+ * its own OpenMP threads around the fp32 matrix products it hands to OpenBLAS, and OpenBLAS's spinning pool on top
+ * of them is ruinous when the cores are shared: on 2 cores at load 8, stories260K decoded 44 tokens/s with
+ * OpenBLAS's default 2 threads against 174-232 with one, and a 10M Llama trained 3.5-5x faster with one. On an idle
+ * machine 2 threads are faster (110M training 101 against 65 tokens/s, 10M 828 against 658, stories260K decode 363
+ * against 295): set {@code INSTRUCT4J_BLAS_THREADS} to the core count on a dedicated machine.
  */
 public final class BlasThreads {
+    public static final String VARIABLE = "INSTRUCT4J_BLAS_THREADS";
     private static volatile boolean configured;
 
     private BlasThreads() {}
 
-    /** Sets OpenBLAS to one thread, once; every model constructor calls it. */
-    public static void useOne() {
+    /** Sets OpenBLAS's thread count, once; every model constructor calls it. */
+    public static void configure() {
         if (!configured) {
             synchronized (BlasThreads.class) {
                 if (!configured) {
-                    openblas.blas_set_num_threads(1);
+                    openblas.blas_set_num_threads(threads(System.getenv(VARIABLE)));
                     configured = true;
                 }
             }
         }
+    }
+
+    static int threads(String value) {
+        if (value == null || value.isBlank()) {
+            return 1;
+        }
+        try {
+            int threads = Integer.parseInt(value.trim());
+            if (threads >= 1) {
+                return threads;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(VARIABLE + " must be a positive number of threads, got '" + value + "'");
     }
 }

@@ -15,8 +15,8 @@ public final class BaseModels {
     private BaseModels() {}
 
     /**
-     * libtorch's intra-op threads ({@code threads}, 0 = its default). OpenBLAS keeps one thread whatever this says
-     * (every model sets it: {@link org.instruct4j.model.tensor.BlasThreads}).
+     * libtorch's intra-op threads ({@code threads}, 0 = its default). OpenBLAS's threads are set apart, by
+     * INSTRUCT4J_BLAS_THREADS ({@link org.instruct4j.model.tensor.BlasThreads}).
      */
     public static void useThreads(int threads) {
         if (threads > 0) {
