@@ -32,7 +32,7 @@ final class Completion {
         long created = System.currentTimeMillis() / 1000;
         if (!request.stream()) {
             Generation generation = await(submit(promptIds, request, null));
-            ctx.contentType("application/json").result(Json.line(shape.response(id, created, modelId, generation.text(),
+            JsonResponse.write(ctx, Json.line(shape.response(id, created, modelId, generation.text(),
                     finishReason(generation), Shape.usage(promptIds.length, generation.tokenIds().length))));
             return;
         }
@@ -60,6 +60,9 @@ final class Completion {
             event(out, Json.line(shape.usageChunk(id, created, modelId, Shape.usage(promptIds.length, generation.tokenIds().length))));
         }
         event(out, DONE);
+        // Completes the response (the chunked body's terminator) before the request stops counting as in flight:
+        // a graceful shutdown stops the server as soon as none is, and would cut the stream's end off.
+        out.close();
     }
 
     private CompletableFuture<Generation> submit(int[] promptIds, GenerationRequest request, LocalEngine.Stream stream) {

@@ -111,17 +111,17 @@ public final class OpenAiServer implements AutoCloseable {
         }
     }
 
-    private void models(Context ctx) {
+    private void models(Context ctx) throws IOException {
         ObjectNode body = Json.object().put("object", "list");
         body.putArray("data").add(modelObject());
-        ctx.contentType("application/json").result(Json.line(body));
+        JsonResponse.write(ctx, Json.line(body));
     }
 
-    private void model(Context ctx) {
+    private void model(Context ctx) throws IOException {
         if (!ctx.pathParam("model").equals(options.modelId())) {
             throw modelNotFound(ctx.pathParam("model"));
         }
-        ctx.contentType("application/json").result(Json.line(modelObject()));
+        JsonResponse.write(ctx, Json.line(modelObject()));
     }
 
     private ObjectNode modelObject() {
