@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Writes generated rows in the released GPT-4-LLM / Alpaca file format: a JSON array of",
-            "{instruction, input, output} in input order (rows sorted by id: numerically when every id is a number), extra fields dropped."})
+        description = {"Writes generated rows in the released GPT-4-LLM / Alpaca file format.",
+            "A JSON array of {instruction, input, output} in input order (rows sorted by id: numerically when every id is "
+                + "a number), extra fields dropped."})
 final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

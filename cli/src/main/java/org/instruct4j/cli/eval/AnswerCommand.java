@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "answer", mixinStandardHelpOptions = true,
-        description = {"The model under test (--model at --base-url) answers every question. Writes FastChat answers",
-            "{question_id, text, answer_id, model_id, metadata}; rerun the same command to resume.",
+        description = {"The model under test (--model at --base-url, or --local-model) answers every question.",
+            "Writes FastChat answers {question_id, text, answer_id, model_id, metadata}; rerun the same command to resume.",
             "Questions: FastChat's question.jsonl (text) or llm_judge's (turns: the first is asked), or Self-Instruct's",
             "user-oriented instructions (instruction + first instance's input).",
             "With --best-of N --reward-model DIR the model samples N answers per question and the one the reward model rates",

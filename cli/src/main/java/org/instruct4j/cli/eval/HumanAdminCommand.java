@@ -13,8 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class HumanAdminCommand {
 
     @Command(name = "add-annotator", mixinStandardHelpOptions = true,
-            description = {"Adds an annotator and prints their sign-in token on stdout, once: only its hash is stored,",
-                "so a lost token cannot be shown again (add the annotator under another name)."})
+            description = {"Adds an annotator and prints their sign-in token on stdout, once.",
+                "Only its hash is stored, so a lost token cannot be shown again (add the annotator under another name)."})
     static final class AddAnnotator implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -12,8 +12,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Writes every judgment as JSONL: {pair_id, question_id, category, annotator, model_a, model_b,",
-            "left (whose answer was shown on the left: A or B), helpfulness, honesty, harmlessness (A, B or tie), created_at}."})
+        description = {"Writes every judgment as JSONL.",
+            "{pair_id, question_id, category, annotator, model_a, model_b, left (whose answer was shown on the left: A or "
+                + "B), helpfulness, honesty, harmlessness (A, B or tie), created_at}."})
 final class HumanExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

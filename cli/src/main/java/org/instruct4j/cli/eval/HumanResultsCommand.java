@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "results", mixinStandardHelpOptions = true,
-        description = {"Win / tie / lose per criterion for each pair of models, like GPT-4-LLM's Figure 3. Prints a table;",
-            "--output writes an HTML page with a chart per model pair and a PNG of each."})
+        description = {"Win / tie / lose per criterion for each pair of models, like GPT-4-LLM's Figure 3.",
+            "Prints a table; --output writes an HTML page with a chart per model pair and a PNG of each."})
 final class HumanResultsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Runs the annotation web app until stopped (Ctrl-C). Annotators sign in with a token from",
-            "`eval human admin add-annotator`; each judges each pair at most once, the left/right order drawn per item."})
+        description = {"Runs the annotation web app until stopped (Ctrl-C).",
+            "Annotators sign in with a token from `eval human admin add-annotator`; each judges each pair at most once, "
+                + "the left/right order drawn per item."})
 final class HumanServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "judge", mixinStandardHelpOptions = true,
-        description = {"An LLM judges the answers, as GPT-4-LLM did with GPT-4. pairwise (default): FastChat's Vicuna protocol",
+        description = {"An LLM judges the answers, as GPT-4-LLM did with GPT-4.",
+            "pairwise (default): FastChat's Vicuna protocol",
             "(general, coding and math prompts by question category; temperature 0.2, max_tokens 1024; the scores of both",
             "answers on the review's first line, -1 -1 when unreadable); writes FastChat reviews. --swap also judges every",
             "question with the answers in the other order. single: MT-bench's single-v1 grading, 1-10 per answer",

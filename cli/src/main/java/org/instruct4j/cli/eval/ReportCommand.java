@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Summarises judge reviews as GPT-4-LLM's Figure 4: per review file (one comparison of model A with B)",
+        description = {"Summarises judge reviews as GPT-4-LLM's Figure 4 (relative scores, wins, ties, losses).",
+            "Per review file (one comparison of model A with B)",
             "the relative score (A's score sum / B's), wins, ties and losses, per category, and for --swap runs both orders,",
             "their average and how often the verdict flipped. Single-answer grades: mean score per model.",
             "Prints a table; --output writes an HTML page with charts and a PNG per chart."})

@@ -17,9 +17,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "rouge", mixinStandardHelpOptions = true,
-        description = {"ROUGE-1/2/L F-measures of every row's prediction against its reference (Google rouge-score's",
-            "scores), averaged over all rows and, with --by-length, per bucket of the reference's length in words as in",
-            "GPT-4-LLM (0-2, 3-5, 6-10, >10). Prints a table; --output writes GPT-4-LLM's result JSON."})
+        description = {"ROUGE-1/2/L of every row's prediction against its reference, overall and by reference length.",
+            "Google rouge-score's scores, averaged over all rows and, with --by-length, per bucket of the reference's "
+                + "length in words as in GPT-4-LLM (0-2, 3-5, 6-10, >10). Prints a table; --output writes GPT-4-LLM's "
+                + "result JSON."})
 final class RougeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

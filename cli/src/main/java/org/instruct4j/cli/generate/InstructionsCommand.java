@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "instructions", mixinStandardHelpOptions = true,
-        description = {"Grows new instructions from seed tasks with Alpaca's Self-Instruct loop and all its filters,",
-            "including ROUGE-L > 0.7 de-duplication against the seeds and every instruction kept so far.",
+        description = {"Grows new instructions from seed tasks with Alpaca's Self-Instruct loop.",
+            "All its filters apply, including ROUGE-L > 0.7 de-duplication against the seeds and every instruction kept "
+                + "so far.",
             "Output rows: {id, instruction, input, output, model}. Rerun to continue towards --count."})
 final class InstructionsCommand implements Callable<Integer> {
     @Spec

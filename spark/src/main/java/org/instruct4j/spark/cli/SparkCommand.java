@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
  * job jar ({@link SparkMain}), on a cluster.
  */
 @Command(name = "spark", mixinStandardHelpOptions = true,
-        description = {"The big stages as Apache Spark jobs that run the stages' own code: on local[2] by default, or on a",
-            "cluster through spark-submit and the job jar spark/target/instruct4j-spark.jar (see README)."},
+        description = {"The big stages as Apache Spark jobs that run the stages' own code, on local[2] or a cluster.",
+            "Local by default; on a cluster through spark-submit and the job jar spark/target/instruct4j-spark.jar "
+                + "(see README)."},
         subcommands = {SparkGenerateCommand.class, SparkJudgeCommand.class, SparkRougeCommand.class, SparkAnalyzeCommand.class})
 public final class SparkCommand implements Runnable {
     @CommandLine.Spec

@@ -14,7 +14,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "judge", mixinStandardHelpOptions = true,
-        description = {"eval judge --mode pairwise as a Spark job: an LLM compares two models' answers to every question with",
+        description = {"eval judge --mode pairwise as a Spark job: an LLM compares two models' answers.",
+            "Every question is judged with",
             "FastChat's Vicuna protocol (prompts by question category; the scores of both answers on the review's first line).",
             "--swap also judges each question with the answers in the other order. Output rows: FastChat reviews; the",
             "relative scores are printed at the end. Rerun the same command to resume."})

@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "rouge", mixinStandardHelpOptions = true,
-        description = {"eval rouge as a Spark job: ROUGE-1/2/L F-measures of every row's prediction against its reference (Google",
+        description = {"eval rouge as a Spark job: ROUGE-1/2/L of every row, overall and by reference length.",
+            "F-measures of every row's prediction against its reference (Google",
             "rouge-score's scores), averaged over all rows and, with --by-length, per bucket of the reference's length in words",
             "(0-2, 3-5, 6-10, >10). Per-row scores {id, reference_words, length, rouge1, rouge2, rougeL} replace DIR's part files;",
             "the means go to DIR.result.json (GPT-4-LLM's result format) and are printed."})

@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "unnatural", mixinStandardHelpOptions = true,
-        description = {"generate unnatural as a Spark job: the teacher answers Unnatural Instructions (core_data rows: instruction,",
-            "instances[...], one request per instance, ids row.k; or rows already in the {instruction, input, output, label} format).",
+        description = {"generate unnatural as a Spark job: the teacher answers Unnatural Instructions.",
+            "Input: core_data rows (instruction, instances[...]; one request per instance, ids row.k), or rows already in "
+                + "the {instruction, input, output, label} format.",
             "--limit counts input rows. Output rows: {id, instruction, input, output, label, model, truncated}."})
 final class SparkUnnaturalCommand extends SparkTeacherCommand {
     @Mixin

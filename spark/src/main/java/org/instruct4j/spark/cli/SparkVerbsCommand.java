@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "verbs", mixinStandardHelpOptions = true,
-        description = {"analyze verbs as a Spark job: for each row's text, the first sentence; if its dependency root is a verb,",
+        description = {"analyze verbs as a Spark job: the verb-noun structure of every row's text.",
+            "For each row's text, the first sentence; if its dependency root is a verb,",
             "the verb's lemma and its first direct-object noun (Stanford CoreNLP, loaded once per executor). Per-row results",
             "{id, verb, noun} replace DIR's part files; the counts (totals, top pairs, sunburst, every pair) go to",
             "DIR.result.json in analyze verbs' --output format, and the unique and top pairs are printed."})
