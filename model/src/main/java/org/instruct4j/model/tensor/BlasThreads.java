@@ -12,19 +12,15 @@ import org.bytedeco.openblas.global.openblas;
  */
 public final class BlasThreads {
     public static final String VARIABLE = "INSTRUCT4J_BLAS_THREADS";
-    private static volatile boolean configured;
+    private static boolean configured;
 
     private BlasThreads() {}
 
-    /** Sets OpenBLAS's thread count, once; every model constructor calls it. */
-    public static void configure() {
+    /** Sets OpenBLAS's thread count, once; every model constructor calls it (rarely enough for a plain lock). */
+    public static synchronized void configure() {
         if (!configured) {
-            synchronized (BlasThreads.class) {
-                if (!configured) {
-                    openblas.blas_set_num_threads(threads(System.getenv(VARIABLE)));
-                    configured = true;
-                }
-            }
+            openblas.blas_set_num_threads(threads(System.getenv(VARIABLE)));
+            configured = true;
         }
     }
 
