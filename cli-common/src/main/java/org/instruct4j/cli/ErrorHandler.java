@@ -1,7 +1,7 @@
 package org.instruct4j.cli;
 
 import java.io.UncheckedIOException;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import picocli.CommandLine;
 
 /**
@@ -16,7 +16,7 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         var err = commandLine.getErr();
-        if (e instanceof DataFormatException || e instanceof IllegalArgumentException) {
+        if (e instanceof BadInputException || e instanceof IllegalArgumentException) {
             err.println("instruct4j: error: " + Secrets.scrub(e.getMessage()));
             return BAD_INPUT;
         }

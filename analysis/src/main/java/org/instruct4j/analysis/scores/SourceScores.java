@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.instruct4j.core.data.ComparisonV2;
 import org.instruct4j.core.data.ScoredResponse;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.Location;
@@ -89,22 +89,22 @@ public record SourceScores(Path file, Map<String, double[]> bySource) {
             }
         } catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new DataFormatException(Location.jsonl(file, line), null, "invalid JSON: " + e.getOriginalMessage());
+            throw new BadInputException(Location.jsonl(file, line), null, "invalid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return new SourceScores(file, bySource);
     }
 
-    private static DataFormatException error(Path file, JsonParser parser, String field, String problem) {
-        return new DataFormatException(Location.jsonl(file, parser.currentTokenLocation().getLineNr()), field, problem);
+    private static BadInputException error(Path file, JsonParser parser, String field, String problem) {
+        return new BadInputException(Location.jsonl(file, parser.currentTokenLocation().getLineNr()), field, problem);
     }
 
     private static InputStream open(Path file) throws IOException {
         try {
             return Files.newInputStream(file);
         } catch (NoSuchFileException e) {
-            throw new DataFormatException(Location.file(file), null, "no such file");
+            throw new BadInputException(Location.file(file), null, "no such file");
         }
     }
 }

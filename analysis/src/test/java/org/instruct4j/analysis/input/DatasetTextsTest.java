@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.testkit.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +43,7 @@ class DatasetTextsTest {
     void aMissingFieldNamesFileLineAndField() throws IOException {
         Path file = Files.writeString(dir.resolve("rows.jsonl"), "{\"output\": \"a\"}\n{\"outptu\": \"b\"}\n");
         assertThatThrownBy(() -> DatasetTexts.read(file, null, null))
-                .isInstanceOf(DataFormatException.class).hasMessage(file + ":2: field \"output\": missing; the row has [outptu]");
+                .isInstanceOf(BadInputException.class).hasMessage(file + ":2: field \"output\": missing; the row has [outptu]");
         assertThatThrownBy(() -> DatasetTexts.read(file, null, "instruction"))
                 .hasMessage(file + ":1: field \"instruction\": missing; the row has [output]");
     }

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.testkit.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +54,7 @@ class SourceScoresTest {
     @Test
     void badScoresNameFileLineAndField() throws IOException {
         Path lists = Files.writeString(dir.resolve("scores.json"), "{\n  \"gpt4\": [\n    9.0,\n    \"nine\"\n  ]\n}\n");
-        assertThatThrownBy(() -> SourceScores.read(lists)).isInstanceOf(DataFormatException.class)
+        assertThatThrownBy(() -> SourceScores.read(lists)).isInstanceOf(BadInputException.class)
                 .hasMessage(lists + ":4: field \"gpt4[1]\": expected a number");
         Path v2 = Files.writeString(dir.resolve("cmp.jsonl"),
                 "{\"user_input\": \"q\", \"responses_and_scores\": [{\"response\": \"a\", \"score\": \"high\", \"source\": \"gpt4\"}]}\n");
@@ -62,7 +62,7 @@ class SourceScoresTest {
                 .hasMessage(v2 + ":1: field \"responses_and_scores[0].score\": expected a number, got a string");
         assertThatThrownBy(() -> SourceScores.read(dir.resolve("absent.json"))).hasMessageContaining("no such file");
         Path truncated = Files.writeString(dir.resolve("cut.json"), "{\"gpt4\": [9.0, 8.0");
-        assertThatThrownBy(() -> SourceScores.read(truncated)).isInstanceOf(DataFormatException.class)
+        assertThatThrownBy(() -> SourceScores.read(truncated)).isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith(truncated + ":1: invalid JSON");
     }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One JSON object read from a dataset file, with where it came from and its position among the rows.
- * The typed accessors throw {@link DataFormatException} naming file, line and field; nested objects
+ * The typed accessors throw {@link BadInputException} naming file, line and field; nested objects
  * ({@link #element}) report their path, e.g. {@code instances[2].output}.
  */
 public record JsonRow(ObjectNode node, Location location, long ordinal, String fieldPrefix) {
@@ -112,8 +112,8 @@ public record JsonRow(ObjectNode node, Location location, long ordinal, String f
         throw wrongType(idField, "a string or an integer", value);
     }
 
-    public DataFormatException error(String field, String problem) {
-        return new DataFormatException(location, field == null ? null : fieldPrefix + field, problem);
+    public BadInputException error(String field, String problem) {
+        return new BadInputException(location, field == null ? null : fieldPrefix + field, problem);
     }
 
     private JsonNode present(String field) {
@@ -124,7 +124,7 @@ public record JsonRow(ObjectNode node, Location location, long ordinal, String f
         return value;
     }
 
-    private DataFormatException wrongType(String field, String expected, JsonNode actual) {
+    private BadInputException wrongType(String field, String expected, JsonNode actual) {
         return error(field, "expected " + expected + ", got " + describe(actual));
     }
 

@@ -55,7 +55,7 @@ public final class JsonRows implements Iterator<JsonRow>, AutoCloseable {
         try {
             raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         } catch (NoSuchFileException e) {
-            throw new DataFormatException(Location.file(file), null, "no such file");
+            throw new BadInputException(Location.file(file), null, "no such file");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -63,14 +63,14 @@ public final class JsonRows implements Iterator<JsonRow>, AutoCloseable {
             raw.mark(4);
             int first = raw.read();
             if (first == BOM_FIRST_BYTE && raw.read() == 0xBB && raw.read() == 0xBF) {
-                throw new DataFormatException(Location.jsonl(file, 1), null,
+                throw new BadInputException(Location.jsonl(file, 1), null,
                         "the file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM");
             }
             raw.reset();
             LineCountingStream counted = new LineCountingStream(raw, file);
             int firstSignificant = counted.peekNonWhitespace();
             if (firstSignificant < 0) {
-                throw new DataFormatException(Location.file(file), null, "the file is empty (no rows)");
+                throw new BadInputException(Location.file(file), null, "the file is empty (no rows)");
             }
             return new JsonRows(file, counted, firstSignificant == '[');
         } catch (IOException e) {
@@ -126,7 +126,7 @@ public final class JsonRows implements Iterator<JsonRow>, AutoCloseable {
 
     private JsonRow row(JsonNode node, Location location) {
         if (!node.isObject()) {
-            throw new DataFormatException(location, null, "expected a JSON object, got " + JsonRow.describe(node));
+            throw new BadInputException(location, null, "expected a JSON object, got " + JsonRow.describe(node));
         }
         return new JsonRow((ObjectNode) node, location, ordinal++);
     }
@@ -159,13 +159,13 @@ public final class JsonRows implements Iterator<JsonRow>, AutoCloseable {
                 if (token == JsonToken.END_ARRAY) {
                     done = true;
                     if (parser.nextToken() != null) {
-                        throw new DataFormatException(Location.jsonl(file, parser.currentTokenLocation().getLineNr()), null,
+                        throw new BadInputException(Location.jsonl(file, parser.currentTokenLocation().getLineNr()), null,
                                 "unexpected content after the closing ] of the array");
                     }
                     return null;
                 }
                 if (token == null) {
-                    throw new DataFormatException(Location.jsonl(file, bytes.line()), null, "the JSON array is not closed (truncated file?)");
+                    throw new BadInputException(Location.jsonl(file, bytes.line()), null, "the JSON array is not closed (truncated file?)");
                 }
                 long line = parser.currentTokenLocation().getLineNr();
                 JsonNode node = ELEMENT_READER.readTree(parser);
@@ -173,7 +173,7 @@ public final class JsonRows implements Iterator<JsonRow>, AutoCloseable {
             } catch (JsonProcessingException e) {
                 JsonLocation where = e.getLocation();
                 long line = where == null ? bytes.line() : where.getLineNr();
-                throw new DataFormatException(Location.arrayItem(file, index, line), null, "invalid JSON: " + e.getOriginalMessage());
+                throw new BadInputException(Location.arrayItem(file, index, line), null, "invalid JSON: " + e.getOriginalMessage());
             }
         }
     }
@@ -200,7 +200,7 @@ public final class JsonRows implements Iterator<JsonRow>, AutoCloseable {
                 try {
                     return row(Json.MAPPER.readTree(text), location);
                 } catch (JsonProcessingException e) {
-                    throw new DataFormatException(location, null,
+                    throw new BadInputException(location, null,
                             "invalid JSON (JSON Lines needs one complete object per line): " + e.getOriginalMessage());
                 }
             }
@@ -211,7 +211,7 @@ public final class JsonRows implements Iterator<JsonRow>, AutoCloseable {
                 CharBuffer chars = utf8.decode(ByteBuffer.wrap(line));
                 return chars.toString();
             } catch (CharacterCodingException e) {
-                throw new DataFormatException(Location.jsonl(file, lineNumber), null, "not valid UTF-8");
+                throw new BadInputException(Location.jsonl(file, lineNumber), null, "not valid UTF-8");
             }
         }
     }
@@ -294,7 +294,7 @@ public final class JsonRows implements Iterator<JsonRow>, AutoCloseable {
 
         private void checkCarriageReturn(int b) {
             if (b == '\r') {
-                throw new DataFormatException(Location.jsonl(file, line), null,
+                throw new BadInputException(Location.jsonl(file, line), null,
                         "CRLF (Windows) line ending; convert the file to LF line endings (for example with dos2unix)");
             }
         }

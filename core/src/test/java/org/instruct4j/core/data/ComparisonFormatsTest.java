@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class ComparisonFormatsTest {
                 "{\"user_input\": \"x\", \"responses_and_scores\": [{\"response\": \"a\", \"score\": 1, \"source\": \"s\"}, "
                         + "{\"response\": \"b\", \"score\": \"high\", \"source\": \"s\"}]}\n");
         assertThatThrownBy(() -> Datasets.validate(file, ComparisonV2::fromJson))
-                .isInstanceOf(DataFormatException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessage(file + ":1: field \"responses_and_scores[1].score\": expected a number, got a string");
     }
 

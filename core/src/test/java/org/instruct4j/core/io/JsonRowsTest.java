@@ -39,7 +39,7 @@ class JsonRowsTest {
     void invalidJsonInJsonLinesNamesFileAndLine() throws IOException {
         Path file = write("bad.jsonl", "{\"instruction\": \"a\"}\n{\"instruction\": \"b\"\n");
         assertThatThrownBy(() -> Datasets.validate(file, Instruction::fromJson))
-                .isInstanceOf(DataFormatException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith(file + ":2: invalid JSON");
     }
 
@@ -47,7 +47,7 @@ class JsonRowsTest {
     void invalidJsonInArrayNamesIndexAndLine() throws IOException {
         Path file = write("bad.json", "[\n{\"instruction\": \"a\"},\n{\"instruction\": \"b\",,}\n]");
         assertThatThrownBy(() -> Datasets.validate(file, Instruction::fromJson))
-                .isInstanceOf(DataFormatException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith(file + ":[1] (line 3): invalid JSON");
     }
 
@@ -55,9 +55,9 @@ class JsonRowsTest {
     void missingFieldNamesField() throws IOException {
         Path file = write("m.jsonl", "{\"instruction\": \"a\", \"output\": \"o\"}\n{\"input\": \"b\", \"output\": \"o\"}\n");
         assertThatThrownBy(() -> Datasets.validate(file, AlpacaExample::fromJson))
-                .isInstanceOf(DataFormatException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessage(file + ":2: field \"instruction\": missing")
-                .extracting(e -> ((DataFormatException) e).field()).isEqualTo("instruction");
+                .extracting(e -> ((BadInputException) e).field()).isEqualTo("instruction");
     }
 
     @Test
@@ -71,7 +71,7 @@ class JsonRowsTest {
     void emptyFileIsRejected() throws IOException {
         Path file = write("e.jsonl", "");
         assertThatThrownBy(() -> Datasets.validate(file, Instruction::fromJson))
-                .isInstanceOf(DataFormatException.class).hasMessage(file + ": the file is empty (no rows)");
+                .isInstanceOf(BadInputException.class).hasMessage(file + ": the file is empty (no rows)");
         Path blank = write("b.jsonl", "\n  \n");
         assertThatThrownBy(() -> Datasets.validate(blank, Instruction::fromJson)).hasMessageContaining("empty");
     }
@@ -81,17 +81,17 @@ class JsonRowsTest {
         Path file = dir.resolve("bom.jsonl");
         Files.write(file, concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, "{\"instruction\": \"a\"}\n".getBytes(StandardCharsets.UTF_8)));
         assertThatThrownBy(() -> Datasets.validate(file, Instruction::fromJson))
-                .isInstanceOf(DataFormatException.class).hasMessageStartingWith(file + ":1: the file starts with a UTF-8 byte-order mark");
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith(file + ":1: the file starts with a UTF-8 byte-order mark");
     }
 
     @Test
     void crlfLineEndingsAreRejectedInBothLayouts() throws IOException {
         Path lines = write("crlf.jsonl", "{\"instruction\": \"a\"}\n{\"instruction\": \"b\"}\r\n");
         assertThatThrownBy(() -> Datasets.validate(lines, Instruction::fromJson))
-                .isInstanceOf(DataFormatException.class).hasMessageStartingWith(lines + ":2: CRLF");
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith(lines + ":2: CRLF");
         Path array = write("crlf.json", "[\n{\"instruction\": \"a\"},\r\n{\"instruction\": \"b\"}]");
         assertThatThrownBy(() -> Datasets.validate(array, Instruction::fromJson))
-                .isInstanceOf(DataFormatException.class).hasMessageStartingWith(array + ":2: CRLF");
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith(array + ":2: CRLF");
     }
 
     @Test
@@ -104,7 +104,7 @@ class JsonRowsTest {
     @Test
     void truncatedArrayIsRejected() throws IOException {
         Path file = write("cut.json", "[{\"instruction\": \"a\"}, {\"instruction\": \"b\"}");
-        assertThatThrownBy(() -> Datasets.validate(file, Instruction::fromJson)).isInstanceOf(DataFormatException.class);
+        assertThatThrownBy(() -> Datasets.validate(file, Instruction::fromJson)).isInstanceOf(BadInputException.class);
     }
 
     @Test

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.core.io.JsonRows;
 import org.instruct4j.core.io.Location;
@@ -100,7 +100,7 @@ public final class AnswerFile {
     public ModelAnswer answerTo(EvalQuestion question) {
         ModelAnswer answer = answers.get(question.key());
         if (answer == null) {
-            throw new DataFormatException(Location.file(file), "question_id",
+            throw new BadInputException(Location.file(file), "question_id",
                     "no answer to question " + question.key() + "; every question needs an answer from every model");
         }
         return answer;

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.testkit.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +55,7 @@ class QuestionAndAnswerFilesTest {
         AnswerFile gpt4 = AnswerFile.read(SharedData.path("fastchat/llm_judge/vicuna_bench/reference_answer/gpt-4.jsonl"), vicuna);
         assertThat(gpt4.modelId()).isEqualTo("gpt-4");
         assertThat(gpt4.answerTo(vicuna.get(60)).text()).isNotBlank();
-        assertThatThrownBy(() -> gpt4.answerTo(vicuna.get(0))).isInstanceOf(DataFormatException.class)
+        assertThatThrownBy(() -> gpt4.answerTo(vicuna.get(0))).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("no answer to question 1");
 
         List<EvalQuestion> userOriented = QuestionFile.read(SharedData.path("self_instruct/user_oriented_instructions.jsonl"));
@@ -68,7 +68,7 @@ class QuestionAndAnswerFilesTest {
     void oneFileHoldsOneModel() throws IOException {
         Path file = Files.writeString(dir.resolve("a.jsonl"), "{\"question_id\":1,\"text\":\"x\",\"model_id\":\"m1\"}\n"
                 + "{\"question_id\":2,\"text\":\"y\",\"model_id\":\"m2\"}\n");
-        assertThatThrownBy(() -> AnswerFile.read(file, List.of())).isInstanceOf(DataFormatException.class)
+        assertThatThrownBy(() -> AnswerFile.read(file, List.of())).isInstanceOf(BadInputException.class)
                 .hasMessage(file + ":2: field \"model_id\": \"m2\" differs from \"m1\" of the first row; one answers file holds one model's answers");
     }
 }

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.metrics.rouge.RougeScore;
 import org.instruct4j.metrics.rouge.RougeScorer;
@@ -117,6 +117,6 @@ class RougeEvaluationTest {
     void aRowWithoutTheReferenceFieldIsNamedWithFileAndLine() throws IOException {
         Path file = Files.writeString(dir.resolve("bad.jsonl"), "{\"output\":\"a\",\"label\":\"b\"}\n{\"output\":\"a\",\"lable\":\"b\"}\n");
         assertThatThrownBy(() -> RougeEvaluation.read(file, "output", "label"))
-                .isInstanceOf(DataFormatException.class).hasMessage(file + ":2: field \"label\": missing");
+                .isInstanceOf(BadInputException.class).hasMessage(file + ":2: field \"label\": missing");
     }
 }

@@ -22,7 +22,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.core.io.JsonRows;
@@ -76,7 +76,7 @@ public final class StagedInput {
                 ? fromParquet(spark, input, limit, numberRows, staged)
                 : fromJson(Path.of(input), limit, numberRows, staged);
         if (result.rows == 0) {
-            throw new DataFormatException(Location.file(Path.of(input)), null, "no rows");
+            throw new BadInputException(Location.file(Path.of(input)), null, "no rows");
         }
         return result;
     }
@@ -96,7 +96,7 @@ public final class StagedInput {
     public <T> T check(Supplier<T> reader) {
         try {
             return reader.get();
-        } catch (DataFormatException e) {
+        } catch (BadInputException e) {
             if (e.location().file().equals(file)) {
                 throw e.at(origin.of(e.location().line() - 1));
             }
@@ -113,7 +113,7 @@ public final class StagedInput {
     private static StagedInput fromJson(Path source, long limit, boolean numberRows, Path staged) {
         List<Path> files = Files.isDirectory(source) ? jsonFiles(source) : List.of(source);
         if (files.isEmpty()) {
-            throw new DataFormatException(Location.file(source), null, "no part files in this directory");
+            throw new BadInputException(Location.file(source), null, "no part files in this directory");
         }
         List<Long> firstOrdinals = new ArrayList<>();
         long count = 0;
@@ -205,7 +205,7 @@ public final class StagedInput {
             JsonNode node = Json.MAPPER.readTree(json);
             return (ObjectNode) node;
         } catch (IOException e) {
-            throw new DataFormatException(location, null, "cannot read the row: " + e.getMessage());
+            throw new BadInputException(location, null, "cannot read the row: " + e.getMessage());
         }
     }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.Location;
 
@@ -60,17 +60,17 @@ record BatchRecord(int chunk, String digest, List<String> customIds, String inpu
         String where = "batches[" + index + "].";
         JsonNode ids = json.get("custom_ids");
         if (ids == null || !ids.isArray() || ids.isEmpty()) {
-            throw new DataFormatException(Location.file(file), where + "custom_ids", "expected a non-empty array of ids");
+            throw new BadInputException(Location.file(file), where + "custom_ids", "expected a non-empty array of ids");
         }
         List<String> customIds = new ArrayList<>(ids.size());
         ids.forEach(id -> customIds.add(id.asText()));
         JsonNode chunk = json.get("chunk");
         if (chunk == null || !chunk.canConvertToInt()) {
-            throw new DataFormatException(Location.file(file), where + "chunk", "expected the chunk number");
+            throw new BadInputException(Location.file(file), where + "chunk", "expected the chunk number");
         }
         JsonNode collected = json.get("collected");
         if (collected == null || !collected.isBoolean()) {
-            throw new DataFormatException(Location.file(file), where + "collected", "expected true or false");
+            throw new BadInputException(Location.file(file), where + "collected", "expected true or false");
         }
         return new BatchRecord(chunk.asInt(), text(json, "digest", true, file, where), customIds,
                 text(json, "input_file_id", true, file, where), text(json, "uploaded_at", false, file, where),
@@ -82,12 +82,12 @@ record BatchRecord(int chunk, String digest, List<String> customIds, String inpu
         JsonNode value = json.get(field);
         if (value == null || value.isNull()) {
             if (required) {
-                throw new DataFormatException(Location.file(file), where + field, "missing");
+                throw new BadInputException(Location.file(file), where + field, "missing");
             }
             return null;
         }
         if (!value.isTextual()) {
-            throw new DataFormatException(Location.file(file), where + field, "expected a string");
+            throw new BadInputException(Location.file(file), where + field, "expected a string");
         }
         return value.asText();
     }

@@ -11,7 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.instruct4j.core.io.AtomicFiles;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.Location;
 import org.instruct4j.teacher.run.JobFiles;
@@ -45,13 +45,13 @@ final class BatchState {
         try {
             root = Json.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
-            throw new DataFormatException(Location.file(file), null, "not readable as JSON (" + e.getMessage()
+            throw new BadInputException(Location.file(file), null, "not readable as JSON (" + e.getMessage()
                     + "); it lists the batches already submitted, so fix or remove it knowing that removing it"
                     + " submits (and pays for) those requests again");
         }
         JsonNode batches = root == null ? null : root.get("batches");
         if (batches == null || !batches.isArray()) {
-            throw new DataFormatException(Location.file(file), "batches", "expected an array");
+            throw new BadInputException(Location.file(file), "batches", "expected an array");
         }
         for (int i = 0; i < batches.size(); i++) {
             records.add(BatchRecord.fromJson(batches.get(i), file, i));

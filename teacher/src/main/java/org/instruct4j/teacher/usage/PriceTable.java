@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.Location;
 
@@ -67,16 +67,16 @@ public final class PriceTable {
         try {
             root = Json.MAPPER.readTree(file.toFile());
         } catch (java.io.IOException e) {
-            throw new DataFormatException(Location.file(file), null, "not a JSON price table: " + e.getMessage());
+            throw new BadInputException(Location.file(file), null, "not a JSON price table: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new DataFormatException(Location.file(file), null, "expected an object {\"model\": {\"input\": N, \"output\": N}}");
+            throw new BadInputException(Location.file(file), null, "expected an object {\"model\": {\"input\": N, \"output\": N}}");
         }
         root.fields().forEachRemaining(entry -> {
             JsonNode input = entry.getValue().get("input");
             JsonNode output = entry.getValue().get("output");
             if (input == null || !input.isNumber() || output == null || !output.isNumber()) {
-                throw new DataFormatException(Location.file(file), entry.getKey(),
+                throw new BadInputException(Location.file(file), entry.getKey(),
                         "expected {\"input\": dollars per 1M prompt tokens, \"output\": dollars per 1M completion tokens}");
             }
             merged.put(entry.getKey(), new Price(input.doubleValue(), output.doubleValue()));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.teacher.run.Rows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +53,7 @@ class PriceTableTest {
                 "{\"gpt-4\": {\"input\": 1, \"output\": 2}, \"my-model\": {\"input\": \"cheap\", \"output\": 2}}");
 
         assertThatThrownBy(() -> defaults.withOverrides(file))
-                .isInstanceOfSatisfying(DataFormatException.class, e -> {
+                .isInstanceOfSatisfying(BadInputException.class, e -> {
                     assertThat(e.location().file()).isEqualTo(file);
                     assertThat(e.field()).isEqualTo("my-model");
                 })
@@ -66,7 +66,7 @@ class PriceTableTest {
         Path file = Rows.writeRaw(dir.resolve("prices.json"), "{\"gpt-4\": {\"input\": 1}}");
 
         assertThatThrownBy(() -> defaults.withOverrides(file))
-                .isInstanceOf(DataFormatException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("gpt-4");
     }
 
@@ -75,9 +75,9 @@ class PriceTableTest {
         Path array = Rows.writeRaw(dir.resolve("array.json"), "[1, 2]");
         Path broken = Rows.writeRaw(dir.resolve("broken.json"), "{\"gpt-4\": {\"input\": 1,");
 
-        assertThatThrownBy(() -> defaults.withOverrides(array)).isInstanceOf(DataFormatException.class)
+        assertThatThrownBy(() -> defaults.withOverrides(array)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining(array.toString());
-        assertThatThrownBy(() -> defaults.withOverrides(broken)).isInstanceOf(DataFormatException.class)
+        assertThatThrownBy(() -> defaults.withOverrides(broken)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining(broken.toString());
     }
 

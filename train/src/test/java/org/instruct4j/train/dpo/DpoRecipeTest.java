@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.lora.LoraAdapters;
@@ -94,7 +94,7 @@ class DpoRecipeTest {
                 """);
         Path output = dir.resolve("never");
         assertThatThrownBy(() -> DpoRecipe.run(stories(data, output)))
-                .isInstanceOf(DataFormatException.class).hasMessageContaining("bad.json:[1]").hasMessageContaining("completion_b");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("bad.json:[1]").hasMessageContaining("completion_b");
         assertThat(output).doesNotExist();
     }
 }

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.testkit.SharedData;
 import org.junit.jupiter.api.Test;
@@ -78,15 +78,15 @@ class ComparisonFileTest {
                 {"user_input": "Say hi.", "responses_and_scores": [{"response": "Hi.", "score": 8, "source": "gpt4"}]}
                 {"user_input": "Say hi.", "responses_and_scores": [{"response": "Hi.", "score": "high", "source": "gpt4"}]}
                 """);
-        assertThatThrownBy(() -> ComparisonFile.read(noScore)).isInstanceOf(DataFormatException.class)
+        assertThatThrownBy(() -> ComparisonFile.read(noScore)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("bad.jsonl:2").hasMessageContaining("responses_and_scores[0].score");
         Path threeOutputs = dir.resolve("ranked.json");
         Files.writeString(threeOutputs, "[{\"instruction\": \"a\", \"output\": [\"x\", \"y\", \"z\"]}]");
-        assertThatThrownBy(() -> ComparisonFile.read(threeOutputs)).isInstanceOf(DataFormatException.class)
+        assertThatThrownBy(() -> ComparisonFile.read(threeOutputs)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("ranked.json:[0]").hasMessageContaining("\"output\"");
         Path unknown = dir.resolve("alpaca.jsonl");
         Files.writeString(unknown, "{\"instruction\": \"a\", \"text\": \"b\"}\n");
-        assertThatThrownBy(() -> ComparisonFile.read(unknown)).isInstanceOf(DataFormatException.class)
+        assertThatThrownBy(() -> ComparisonFile.read(unknown)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("alpaca.jsonl:1").hasMessageContaining("not comparison data");
     }
 }

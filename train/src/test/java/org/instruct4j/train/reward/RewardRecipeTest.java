@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.checkpoint.Safetensors;
@@ -124,7 +124,7 @@ class RewardRecipeTest {
                 """);
         Path output = dir.resolve("never");
         assertThatThrownBy(() -> RewardRecipe.run(stories(data, output)))
-                .isInstanceOf(DataFormatException.class).hasMessageContaining("bad.jsonl:2").hasMessageContaining("output[1]");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("bad.jsonl:2").hasMessageContaining("output[1]");
         assertThat(output).doesNotExist();
     }
 }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.instruct4j.core.io.DataFormatException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
@@ -98,7 +98,7 @@ class SftRecipeTest {
                 """);
         Path output = dir.resolve("never");
         assertThatThrownBy(() -> SftRecipe.run(TinyRuns.stories(data, output)))
-                .isInstanceOf(DataFormatException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("bad.jsonl:2")
                 .hasMessageContaining("\"output\"");
         assertThat(output).doesNotExist();
