@@ -1,7 +1,7 @@
 package org.instruct4j.cli.model;
 
 import java.nio.file.Path;
-import org.instruct4j.model.hub.HubClient;
+import org.instruct4j.fetch.HubClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

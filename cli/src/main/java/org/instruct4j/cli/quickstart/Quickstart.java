@@ -23,7 +23,7 @@ import org.instruct4j.eval.rouge.RougeRow;
 import org.instruct4j.metrics.rouge.RougeTokenizer;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
-import org.instruct4j.model.hub.HubClient;
+import org.instruct4j.fetch.HubClient;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalChatClient;
 import org.instruct4j.serve.LocalEngine;

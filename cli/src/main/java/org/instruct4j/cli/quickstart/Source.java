@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import org.instruct4j.model.hub.HubClient;
+import org.instruct4j.fetch.HubClient;
 
 /**
  * Where the quickstart's data or base model comes from: a local path, or the Hugging Face hub, written

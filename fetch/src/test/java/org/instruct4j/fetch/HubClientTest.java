@@ -1,4 +1,4 @@
-package org.instruct4j.model.hub;
+package org.instruct4j.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,10 +1,8 @@
-package org.instruct4j.model.hub;
+package org.instruct4j.fetch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,29 +12,24 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * Downloads a model repository from the Hugging Face hub (or any server speaking its API, via HF_ENDPOINT).
- * The file list and hashes come from {@code api/models/{repo}/revision/{rev}?blobs=true}; each file goes to
- * {@code name.incomplete} and is resumed with an HTTP Range request after an interruption, then checked
- * against its sha256 (LFS files) or git blob id (small files) before it takes its real name.
+ * The file list and hashes come from {@code api/models/{repo}/revision/{rev}?blobs=true}; each file is fetched by the
+ * {@link Downloader} (resumable, checked against its sha256 for LFS files or its git blob id for small ones).
  * The token is sent only as an Authorization header and never appears in messages.
  */
 public final class HubClient {
-    public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
     private final URI endpoint;
     private final String token;
     private final HttpClient http;
+    private final Downloader downloader = new Downloader();
 
     /** {@code token} may be null for public repositories. */
     public HubClient(URI endpoint, String token) {
@@ -50,13 +43,20 @@ public final class HubClient {
 
     /** HF_ENDPOINT (default huggingface.co) and HF_TOKEN from the environment. */
     public static HubClient fromEnvironment() {
-        String endpoint = System.getenv("HF_ENDPOINT");
-        return new HubClient(URI.create(endpoint == null || endpoint.isBlank() ? DEFAULT_ENDPOINT : endpoint),
-                System.getenv("HF_TOKEN"));
+        Endpoints endpoints = Endpoints.fromEnvironment();
+        return new HubClient(endpoints.huggingFace(), endpoints.hfToken());
     }
 
     /** One file of a repository revision, with the hash it must have. */
-    public record RemoteFile(String name, long size, String sha256, String gitBlobId) {}
+    public record RemoteFile(String name, long size, String sha256, String gitBlobId) {
+        /**
+         * What the downloaded file must be: sha256 for LFS files (their blob id is the pointer's, not the content's),
+         * the git blob id for small ones.
+         */
+        public ExpectedFile expected() {
+            return sha256 != null ? new ExpectedFile(size, sha256, null) : new ExpectedFile(size, null, gitBlobId);
+        }
+    }
 
     /** The hub's two kinds of repository this tool reads: models and datasets. */
     public enum RepoType {
@@ -123,7 +123,7 @@ public final class HubClient {
                 if (!target.startsWith(dir.normalize())) {
                     throw new IllegalStateException("hub listed a file outside the repository: " + file.name());
                 }
-                if (Files.isRegularFile(target) && Files.size(target) == file.size() && verified(target, file)) {
+                if (file.expected().matches(target)) {
                     progress.accept(file.name() + " (already complete)");
                     continue;
                 }
@@ -135,66 +135,10 @@ public final class HubClient {
         }
     }
 
-    private void downloadFile(RepoType type, String repo, String revision, RemoteFile file, Path target) throws IOException {
-        Files.createDirectories(target.getParent());
-        Path partial = target.resolveSibling(target.getFileName() + ".incomplete");
-        long have = Files.isRegularFile(partial) ? Files.size(partial) : 0;
+    private void downloadFile(RepoType type, String repo, String revision, RemoteFile file, Path target) {
         URI uri = endpoint.resolve(type.files + repo + "/resolve/" + encode(revision) + "/" + file.name());
-        HttpRequest.Builder request = request(uri);
-        if (have > 0) {
-            request.header("Range", "bytes=" + have + "-");
-        }
-        HttpResponse<InputStream> response = send(request.build(), HttpResponse.BodyHandlers.ofInputStream(), repo);
-        int status = response.statusCode();
-        boolean resumed = status == 206;
-        if (status == 416 && have == file.size()) {
-            response.body().close(); // the partial file is already whole
-        } else if (status != 200 && !resumed) {
-            response.body().close();
-            throw new IllegalStateException("download of " + repo + "/" + file.name() + " failed: HTTP " + status + hint(status));
-        } else {
-            try (InputStream in = response.body();
-                 OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                         resumed ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                in.transferTo(out);
-            }
-        }
-        if (!verified(partial, file)) {
-            Files.delete(partial);
-            throw new IllegalStateException("download of " + repo + "/" + file.name()
-                    + " does not match the hub's hash (deleted; run the command again)");
-        }
-        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** sha256 for LFS files; for small files the git blob id, sha1("blob " + size + "\0" + content). */
-    static boolean verified(Path path, RemoteFile file) throws IOException {
-        if (file.sha256() != null) {
-            return file.sha256().equalsIgnoreCase(digest(path, "SHA-256", null));
-        }
-        if (file.gitBlobId() != null) {
-            String header = "blob " + Files.size(path) + "\0";
-            return file.gitBlobId().equalsIgnoreCase(digest(path, "SHA-1", header.getBytes(StandardCharsets.UTF_8)));
-        }
-        return file.size() < 0 || Files.size(path) == file.size();
-    }
-
-    private static String digest(Path path, String algorithm, byte[] prefix) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance(algorithm);
-            if (prefix != null) {
-                digest.update(prefix);
-            }
-            try (InputStream in = Files.newInputStream(path)) {
-                byte[] buffer = new byte[1 << 16];
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    digest.update(buffer, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        Map<String, String> headers = token == null ? Map.of() : Map.of("Authorization", "Bearer " + token);
+        downloader.download(new Downloader.Source(uri, headers), file.expected(), target, repo + "/" + file.name(), Transfer.NONE);
     }
 
     private HttpRequest.Builder request(URI uri) {
