@@ -1,7 +1,7 @@
 package org.instruct4j.cli.analyze;
 
 import java.io.PrintWriter;
-import org.instruct4j.analysis.verbs.VerbNounExtractor;
+import org.instruct4j.analysis.corenlp.VerbNounExtractor;
 import picocli.CommandLine.Option;
 
 /** How the dependency parser runs. */

@@ -10,7 +10,7 @@ import org.instruct4j.analysis.lengths.LengthStats;
 import org.instruct4j.analysis.report.AnalysisReport;
 import org.instruct4j.analysis.report.DatasetAnalysis;
 import org.instruct4j.analysis.scores.SourceScores;
-import org.instruct4j.analysis.verbs.VerbNounExtractor;
+import org.instruct4j.analysis.corenlp.VerbNounExtractor;
 import org.instruct4j.analysis.verbs.VerbNounRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,7 +51,7 @@ final class ReportCommand implements Callable<Integer> {
         VerbNounExtractor extractor = parser.load(err);
         List<DatasetAnalysis> analyses = new ArrayList<>();
         for (DatasetTexts texts : inputs) {
-            analyses.add(new DatasetAnalysis(texts, VerbNounRun.count(extractor, texts, parser.threads, parser.quiet),
+            analyses.add(new DatasetAnalysis(texts, VerbNounRun.count(extractor::extract, texts, parser.threads, parser.quiet),
                     LengthStats.of(texts.name(), texts.texts())));
         }
         List<Path> written = AnalysisReport.write(output, analyses, scoreData, top);

@@ -11,7 +11,7 @@ import org.instruct4j.analysis.input.DatasetTexts;
 import org.instruct4j.analysis.report.AnalysisJson;
 import org.instruct4j.analysis.report.SummaryTables;
 import org.instruct4j.analysis.verbs.VerbNounCounts;
-import org.instruct4j.analysis.verbs.VerbNounExtractor;
+import org.instruct4j.analysis.corenlp.VerbNounExtractor;
 import org.instruct4j.analysis.verbs.VerbNounRun;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Json;
@@ -52,7 +52,7 @@ final class VerbsCommand implements Callable<Integer> {
         ObjectNode json = Json.object();
         ArrayNode jsonDatasets = json.putArray("datasets");
         for (DatasetTexts texts : inputs) {
-            VerbNounCounts counts = VerbNounRun.count(extractor, texts, parser.threads, parser.quiet);
+            VerbNounCounts counts = VerbNounRun.count(extractor::extract, texts, parser.threads, parser.quiet);
             out.printf("%s: %s, field \"%s\"%n%n", texts.name(), texts.file(), texts.field());
             out.println(SummaryTables.verbs(Map.of(texts.name(), counts)).toText());
             out.printf("Top %d pairs:%n%s%n", top, SummaryTables.topPairs(counts, top).toText());

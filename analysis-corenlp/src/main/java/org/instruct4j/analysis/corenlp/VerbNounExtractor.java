@@ -1,4 +1,4 @@
-package org.instruct4j.analysis.verbs;
+package org.instruct4j.analysis.corenlp;
 
 import edu.stanford.nlp.ling.CoreAnnotations;
 import edu.stanford.nlp.ling.CoreLabel;
@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import org.instruct4j.analysis.verbs.VerbNoun;
 
 /**
  * The paper's verb-noun rule (Figure 1, after Self-Instruct), with Stanford CoreNLP: take the first sentence of a

@@ -1,10 +1,13 @@
-package org.instruct4j.analysis.verbs;
+package org.instruct4j.analysis.corenlp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Optional;
 import org.instruct4j.analysis.input.DatasetTexts;
+import org.instruct4j.analysis.verbs.VerbNoun;
+import org.instruct4j.analysis.verbs.VerbNounCounts;
+import org.instruct4j.analysis.verbs.VerbNounRun;
 import org.instruct4j.core.progress.Progress;
 import org.instruct4j.testkit.SharedData;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,7 +98,7 @@ class VerbNounExtractorTest {
 
     @Test
     void alpacaInstructionsAreDominatedByGenerateAndWrite() {
-        VerbNounCounts counts = VerbNounRun.count(extractor, new DatasetTexts("instructions",
+        VerbNounCounts counts = VerbNounRun.count(extractor::extract, new DatasetTexts("instructions",
                 alpacaInstructions.file(), "instruction", alpacaInstructions.texts().subList(0, 600)), 2, true);
         assertThat(counts.rows()).isEqualTo(600);
         // Alpaca's (and Self-Instruct's) best-known pairs lead the list, as in their published figures
