@@ -95,10 +95,21 @@ public final class DataFiles {
             return local(files.get(0));
         }
         if (mirror != null && files.stream().allMatch(f -> place(f) == Place.MIRROR)) {
-            return mirror.resolve(name);
+            return mirror.resolve(folder(name));
         }
         files.forEach(this::cached);
-        return cache.resolve(name);
+        return cache.resolve(folder(name));
+    }
+
+    /** Where {@link #path} gives {@code name}, found without checking or fetching anything. */
+    public Path location(String name) {
+        boolean inMirror = mirror != null && catalog.select(name).stream().allMatch(f -> Files.exists(mirror.resolve(f.name())));
+        return (inMirror ? mirror : cache).resolve(folder(name));
+    }
+
+    /** The relative folder of a name: itself, or nothing for {@code all}. */
+    private static String folder(String name) {
+        return DataCatalog.ALL.equals(name) ? "" : name;
     }
 
     /** Where {@code file} is now; a copy that does not match its hashes does not count (a mirror's is an error). */
