@@ -1,33 +1,23 @@
 package org.instruct4j.cli;
 
-import org.instruct4j.cli.analyze.AnalyzeCommand;
-import org.instruct4j.cli.data.DataCommand;
-import org.instruct4j.cli.eval.EvalCommand;
-import org.instruct4j.cli.generate.GenerateCommand;
-import org.instruct4j.cli.model.GenerateTextCommand;
-import org.instruct4j.cli.model.ModelCommand;
-import org.instruct4j.cli.quickstart.QuickstartCommand;
-import org.instruct4j.cli.reward.RankCommand;
-import org.instruct4j.cli.reward.ScoreCommand;
-import org.instruct4j.cli.serve.ServeCommand;
-import org.instruct4j.cli.train.RecipeCommand;
-import org.instruct4j.cli.train.TrainCommand;
-import org.instruct4j.spark.cli.SparkCommand;
-import org.instruct4j.train.dpo.DpoConfig;
-import org.instruct4j.train.reward.RewardConfig;
-import org.instruct4j.train.sft.SftConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.instruct4j.cli.data.DataPaths;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The root command: one subcommand per pipeline stage. */
+/**
+ * The root command: one subcommand per pipeline stage, each from the command group that brings it (see
+ * {@link CommandGroup}); the commands of groups not on the class path are listed with what they need.
+ */
 @Command(
         name = "instruct4j",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Instruction tuning with a teacher LLM, on the JVM (the GPT-4-LLM pipeline).",
-        subcommands = {QuickstartCommand.class, GenerateCommand.class, DataCommand.class, AnalyzeCommand.class,
-            GenerateTextCommand.class, ModelCommand.class, TrainCommand.class, ScoreCommand.class, RankCommand.class,
-            ServeCommand.class, EvalCommand.class, SparkCommand.class, CommandLine.HelpCommand.class})
+        description = "Instruction tuning with a teacher LLM, on the JVM (the GPT-4-LLM pipeline).")
 public final class Instruct4jCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -38,13 +28,48 @@ public final class Instruct4jCommand implements Runnable {
     }
 
     static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new Instruct4jCommand())
-                .setExecutionExceptionHandler(new ErrorHandler())
-                .setCaseInsensitiveEnumValuesAllowed(true);
-        var train = commandLine.getSubcommands().get("train").getSubcommands();
-        train.get("sft").getCommandSpec().usageMessage().footer(RecipeCommand.settingsHelp(SftConfig.KEYS));
-        train.get("reward").getCommandSpec().usageMessage().footer(RecipeCommand.settingsHelp(RewardConfig.KEYS));
-        train.get("dpo").getCommandSpec().usageMessage().footer(RecipeCommand.settingsHelp(DpoConfig.KEYS));
-        return commandLine;
+        List<CommandGroup> groups = ServiceLoader.load(CommandGroup.class).stream().map(ServiceLoader.Provider::get).toList();
+        Map<String, Object> commands = new LinkedHashMap<>();
+        groups.forEach(group -> commands.putAll(group.commands()));
+        CommandLine root = new CommandLine(new Instruct4jCommand());
+        CommandTable table = CommandTable.load();
+        for (CommandTable.Entry entry : table.entries()) {
+            Object command = commands.remove(entry.path());
+            parent(root, entry.words()).addSubcommand(entry.name(), command != null ? command : table.placeholder(entry));
+        }
+        commands.forEach((path, command) -> { // a command the table does not list yet still runs
+            List<String> words = List.of(path.split(" "));
+            parent(root, words).addSubcommand(words.get(words.size() - 1), command);
+        });
+        root.addSubcommand(new CommandLine.HelpCommand());
+        groups.forEach(group -> group.configure(root));
+        DataPaths data = new DataPaths(root::getErr);
+        return root.setExecutionExceptionHandler(new ErrorHandler())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .registerConverter(Path.class, data::convert)
+                .setExecutionStrategy(parsed -> {
+                    Integer help = CommandLine.executeHelpRequest(parsed);
+                    if (help != null) {
+                        return help;
+                    }
+                    try {
+                        data.fetch();
+                    } catch (RuntimeException e) {
+                        throw new CommandLine.ExecutionException(root, e.getMessage(), e);
+                    }
+                    return new CommandLine.RunLast().execute(parsed);
+                });
+    }
+
+    /** The command under which {@code words} goes: the root, or the command named by all words but the last. */
+    private static CommandLine parent(CommandLine root, List<String> words) {
+        CommandLine parent = root;
+        for (String word : words.subList(0, words.size() - 1)) {
+            parent = parent.getSubcommands().get(word);
+            if (parent == null) {
+                throw new IllegalStateException("command " + String.join(" ", words) + " comes before its parent");
+            }
+        }
+        return parent;
     }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Writes generated rows in the released GPT-4-LLM / Alpaca file format.",
             "A JSON array of {instruction, input, output} in input order (rows sorted by id: numerically when every id is "
                 + "a number), extra fields dropped."})
-final class ExportCommand implements Callable<Integer> {
+public final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

@@ -4,8 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code instruct4j model}: create and download model directories. */
-@Command(name = "model", mixinStandardHelpOptions = true, description = "Create, download or merge model directories.",
-        subcommands = {ModelInitCommand.class, ModelFetchCommand.class, MergeLoraCommand.class})
+@Command(name = "model", mixinStandardHelpOptions = true, description = "Create, download or merge model directories.")
 public final class ModelCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -2,15 +2,12 @@ package org.instruct4j.cli.generate;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ServiceLoader;
+import org.instruct4j.cli.ModelRuntimeOptions;
 import org.instruct4j.teacher.batch.BatchOptions;
-import org.instruct4j.model.LoadedModel;
-import org.instruct4j.model.ModelDirectory;
-import org.instruct4j.model.tensor.Precision;
-import org.instruct4j.serve.LocalChatClient;
-import org.instruct4j.serve.LocalEngine;
-import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.usage.PriceTable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every command that calls a teacher shares: the API options, plus a local model or the Batch API instead. */
@@ -37,6 +34,9 @@ public final class TeacherOptions extends ApiTeacherOptions {
     @Option(names = "--local-seed", paramLabel = "N", defaultValue = "0", description = "Sampling seed of the local model (default: ${DEFAULT-VALUE}).")
     long localSeed;
 
+    @Mixin
+    ModelRuntimeOptions runtime;
+
     @Option(names = "--batch-api",
             description = "Send the requests through the OpenAI Batch API (half the price, results within 24 h). Batch ids are kept in O.batches.json, so rerunning the command picks up the batches already submitted.")
     boolean batchApi;
@@ -44,6 +44,11 @@ public final class TeacherOptions extends ApiTeacherOptions {
     @Option(names = "--poll-interval", paramLabel = "SECONDS", defaultValue = "30",
             description = "With --batch-api: seconds between polls of the open batches (default: ${DEFAULT-VALUE}).")
     double pollIntervalSeconds;
+
+    /** --device and the other options of how a model runs. */
+    public ModelRuntimeOptions runtime() {
+        return runtime;
+    }
 
     /** The local model's directory (or checkpoint), when --local-model is given. */
     public Path localModel() {
@@ -58,13 +63,14 @@ public final class TeacherOptions extends ApiTeacherOptions {
         if (batchApi) {
             throw new IllegalArgumentException("--batch-api needs an API endpoint; it cannot be used with --local-model");
         }
-        PromptFormat format = PromptFormat.parse(localFormat);
         if (localTokenizer == null && java.nio.file.Files.isRegularFile(localModel)) {
             throw new IllegalArgumentException("--local-model " + localModel + " is a llama2.c checkpoint: give its --local-tokenizer");
         }
-        LoadedModel loaded = ModelDirectory.open(localModel, localTokenizer, Precision.parse(localDtype));
-        String name = localModel.toAbsolutePath().normalize().getFileName().toString();
-        return new LocalChatClient(new LocalEngine(loaded, localBatchSize), format, name, localSeed);
+        LocalTeacher local = ServiceLoader.load(LocalTeacher.class).findFirst().orElseThrow(() -> new IllegalStateException(
+                "--local-model runs the model on libtorch, which comes with the cli-model group, not on this class path: "
+                        + "run the command through ./instruct4j, which builds that group for any command with --local-model"));
+        return local.open(new LocalTeacher.Settings(localModel, localTokenizer, localDtype, localBatchSize, localFormat,
+                localSeed, runtime.device()));
     }
 
     public BatchOptions batchOptions() {

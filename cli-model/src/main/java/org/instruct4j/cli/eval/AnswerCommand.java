@@ -14,6 +14,7 @@ import org.instruct4j.eval.qa.QuestionFile;
 import org.instruct4j.eval.rerank.BestOfNTask;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.run.JobFiles;
+import org.instruct4j.model.tensor.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "user-oriented instructions (instruction + first instance's input).",
             "With --best-of N --reward-model DIR the model samples N answers per question and the one the reward model rates",
             "highest is kept (GPT-4-LLM's R1); the N samples stay in O.samples.jsonl."})
-final class AnswerCommand implements Callable<Integer> {
+public final class AnswerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -60,6 +61,7 @@ final class AnswerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Devices.use(teacher.runtime().device());
         PromptStyle style = PromptStyle.parse(promptStyle);
         Sampling sampling = samplingOptions.resolve(AnswerQuestionsTask.FASTCHAT_DEFAULTS);
         List<EvalQuestion> rows = QuestionFile.read(questions);

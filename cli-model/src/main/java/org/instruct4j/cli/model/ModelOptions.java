@@ -2,8 +2,11 @@ package org.instruct4j.cli.model;
 
 import java.nio.file.Path;
 import org.instruct4j.model.LoadedModel;
+import org.instruct4j.cli.ModelRuntimeOptions;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.tensor.Devices;
 import org.instruct4j.model.tensor.Precision;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Which local model to load: a Hugging Face directory, or a llama2.c .bin with its tokenizer. */
@@ -20,10 +23,15 @@ public final class ModelOptions {
             description = "Precision to compute in (default: ${DEFAULT-VALUE}); bf16 halves the memory and, measured on a 2-core AVX2 CPU, decodes 15M-110M models 1.3-1.6x faster but prefills 2-4x slower.")
     String dtype;
 
+    @Mixin
+    ModelRuntimeOptions runtime;
+
+    /** The model, on the device --device chose. */
     public LoadedModel load() {
         if (tokenizer == null && java.nio.file.Files.isRegularFile(model)) {
             throw new IllegalArgumentException("--model " + model + " is a llama2.c checkpoint: give its --tokenizer");
         }
+        Devices.use(runtime.device());
         return ModelDirectory.open(model, tokenizer, Precision.parse(dtype));
     }
 }

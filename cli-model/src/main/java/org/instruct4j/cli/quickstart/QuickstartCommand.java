@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.ModelRuntimeOptions;
+import org.instruct4j.model.tensor.Devices;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,19 +22,19 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "FILE|hf:datasets/ORG/NAME/FILE",
+    @Option(names = "--data", paramLabel = "FILE|data:NAME|hf:datasets/ORG/NAME/FILE",
             defaultValue = "hf:datasets/llamafactory/alpaca_gpt4_en/alpaca_gpt4_data_en.json",
             description = "Instruction data with the teacher's answers (default: GPT-4-LLM's English data, ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(names = "--base", paramLabel = "DIR|FILE|hf:ORG/NAME", defaultValue = "hf:HuggingFaceTB/SmolLM2-135M",
+    @Option(names = "--base", paramLabel = "DIR|FILE|data:NAME|hf:ORG/NAME", defaultValue = "hf:HuggingFaceTB/SmolLM2-135M",
             description = "Base model: a Hugging Face model directory, a llama2.c .bin (with --tokenizer), or a hub repository (default: ${DEFAULT-VALUE}).")
     String base;
 
     @Option(names = "--tokenizer", paramLabel = "FILE", description = "Tokenizer of a llama2.c --base.")
     Path tokenizer;
 
-    @Option(names = "--questions", paramLabel = "FILE", defaultValue = "../shared/data/gpt4llm/vicuna_question_80.jsonl",
+    @Option(names = "--questions", paramLabel = "FILE", defaultValue = "data:gpt4llm/vicuna_question_80.jsonl",
             description = "The questions to answer (FastChat format; default: ${DEFAULT-VALUE}).")
     Path questions;
 
@@ -67,8 +70,12 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bars.")
     boolean quiet;
 
+    @Mixin
+    ModelRuntimeOptions runtime;
+
     @Override
     public Integer call() {
+        Devices.use(runtime.device());
         if (heldOut < 1 || maxNewTokens < 1 || batch < 1 || trainRows < 0) {
             throw new IllegalArgumentException("--held-out, --max-new-tokens and --batch must be positive, --train-rows not negative");
         }

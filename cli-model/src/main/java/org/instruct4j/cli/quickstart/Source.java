@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.instruct4j.cli.data.DataPaths;
 import org.instruct4j.fetch.HubClient;
 
 /**
- * Where the quickstart's data or base model comes from: a local path, or the Hugging Face hub, written
- * {@code hf:ORG/NAME} for a model repository and {@code hf:datasets/ORG/NAME/FILE} for one file of a dataset
- * repository. Hub files are downloaded once into the run directory (resumable, verified against the hub's hashes).
+ * Where the quickstart's data or base model comes from: a local path, a name of the project's data layer written
+ * {@code data:NAME}, or the Hugging Face hub, written {@code hf:ORG/NAME} for a model repository and
+ * {@code hf:datasets/ORG/NAME/FILE} for one file of a dataset repository. Hub files are downloaded once into the run
+ * directory (resumable, verified against the hub's hashes).
  */
 record Source(String spec) {
     private static final String HUB = "hf:";
@@ -57,7 +59,7 @@ record Source(String spec) {
     }
 
     private Path local() {
-        Path path = Path.of(spec);
+        Path path = Path.of(DataPaths.resolve(spec));
         if (!Files.exists(path)) {
             throw new IllegalArgumentException(spec + ": no such file or directory (a hub source starts with hf:)");
         }

@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import org.instruct4j.eval.qa.QuestionFile;
 import org.instruct4j.eval.rerank.Reranker;
 import org.instruct4j.train.reward.RewardModel;
+import org.instruct4j.cli.ModelRuntimeOptions;
+import org.instruct4j.model.tensor.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,8 +37,12 @@ public final class RankCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    ModelRuntimeOptions runtime;
+
     @Override
     public Integer call() {
+        Devices.use(runtime.device());
         var questionRows = questions == null ? List.<org.instruct4j.eval.qa.EvalQuestion>of() : QuestionFile.read(questions);
         Reranker.Candidates candidates = Reranker.read(input, questionRows);
         RewardModel model = rewardModel.load();

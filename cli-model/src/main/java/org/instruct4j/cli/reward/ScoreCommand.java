@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.train.reward.ScoreFile;
+import org.instruct4j.cli.ModelRuntimeOptions;
+import org.instruct4j.model.tensor.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,8 +35,12 @@ public final class ScoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    ModelRuntimeOptions runtime;
+
     @Override
     public Integer call() {
+        Devices.use(runtime.device());
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1");
         }

@@ -11,7 +11,10 @@ import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.serve.http.OpenAiServer;
 import org.instruct4j.serve.http.ServeOptions;
 import org.instruct4j.teacher.client.ApiKey;
+import org.instruct4j.cli.ModelRuntimeOptions;
+import org.instruct4j.model.tensor.Devices;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,8 +70,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
     long maxBodyBytes;
 
+    @Mixin
+    ModelRuntimeOptions runtime;
+
     @Override
     public Integer call() throws InterruptedException {
+        Devices.use(runtime.device());
         PromptFormat promptFormat = PromptFormat.parse(format);
         ApiKey key = apiKeyEnv == null ? null : ApiKey.fromEnvironment(apiKeyEnv);
         String id = modelId != null ? modelId : model.toAbsolutePath().normalize().getFileName().toString();

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
                 + "continues a killed run."})
 public final class DpoCommand extends RecipeCommand {
     @Override
-    public void run() {
+    void train() {
         DpoConfig resolved = DpoConfig.resolve(config, overrides());
         DpoRecipe.Result result = DpoRecipe.run(resolved, log(resolved.training().quiet()));
         out().printf("%s %d/%d steps, loss %.4f%s -> %s%n", result.finished() ? "finished" : "stopped", result.steps(),

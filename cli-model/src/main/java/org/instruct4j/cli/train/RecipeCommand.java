@@ -5,8 +5,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.instruct4j.cli.ModelRuntimeOptions;
+import org.instruct4j.model.tensor.Devices;
 import org.instruct4j.train.config.ConfigKey;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
@@ -31,11 +34,24 @@ public abstract class RecipeCommand implements Runnable {
     @Option(names = "--config", paramLabel = "FILE.yaml", description = "YAML settings (keys as below, snake_case or kebab-case).")
     Path config;
 
+    @Mixin
+    ModelRuntimeOptions runtime;
+
     @Unmatched
     List<String> settings = new ArrayList<>();
 
     @Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Trains on the device --device chose. */
+    @Override
+    public final void run() {
+        Devices.use(runtime.device());
+        train();
+    }
+
+    /** Resolves the settings, runs the recipe, reports where its result is. */
+    abstract void train();
 
     /** The --key=value overrides, with the named options among them. */
     List<String> overrides() {

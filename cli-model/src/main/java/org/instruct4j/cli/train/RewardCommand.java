@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
                 + "continues a killed run."})
 public final class RewardCommand extends RecipeCommand {
     @Override
-    public void run() {
+    void train() {
         RewardConfig resolved = RewardConfig.resolve(config, overrides());
         RewardRecipe.Result result = RewardRecipe.run(resolved, log(resolved.training().quiet()));
         out().printf("%s %d/%d steps, loss %.4f%s -> %s%n", result.finished() ? "finished" : "stopped", result.steps(),

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
                 + "Kill it at any time: --resume continues from the last checkpoint with the same result."})
 public final class SftCommand extends RecipeCommand {
     @Override
-    public void run() {
+    void train() {
         SftConfig resolved = SftConfig.resolve(config, overrides());
         SftResult result = SftRecipe.run(resolved, log(resolved.training().quiet()));
         out().printf("%s %d/%d steps, loss %.4f%s -> %s%n", result.finished() ? "finished" : "stopped",
