@@ -13,16 +13,14 @@ import org.instruct4j.testkit.SharedData;
 
 /**
  * The command line run in a fresh JVM with one command group's class path only, as ./instruct4j runs it: the
- * group's classes and target/classpath.txt, which the build writes for every group module.
+ * group's target/classpath.txt, which the build writes for every group module.
  */
 record GroupRun(int exitCode, String out, String err) {
     /** The class path ./instruct4j gives {@code module}'s commands. */
     static List<String> classPath(String module) {
-        Path root = SharedData.repositoryRoot();
+        Path file = SharedData.repositoryRoot().resolve(module).resolve("target/classpath.txt");
         try {
-            List<String> entries = new ArrayList<>(List.of(root.resolve(module).resolve("target/classes").toString()));
-            entries.addAll(List.of(Files.readString(root.resolve(module).resolve("target/classpath.txt")).strip().split(":")));
-            return entries;
+            return List.of(Files.readString(file).strip().split(":"));
         } catch (IOException e) {
             throw new UncheckedIOException("no class path for " + module + " (the build writes it at process-classes)", e);
         }
