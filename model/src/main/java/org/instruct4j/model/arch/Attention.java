@@ -1,9 +1,11 @@
 package org.instruct4j.model.arch;
 
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -11,9 +13,9 @@ import org.instruct4j.model.tensor.Tensors;
 
 /**
  * Scaled dot-product attention written out with matmul and softmax. libtorch's fused SDPA gives the same
- * result in fp32 but is ~3x slower in bf16 on CPU, so this one path serves both precisions. Grouped-query
- * attention is computed without copying keys: the query heads that share a key/value head are stacked
- * along the time axis.
+ * result in fp32 but is ~3x slower in bf16 on CPU, so on the CPU this one path serves both precisions; on a GPU the
+ * fused kernel ({@link #attendFused}) runs instead. Grouped-query attention is computed without copying keys: the
+ * query heads that share a key/value head are stacked along the time axis.
  */
 final class Attention {
     private static final ScalarTypeOptional FLOAT = Tensors.keep(new ScalarTypeOptional(ScalarType.Float));
@@ -64,6 +66,9 @@ final class Attention {
      * heads * headDim].
      */
     static Tensor attend(Tensor q, Tensor k, Tensor v, Tensor blocked) {
+        if (!q.device().is_cpu()) {
+            return attendFused(q, k, v, blocked);
+        }
         long batch = q.size(0), steps = q.size(1), heads = q.size(2), headDim = q.size(3);
         long kvHeads = k.size(1), group = heads / kvHeads, keys = k.size(2);
         Tensor queries = q.mul(new Scalar(1.0 / Math.sqrt(headDim)))
@@ -80,5 +85,22 @@ final class Attention {
                 .view(batch, kvHeads, group, steps, headDim)
                 .permute(0, 3, 1, 2, 4)
                 .reshape(batch, steps, heads * headDim);
+    }
+
+    /**
+     * The same with libtorch's scaled_dot_product_attention, which picks a fused CUDA kernel (memory-efficient when a
+     * mask is given) and shares key/value heads itself ({@code enable_gqa}). The mask is additive and finite, like
+     * {@link #BLOCKED}, so a fully masked row averages instead of turning into NaN.
+     */
+    static Tensor attendFused(Tensor q, Tensor k, Tensor v, Tensor blocked) {
+        long batch = q.size(0), steps = q.size(1), heads = q.size(2), headDim = q.size(3);
+        TensorOptional mask = new TensorOptional();
+        if (blocked != null) {
+            Tensor bias = torch.zeros(new long[] {blocked.size(0), 1, steps, k.size(2)},
+                    new TensorOptions(q.scalar_type()).device(new org.bytedeco.pytorch.DeviceOptional(q.device())));
+            mask = new TensorOptional(bias.masked_fill(blocked.squeeze(2), BLOCKED));
+        }
+        Tensor out = torch.scaled_dot_product_attention(q.transpose(1, 2), k, v, mask, 0.0, false, new DoubleOptional(), true);
+        return out.transpose(1, 2).reshape(batch, steps, heads * headDim);
     }
 }
