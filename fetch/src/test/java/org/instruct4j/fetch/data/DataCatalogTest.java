@@ -35,9 +35,17 @@ class DataCatalogTest {
                 "https://raw.githubusercontent.com/Instruction-Tuning-with-GPT-4/GPT-4-LLM/80cda626ea305004be42426671c66efebbf22144/data/alpaca_gpt4_data.json",
                 "https://huggingface.co/datasets/llamafactory/alpaca_gpt4_en/resolve/main/alpaca_gpt4_data_en.json");
         assertThat(english.expected().size()).isEqualTo(43_379_276L);
-        assertThat(english.licence().name()).isEqualTo("CC BY-NC 4.0");
-        assertThat(catalog.select("models/llama2_tokenizer/tokenizer.model").get(0).licence().name())
-                .isEqualTo("Llama 2 Community License");
+    }
+
+    @Test
+    void theInstructionDataIsNonCommercialAndTheTokenizerUnderMetasLicence() {
+        for (String folder : List.of("gpt4llm", "alpaca/alpaca_5000_subset_pr152.json", "fastchat/eval_table", "fastchat/llm_judge")) {
+            assertThat(catalog.select(folder)).as(folder).isNotEmpty()
+                    .allSatisfy(f -> assertThat(f.licence().name()).as(f.name()).isEqualTo("CC BY-NC 4.0"));
+        }
+        for (String tokenizer : List.of("models/llama2_tokenizer/tokenizer.model", "models/llama2_tokenizer/tokenizer.bin")) {
+            assertThat(catalog.select(tokenizer).get(0).licence().name()).as(tokenizer).isEqualTo("Llama 2 Community License");
+        }
     }
 
     @Test
