@@ -38,9 +38,7 @@ public final class Instruct4jCommand implements Runnable {
     }
 
     static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new Instruct4jCommand())
-                .setExecutionExceptionHandler(new ErrorHandler())
-                .setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine commandLine = CommandLines.configure(new CommandLine(new Instruct4jCommand()));
         var train = commandLine.getSubcommands().get("train").getSubcommands();
         train.get("sft").getCommandSpec().usageMessage().footer(RecipeCommand.settingsHelp(SftConfig.KEYS));
         train.get("reward").getCommandSpec().usageMessage().footer(RecipeCommand.settingsHelp(RewardConfig.KEYS));

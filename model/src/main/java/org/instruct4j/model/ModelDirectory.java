@@ -12,6 +12,7 @@ import java.util.Map;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.arch.Architectures;
 import org.instruct4j.model.arch.CausalLm;
 import org.instruct4j.model.checkpoint.Llama2cCheckpoint;
@@ -45,7 +46,7 @@ public final class ModelDirectory {
             return loadAdapter(dir, precision, device);
         }
         if (!Files.isRegularFile(config)) {
-            throw new IllegalArgumentException(dir + ": no config.json; is this a Hugging Face model directory?");
+            throw new BadInputException(dir + ": no config.json; is this a Hugging Face model directory?");
         }
         Map<String, Tensor> weights = Safetensors.readDirectory(dir, t -> t.to(device, precision.scalarType()).contiguous());
         CausalLm model = Architectures.fromConfig(config, weights);
@@ -59,12 +60,12 @@ public final class ModelDirectory {
     public static LoadedModel open(Path model, Path tokenizer, Precision precision) {
         if (Files.isRegularFile(model)) {
             if (tokenizer == null) {
-                throw new IllegalArgumentException(model + " is a llama2.c checkpoint: give its tokenizer too");
+                throw new BadInputException(model + " is a llama2.c checkpoint: give its tokenizer too");
             }
             return loadLlama2c(model, tokenizer, precision, Tensors.defaultDevice());
         }
         if (!Files.isDirectory(model)) {
-            throw new IllegalArgumentException(model + ": no such model directory or checkpoint file");
+            throw new BadInputException(model + ": no such model directory or checkpoint file");
         }
         return load(model, precision, Tensors.defaultDevice());
     }
@@ -88,14 +89,14 @@ public final class ModelDirectory {
     public static Path adapterBase(Path adapterDir) {
         String name = LoraSpec.baseModel(adapterDir);
         if (name.isEmpty()) {
-            throw new IllegalArgumentException(adapterDir.resolve(LoraSpec.CONFIG_FILE) + ": field \"base_model_name_or_path\" is empty");
+            throw new BadInputException(adapterDir.resolve(LoraSpec.CONFIG_FILE) + ": field \"base_model_name_or_path\" is empty");
         }
         Path base = Path.of(name);
         if (!base.isAbsolute() && Files.exists(adapterDir.resolve(base))) {
             base = adapterDir.resolve(base);
         }
         if (!Files.exists(base)) {
-            throw new IllegalArgumentException(adapterDir.resolve(LoraSpec.CONFIG_FILE) + ": base model '" + name
+            throw new BadInputException(adapterDir.resolve(LoraSpec.CONFIG_FILE) + ": base model '" + name
                     + "' not found; it must be a local model directory or llama2.c checkpoint");
         }
         return base;
@@ -128,8 +129,8 @@ public final class ModelDirectory {
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        } catch (BadInputException e) {
+            throw new BadInputException(file + ": " + e.getMessage(), e);
         }
     }
 

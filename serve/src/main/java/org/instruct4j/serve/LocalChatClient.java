@@ -1,6 +1,7 @@
 package org.instruct4j.serve;
 
 import java.util.concurrent.ExecutionException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.generate.Generation;
 import org.instruct4j.model.generate.GenerationConfig;
 import org.instruct4j.teacher.client.ChatCall;
@@ -33,7 +34,7 @@ public final class LocalChatClient implements ChatClient {
         Generation generation;
         try {
             generation = engine.submit(prompt, config(call.sampling()), null).get();
-        } catch (IllegalArgumentException tooLong) {
+        } catch (BadInputException tooLong) {
             throw new TeacherException(TeacherException.Kind.REJECTED, tooLong.getMessage(), null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.generate.Generation;
 import org.instruct4j.model.generate.GenerationConfig;
@@ -39,7 +40,7 @@ public final class LocalEngine implements AutoCloseable {
 
     public LocalEngine(LoadedModel model, int maxBatch) {
         if (maxBatch < 1) {
-            throw new IllegalArgumentException("the batch size must be at least 1, got " + maxBatch);
+            throw new BadInputException("the batch size must be at least 1, got " + maxBatch);
         }
         this.model = model;
         this.maxBatch = maxBatch;
@@ -54,7 +55,7 @@ public final class LocalEngine implements AutoCloseable {
     public CompletableFuture<Generation> submit(int[] promptIds, GenerationConfig config, Stream stream) {
         int limit = model.model().maxPositions();
         if (promptIds.length + config.maxNewTokens() > limit) {
-            throw new IllegalArgumentException("the prompt has " + promptIds.length + " tokens and asks for "
+            throw new BadInputException("the prompt has " + promptIds.length + " tokens and asks for "
                     + config.maxNewTokens() + " more, beyond the model's " + limit + " positions");
         }
         Request request = new Request(promptIds, config, stream, new CompletableFuture<>());

@@ -8,7 +8,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Beside;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.core.data.SeedTask;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.client.Sampling;
@@ -31,15 +35,18 @@ final class InstructionsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Reads
     @Option(names = "--seeds", required = true, paramLabel = "seed_tasks.jsonl", description = "Self-Instruct seed tasks.")
     Path seeds;
 
+    @Reads
     @Option(names = "--prompt", required = true, paramLabel = "prompt.txt", description = "The generation prompt (Alpaca's prompt.txt).")
     Path prompt;
 
     @Option(names = "--count", required = true, paramLabel = "N", description = "How many instructions the output should hold.")
     long count;
 
+    @Writes(beside = Beside.TEACHER_JOB)
     @Option(names = "--output", required = true, paramLabel = "O.jsonl", description = "Output JSONL (appended; resumable).")
     Path output;
 
@@ -59,10 +66,10 @@ final class InstructionsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (count < 1) {
-            throw new IllegalArgumentException("--count must be at least 1");
+            throw new BadInputException("--count must be at least 1");
         }
         if (teacher.batchApi) {
-            throw new IllegalArgumentException("--batch-api does not fit generate instructions: each request's de-duplication"
+            throw new BadInputException("--batch-api does not fit generate instructions: each request's de-duplication"
                     + " depends on the answers to the requests before it");
         }
         List<SeedTask> seedTasks = Datasets.readAll(seeds, SeedTask::fromJson);
@@ -102,7 +109,7 @@ final class InstructionsCommand implements Callable<Integer> {
         try {
             return Files.readString(prompt, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(prompt + ": no such file");
+            throw new BadInputException(prompt + ": no such file");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + prompt + ": " + e.getMessage(), e);
         }

@@ -2,6 +2,9 @@ package org.instruct4j.cli.generate;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.io.FileRoles;
 import org.instruct4j.teacher.batch.BatchOptions;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
@@ -15,10 +18,12 @@ import picocli.CommandLine.Option;
 
 /** Options every command that calls a teacher shares: the API options, plus a local model or the Batch API instead. */
 public final class TeacherOptions extends ApiTeacherOptions {
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--local-model", paramLabel = "DIR",
             description = "Answer with a local model instead of an API: a Hugging Face model directory, or a llama2.c .bin with --local-tokenizer.")
     Path localModel;
 
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--local-tokenizer", paramLabel = "FILE", description = "Tokenizer of a llama2.c --local-model checkpoint.")
     Path localTokenizer;
 
@@ -56,11 +61,11 @@ public final class TeacherOptions extends ApiTeacherOptions {
             return openAiClient();
         }
         if (batchApi) {
-            throw new IllegalArgumentException("--batch-api needs an API endpoint; it cannot be used with --local-model");
+            throw new BadInputException("--batch-api needs an API endpoint; it cannot be used with --local-model");
         }
         PromptFormat format = PromptFormat.parse(localFormat);
         if (localTokenizer == null && java.nio.file.Files.isRegularFile(localModel)) {
-            throw new IllegalArgumentException("--local-model " + localModel + " is a llama2.c checkpoint: give its --local-tokenizer");
+            throw new BadInputException("--local-model " + localModel + " is a llama2.c checkpoint: give its --local-tokenizer");
         }
         LoadedModel loaded = ModelDirectory.open(localModel, localTokenizer, Precision.parse(localDtype));
         String name = localModel.toAbsolutePath().normalize().getFileName().toString();
@@ -69,7 +74,7 @@ public final class TeacherOptions extends ApiTeacherOptions {
 
     public BatchOptions batchOptions() {
         if (pollIntervalSeconds <= 0) {
-            throw new IllegalArgumentException("--poll-interval must be positive");
+            throw new BadInputException("--poll-interval must be positive");
         }
         return BatchOptions.defaults(jobOptions().retry(), retryFailed, quiet)
                 .withPollInterval(Duration.ofMillis((long) (pollIntervalSeconds * 1000)));

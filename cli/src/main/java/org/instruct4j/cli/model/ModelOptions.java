@@ -1,6 +1,9 @@
 package org.instruct4j.cli.model;
 
 import java.nio.file.Path;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.io.FileRoles;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.tensor.Precision;
@@ -8,10 +11,12 @@ import picocli.CommandLine.Option;
 
 /** Which local model to load: a Hugging Face directory, or a llama2.c .bin with its tokenizer. */
 public final class ModelOptions {
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--model", required = true, paramLabel = "DIR",
             description = "Hugging Face model directory (config.json + safetensors), or a llama2.c .bin checkpoint.")
     Path model;
 
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--tokenizer", paramLabel = "FILE",
             description = "Tokenizer for a llama2.c .bin checkpoint (tokenizer.bin, tokenizer.model or tokenizer.json).")
     Path tokenizer;
@@ -22,7 +27,7 @@ public final class ModelOptions {
 
     public LoadedModel load() {
         if (tokenizer == null && java.nio.file.Files.isRegularFile(model)) {
-            throw new IllegalArgumentException("--model " + model + " is a llama2.c checkpoint: give its --tokenizer");
+            throw new BadInputException("--model " + model + " is a llama2.c checkpoint: give its --tokenizer");
         }
         return ModelDirectory.open(model, tokenizer, Precision.parse(dtype));
     }

@@ -3,6 +3,8 @@ package org.instruct4j.cli.reward;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.eval.qa.QuestionFile;
 import org.instruct4j.eval.rerank.Reranker;
 import org.instruct4j.train.reward.RewardModel;
@@ -22,13 +24,16 @@ public final class RankCommand implements Callable<Integer> {
     @Mixin
     RewardModelOptions rewardModel;
 
+    @Reads
     @Option(names = "--input", required = true, paramLabel = "answers.jsonl", description = "Candidate answers.")
     Path input;
 
+    @Reads
     @Option(names = "--questions", paramLabel = "Q.jsonl", description = "The questions FastChat answers refer to (FastChat, "
             + "MT-bench or Self-Instruct format).")
     Path questions;
 
+    @Writes
     @Option(names = "--output", required = true, paramLabel = "best.jsonl", description = "The best answer per question (written atomically).")
     Path output;
 

@@ -2,7 +2,10 @@ package org.instruct4j.cli.reward;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.train.reward.ScoreFile;
 import picocli.CommandLine.Command;
@@ -21,9 +24,11 @@ public final class ScoreCommand implements Callable<Integer> {
     @Mixin
     RewardModelOptions rewardModel;
 
+    @Reads
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSON array or JSONL of responses to score.")
     Path input;
 
+    @Writes
     @Option(names = "--output", paramLabel = "O.jsonl", description = "Scored rows (written atomically); stdout when absent.")
     Path output;
 
@@ -36,7 +41,7 @@ public final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be at least 1");
+            throw new BadInputException("--batch-size must be at least 1");
         }
         ScoreFile.Rows rows = ScoreFile.read(input);
         ScoreFile.Scored scored = ScoreFile.score(rewardModel.load(), rows, batchSize);

@@ -3,6 +3,8 @@ package org.instruct4j.cli.serve;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.core.io.FileRoles;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.tensor.Precision;
@@ -24,10 +26,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--model", required = true, paramLabel = "DIR",
             description = "Hugging Face model directory, or a llama2.c .bin checkpoint with --tokenizer.")
     Path model;
 
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--tokenizer", paramLabel = "FILE", description = "Tokenizer of a llama2.c .bin checkpoint.")
     Path tokenizer;
 

@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
+import org.instruct4j.core.io.FileRoles;
 import org.instruct4j.train.config.ConfigKey;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -16,18 +19,23 @@ import picocli.CommandLine.Unmatched;
  * file, and any setting as {@code --key=value}; resolved in that order (defaults, YAML, options).
  */
 public abstract class RecipeCommand implements Runnable {
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--base", paramLabel = "DIR", description = "Base model: Hugging Face directory, or llama2.c .bin with --tokenizer.")
     Path base;
 
+    @Reads
     @Option(names = "--data", paramLabel = "FILE", description = "Training data (see the data setting below).")
     Path data;
 
+    @Writes(FileRoles.Kind.DIRECTORY)
     @Option(names = "--output", paramLabel = "DIR", description = "Run directory: model, checkpoints/, metrics.jsonl.")
     Path output;
 
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--tokenizer", paramLabel = "FILE", description = "Tokenizer of a llama2.c base.")
     Path tokenizer;
 
+    @Reads
     @Option(names = "--config", paramLabel = "FILE.yaml", description = "YAML settings (keys as below, snake_case or kebab-case).")
     Path config;
 

@@ -3,7 +3,6 @@ package org.instruct4j.core.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -52,7 +51,7 @@ public final class JsonlAppender implements AutoCloseable {
             return new JsonlAppender(file, idField, channel, lock, ids, torn);
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new UncheckedIOException("cannot open " + file + " for appending: " + e.getMessage(), e);
+            throw WriteFailure.of("open for appending", file, e);
         } catch (RuntimeException e) {
             closeQuietly(channel);
             throw e;
@@ -129,15 +128,34 @@ public final class JsonlAppender implements AutoCloseable {
         }
         byte[] line = (Json.line(row) + "\n").getBytes(StandardCharsets.UTF_8);
         ByteBuffer buffer = ByteBuffer.wrap(line);
+        long start = -1;
         try {
+            start = channel.position();
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + file + ": " + e.getMessage(), e);
+            cutBackTo(start);
+            throw WriteFailure.of("append to", file, e);
         }
         ids.add(id);
         return true;
+    }
+
+    /**
+     * Removes the part of a line a failed write left (the disk filled up midway), so the file still ends with a
+     * complete line and the next append, once there is space again, does not continue a torn one.
+     */
+    private void cutBackTo(long start) {
+        if (start < 0) {
+            return;
+        }
+        try {
+            channel.truncate(start);
+            channel.position(start);
+        } catch (IOException ignored) {
+            // opening the file again cuts a torn last line off as well
+        }
     }
 
     public Path file() {
@@ -152,7 +170,7 @@ public final class JsonlAppender implements AutoCloseable {
                 lock.release();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + file + ": " + e.getMessage(), e);
+            throw WriteFailure.of("close", file, e);
         } finally {
             closeQuietly(channel);
         }

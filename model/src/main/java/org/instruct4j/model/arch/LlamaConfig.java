@@ -2,6 +2,7 @@ package org.instruct4j.model.arch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * The fields of a Hugging Face LlamaConfig (also used for Mistral and Qwen2, which share the layout), named
@@ -14,7 +15,7 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
 
     public LlamaConfig {
         if (numAttentionHeads % numKeyValueHeads != 0) {
-            throw new IllegalArgumentException("num_attention_heads " + numAttentionHeads
+            throw new BadInputException("num_attention_heads " + numAttentionHeads
                     + " is not a multiple of num_key_value_heads " + numKeyValueHeads);
         }
     }
@@ -35,7 +36,7 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
             case "tiny" -> llama(64, 172, 5, 8, 4, vocabSize, 512, true);
             case "small" -> llama(288, 768, 6, 6, 6, vocabSize, 256, true);
             case "base" -> llama(768, 2048, 12, 12, 12, vocabSize, 1024, true);
-            default -> throw new IllegalArgumentException("unknown preset '" + name + "': use tiny, small or base");
+            default -> throw new BadInputException("unknown preset '" + name + "': use tiny, small or base");
         };
     }
 

@@ -18,6 +18,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.core.io.AtomicFiles;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.arch.Llama;
 import org.instruct4j.model.arch.LlamaConfig;
 import org.instruct4j.model.tensor.Precision;
@@ -39,7 +40,7 @@ public final class Llama2cCheckpoint {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             if (channel.size() < HEADER_BYTES) {
-                throw new IllegalArgumentException(file + ": too short for a llama2.c header (" + channel.size() + " bytes)");
+                throw new BadInputException(file + ": too short for a llama2.c header (" + channel.size() + " bytes)");
             }
             channel.read(header, 0);
             header.flip();
@@ -48,7 +49,7 @@ public final class Llama2cCheckpoint {
             boolean shared = vocab > 0;
             vocab = Math.abs(vocab);
             if (dim <= 0 || hidden <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || seqLen <= 0 || dim % heads != 0) {
-                throw new IllegalArgumentException(file + ": not a llama2.c checkpoint, header is dim=" + dim
+                throw new BadInputException(file + ": not a llama2.c checkpoint, header is dim=" + dim
                         + " hidden_dim=" + hidden + " n_layers=" + layers + " n_heads=" + heads
                         + " n_kv_heads=" + kvHeads + " vocab_size=" + vocab + " seq_len=" + seqLen);
             }
@@ -91,7 +92,7 @@ public final class Llama2cCheckpoint {
                 raw.put("lm_head.weight", next(c.vocabSize(), dim));
             }
             if (offset != channel.size()) {
-                throw new IllegalArgumentException(file + ": header promises " + offset + " bytes but the file has "
+                throw new BadInputException(file + ": header promises " + offset + " bytes but the file has "
                         + channel.size());
             }
             Map<String, Tensor> weights = new LinkedHashMap<>();
@@ -119,7 +120,7 @@ public final class Llama2cCheckpoint {
                 count *= s;
             }
             if (offset + count * Float.BYTES > channel.size()) {
-                throw new IllegalArgumentException(file + ": truncated at byte " + offset + " (file has "
+                throw new BadInputException(file + ": truncated at byte " + offset + " (file has "
                         + channel.size() + " bytes)");
             }
             Tensor tensor = NativeIo.read(channel, offset, ScalarType.Float, shape);
@@ -139,7 +140,7 @@ public final class Llama2cCheckpoint {
                 && c.headDim() * c.numAttentionHeads() == c.hiddenSize()
                 && model.weights().keySet().stream().noneMatch(name -> name.endsWith(".bias"));
         if (!expressible) {
-            throw new IllegalArgumentException("the llama2.c format cannot express this model (rope_theta "
+            throw new BadInputException("the llama2.c format cannot express this model (rope_theta "
                     + c.ropeTheta() + ", rope_scaling " + c.ropeScaling() + ", rms_norm_eps " + c.rmsNormEps()
                     + ", head_dim " + c.headDim() + ", biases)");
         }

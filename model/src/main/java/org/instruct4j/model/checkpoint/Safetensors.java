@@ -25,6 +25,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.instruct4j.core.io.AtomicFiles;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.tensor.Tensors;
 
 /**
@@ -52,7 +53,7 @@ public final class Safetensors {
             return read(single, convert);
         }
         if (!Files.isRegularFile(index)) {
-            throw new IllegalArgumentException(dir + ": neither " + SINGLE_FILE + " nor " + INDEX_FILE + " found");
+            throw new BadInputException(dir + ": neither " + SINGLE_FILE + " nor " + INDEX_FILE + " found");
         }
         Map<String, Tensor> all = new LinkedHashMap<>();
         for (String shard : shards(index)) {
@@ -69,7 +70,7 @@ public final class Safetensors {
             throw new UncheckedIOException("cannot read " + index, e);
         }
         if (weightMap == null || !weightMap.isObject()) {
-            throw new IllegalArgumentException(index + ": field 'weight_map' is missing or not an object");
+            throw new BadInputException(index + ": field 'weight_map' is missing or not an object");
         }
         List<String> shards = new ArrayList<>();
         for (JsonNode file : weightMap) {
@@ -86,11 +87,11 @@ public final class Safetensors {
             long size = channel.size();
             ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             if (size < 8 || channel.read(lengthBytes, 0) != 8) {
-                throw new IllegalArgumentException(file + ": too short for a safetensors header");
+                throw new BadInputException(file + ": too short for a safetensors header");
             }
             long headerLength = lengthBytes.flip().getLong();
             if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || 8 + headerLength > size) {
-                throw new IllegalArgumentException(file + ": header length " + headerLength + " is invalid for a "
+                throw new BadInputException(file + ": header length " + headerLength + " is invalid for a "
                         + size + "-byte file; not a safetensors file?");
             }
             ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
@@ -105,7 +106,7 @@ public final class Safetensors {
                 }
                 TensorEntry info = TensorEntry.parse(entry.getKey(), entry.getValue(), file);
                 if (dataStart + info.end > size) {
-                    throw new IllegalArgumentException(file + ": tensor '" + entry.getKey() + "' ends at byte "
+                    throw new BadInputException(file + ": tensor '" + entry.getKey() + "' ends at byte "
                             + (dataStart + info.end) + " past the end of the file (" + size + " bytes)");
                 }
                 try (PointerScope scope = new PointerScope()) {
@@ -134,7 +135,7 @@ public final class Safetensors {
                 case "I8" -> ScalarType.Char;
                 case "U8" -> ScalarType.Byte;
                 case "BOOL" -> ScalarType.Bool;
-                default -> throw new IllegalArgumentException(file + ": tensor '" + name + "' has unsupported dtype '"
+                default -> throw new BadInputException(file + ": tensor '" + name + "' has unsupported dtype '"
                         + dtypeName + "'");
             };
             JsonNode shapeNode = node.path("shape");
@@ -146,11 +147,11 @@ public final class Safetensors {
             }
             JsonNode offsets = node.path("data_offsets");
             if (offsets.size() != 2) {
-                throw new IllegalArgumentException(file + ": tensor '" + name + "' has no data_offsets [begin, end]");
+                throw new BadInputException(file + ": tensor '" + name + "' has no data_offsets [begin, end]");
             }
             long begin = offsets.get(0).asLong(), end = offsets.get(1).asLong();
             if (end - begin != elements * elementSize(dtype)) {
-                throw new IllegalArgumentException(file + ": tensor '" + name + "' has " + (end - begin)
+                throw new BadInputException(file + ": tensor '" + name + "' has " + (end - begin)
                         + " bytes but its dtype " + dtypeName + " and shape need " + elements * elementSize(dtype));
             }
             return new TensorEntry(dtype, shape, begin, end);

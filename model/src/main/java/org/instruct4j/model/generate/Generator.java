@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.arch.CausalLm;
 import org.instruct4j.model.arch.KvCache;
 import org.instruct4j.model.generate.Generation.FinishReason;
@@ -63,7 +64,7 @@ public final class Generator {
         int longest = 0;
         for (int[] prompt : prompts) {
             if (prompt.length == 0) {
-                throw new IllegalArgumentException("empty prompt: add at least a BOS token");
+                throw new BadInputException("empty prompt: add at least a BOS token");
             }
             longest = Math.max(longest, prompt.length);
         }

@@ -1,6 +1,7 @@
 package org.instruct4j.model.tensor;
 
 import org.bytedeco.openblas.global.openblas;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * How many threads OpenBLAS runs, for the whole process: {@code INSTRUCT4J_BLAS_THREADS}, default 1. libtorch runs
@@ -36,6 +37,6 @@ public final class BlasThreads {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(VARIABLE + " must be a positive number of threads, got '" + value + "'");
+        throw new BadInputException(VARIABLE + " must be a positive number of threads, got '" + value + "'");
     }
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.model.generate.Generation;
 import org.instruct4j.serve.LocalEngine;
@@ -68,7 +69,7 @@ final class Completion {
     private CompletableFuture<Generation> submit(int[] promptIds, GenerationRequest request, LocalEngine.Stream stream) {
         try {
             return engine.submit(promptIds, request.config(), stream);
-        } catch (IllegalArgumentException tooLong) {
+        } catch (BadInputException tooLong) {
             throw new ApiException(400, "invalid_request_error", "messages", "context_length_exceeded", tooLong.getMessage());
         } catch (IllegalStateException closed) {
             throw new ApiException(503, "server_error", null, null, "the server is shutting down");

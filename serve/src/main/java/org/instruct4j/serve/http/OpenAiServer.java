@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.serve.LocalEngine;
 import org.instruct4j.serve.PromptFormat;
@@ -137,7 +138,7 @@ public final class OpenAiServer implements AutoCloseable {
         String prompt;
         try {
             prompt = format.render(messages);
-        } catch (IllegalArgumentException e) {
+        } catch (BadInputException e) {
             throw ApiException.invalid("messages", e.getMessage());
         }
         completion.answer(ctx, Shape.CHAT, engine.model().tokenizer().encode(prompt, true), request);

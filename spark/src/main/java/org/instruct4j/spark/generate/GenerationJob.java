@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.spark.io.HadoopFiles;
 import org.instruct4j.spark.io.JobPaths;
@@ -56,7 +57,7 @@ public final class GenerationJob {
             TeacherEndpoint endpoint, JobOptions options, PriceTable prices, ObjectNode settings) {
         public Request {
             if (partitions < 1) {
-                throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
+                throw new BadInputException("--partitions must be at least 1, got " + partitions);
             }
         }
     }
@@ -76,7 +77,7 @@ public final class GenerationJob {
 
     public Outcome run(PrintWriter err) {
         if (Boolean.parseBoolean(spark.conf().get("spark.speculation", "false"))) {
-            throw new IllegalArgumentException("spark.speculation runs some tasks twice, which would ask the teacher twice and"
+            throw new BadInputException("spark.speculation runs some tasks twice, which would ask the teacher twice and"
                     + " exceed the rate limits; turn it off for instruct4j jobs");
         }
         JobPaths paths = JobPaths.of(spark, request.output(), recipe.assembles() ? "." + recipe.name() : null);

@@ -32,7 +32,7 @@ final class BatchState {
 
     /** {@code O.batches.json} for the job whose metadata is {@code O.meta.json}. */
     static Path fileFor(JobFiles files) {
-        return files.related(".batches.json");
+        return files.batchState();
     }
 
     /** Reads the state; a file that cannot be read stops the job rather than risk paying twice. */

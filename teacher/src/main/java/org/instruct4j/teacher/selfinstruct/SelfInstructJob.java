@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.instruct4j.core.data.SeedTask;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.JsonlAppender;
@@ -50,11 +51,11 @@ public final class SelfInstructJob {
     public SelfInstructJob(TeacherCaller caller, JobOptions options, String model, Sampling sampling, String promptText,
             List<SeedTask> seedTasks, long randomSeed, int patience) {
         if (patience < 1) {
-            throw new IllegalArgumentException("--patience must be at least 1, got " + patience);
+            throw new BadInputException("--patience must be at least 1, got " + patience);
         }
         this.patience = patience;
         if (seedTasks.size() < EXAMPLES_PER_PROMPT) {
-            throw new IllegalArgumentException("need at least " + EXAMPLES_PER_PROMPT + " seed tasks, got " + seedTasks.size());
+            throw new BadInputException("need at least " + EXAMPLES_PER_PROMPT + " seed tasks, got " + seedTasks.size());
         }
         this.caller = caller;
         this.options = options;

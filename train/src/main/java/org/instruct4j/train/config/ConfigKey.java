@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * One setting of a recipe: its name (kebab-case on the command line, snake_case accepted in YAML), type,
@@ -93,8 +94,8 @@ public record ConfigKey(String name, Type type, Object defaultValue, String desc
         return Duration.ofMillis(Math.round(millis));
     }
 
-    private IllegalArgumentException bad(String value, String where, String expected) {
-        return new IllegalArgumentException(where + ": " + name + ": '" + value + "' is not " + expected);
+    private BadInputException bad(String value, String where, String expected) {
+        return new BadInputException(where + ": " + name + ": '" + value + "' is not " + expected);
     }
 
     /** The value as YAML writes it back. */

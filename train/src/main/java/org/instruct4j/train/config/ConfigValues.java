@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.BadInputException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -23,7 +24,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /**
  * Resolves a recipe's settings the way torchtune and axolotl do: the defaults, then a YAML file, then
  * {@code --key=value} overrides from the command line, later ones winning. An unknown key or a bad value is an
- * {@link IllegalArgumentException} naming the file and line or the option. The resolved values can be written
+ * {@link org.instruct4j.core.io.BadInputException} naming the file and line or the option. The resolved values can be written
  * back as YAML, which loads again to the same values.
  */
 public final class ConfigValues {
@@ -68,7 +69,7 @@ public final class ConfigValues {
     private ConfigKey key(String name, String where) {
         ConfigKey key = keys.get(ConfigKey.normalise(name));
         if (key == null) {
-            throw new IllegalArgumentException(where + ": unknown setting '" + name + "'; known settings: "
+            throw new BadInputException(where + ": unknown setting '" + name + "'; known settings: "
                     + String.join(", ", keys.keySet()));
         }
         return key;
@@ -80,22 +81,22 @@ public final class ConfigValues {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             root = new Yaml(new LoaderOptions()).compose(reader);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such config file");
+            throw new BadInputException(file + ": no such config file");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
-            throw new IllegalArgumentException(file + ":" + (e.getProblemMark().getLine() + 1) + ": invalid YAML: " + e.getProblem());
+            throw new BadInputException(file + ":" + (e.getProblemMark().getLine() + 1) + ": invalid YAML: " + e.getProblem());
         }
         if (root == null) {
             return this;
         }
         if (!(root instanceof MappingNode mapping)) {
-            throw new IllegalArgumentException(file + ":" + line(root) + ": expected a mapping of setting: value");
+            throw new BadInputException(file + ":" + line(root) + ": expected a mapping of setting: value");
         }
         for (NodeTuple tuple : mapping.getValue()) {
             String where = file + ":" + line(tuple.getKeyNode());
             if (!(tuple.getKeyNode() instanceof ScalarNode name)) {
-                throw new IllegalArgumentException(where + ": a setting name must be plain text");
+                throw new BadInputException(where + ": a setting name must be plain text");
             }
             set(name.getValue(), scalarText(tuple.getValueNode(), where), where);
         }
@@ -110,13 +111,13 @@ public final class ConfigValues {
             List<String> items = new ArrayList<>();
             for (Node item : sequence.getValue()) {
                 if (!(item instanceof ScalarNode scalar)) {
-                    throw new IllegalArgumentException(where + ": list items must be plain values");
+                    throw new BadInputException(where + ": list items must be plain values");
                 }
                 items.add(scalar.getValue());
             }
             return String.join(",", items);
         }
-        throw new IllegalArgumentException(where + ": expected a value or a list, got a mapping");
+        throw new BadInputException(where + ": expected a value or a list, got a mapping");
     }
 
     private static int line(Node node) {
@@ -131,7 +132,7 @@ public final class ConfigValues {
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'; settings are given as --key=value");
+                throw new BadInputException("unexpected argument '" + arg + "'; settings are given as --key=value");
             }
             String body = arg.substring(2);
             int eq = body.indexOf('=');
@@ -145,7 +146,7 @@ public final class ConfigValues {
             } else if (key.type() == ConfigKey.Type.BOOLEAN) {
                 value = "true";
             } else {
-                throw new IllegalArgumentException("--" + name + " needs a value (--" + name + "=VALUE)");
+                throw new BadInputException("--" + name + " needs a value (--" + name + "=VALUE)");
             }
             set(name, value, "--" + name);
         }

@@ -11,6 +11,7 @@ import static org.instruct4j.train.config.ConfigKey.Type.PATH;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.lora.LoraSpec;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
@@ -45,20 +46,20 @@ public record TrainingOptions(Path base, Path tokenizer, Path data, Path output,
         positive("logging-steps", loggingSteps);
         positive("save-total-limit", saveTotalLimit);
         if (batchSize % microBatchSize != 0) {
-            throw new IllegalArgumentException("batch-size " + batchSize + " is not a multiple of micro-batch-size "
+            throw new BadInputException("batch-size " + batchSize + " is not a multiple of micro-batch-size "
                     + microBatchSize + " (gradient accumulation needs whole micro-batches)");
         }
         if (lr <= 0) {
-            throw new IllegalArgumentException("lr must be positive, got " + lr);
+            throw new BadInputException("lr must be positive, got " + lr);
         }
         if (warmupRatio < 0 || warmupRatio >= 1) {
-            throw new IllegalArgumentException("warmup-ratio must be in [0, 1), got " + warmupRatio);
+            throw new BadInputException("warmup-ratio must be in [0, 1), got " + warmupRatio);
         }
         if (evalFraction < 0 || evalFraction >= 1) {
-            throw new IllegalArgumentException("eval-fraction must be in [0, 1), got " + evalFraction);
+            throw new BadInputException("eval-fraction must be in [0, 1), got " + evalFraction);
         }
         if (maxSteps < 0 || saveSteps < 0 || evalSteps < 0 || threads < 0 || weightDecay < 0 || maxGradNorm < 0) {
-            throw new IllegalArgumentException("max-steps, save-steps, eval-steps, threads, weight-decay and max-grad-norm cannot be negative");
+            throw new BadInputException("max-steps, save-steps, eval-steps, threads, weight-decay and max-grad-norm cannot be negative");
         }
         if (lora) {
             new LoraSpec(loraR, loraAlpha, loraDropout, loraTargetModules);
@@ -68,7 +69,7 @@ public record TrainingOptions(Path base, Path tokenizer, Path data, Path output,
 
     private static void positive(String name, int value) {
         if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be positive, got " + value);
+            throw new BadInputException(name + " must be positive, got " + value);
         }
     }
 

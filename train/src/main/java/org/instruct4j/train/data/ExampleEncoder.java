@@ -2,6 +2,7 @@ package org.instruct4j.train.data;
 
 import java.util.Arrays;
 import org.instruct4j.core.data.AlpacaExample;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.tokenizer.Tokenizer;
 import org.instruct4j.train.config.TrainingOptions;
 
@@ -19,7 +20,7 @@ public final class ExampleEncoder {
 
     public ExampleEncoder(PromptFormat format, int eosId, int maxLength) {
         if (eosId < 0) {
-            throw new IllegalArgumentException("the tokenizer has no EOS token; the model could not learn to stop");
+            throw new BadInputException("the tokenizer has no EOS token; the model could not learn to stop");
         }
         this.format = format;
         this.eosId = eosId;

@@ -4,6 +4,7 @@ import static org.instruct4j.train.config.ConfigKey.Type.DOUBLE;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.train.config.ConfigKey;
 import org.instruct4j.train.config.ConfigValues;
 import org.instruct4j.train.config.TrainingOptions;
@@ -24,7 +25,7 @@ public record DpoConfig(TrainingOptions training, double beta) {
 
     public DpoConfig {
         if (beta <= 0) {
-            throw new IllegalArgumentException("beta must be positive, got " + beta);
+            throw new BadInputException("beta must be positive, got " + beta);
         }
     }
 

@@ -3,6 +3,7 @@ package org.instruct4j.train.preference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.progress.Progress;
 import org.instruct4j.train.config.TrainingOptions;
 import org.instruct4j.train.data.EncodedExample;
@@ -49,7 +50,7 @@ public record PreferenceData(List<EncodedGroup> train, List<EncodedGroup> eval, 
             }
         }
         if (usable.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no prompt can be trained on: " + Comparisons.summary(groups)
+            throw new BadInputException(file + ": no prompt can be trained on: " + Comparisons.summary(groups)
                     + (tooLong.isEmpty() ? "" : "; " + tooLong.size() + " prompts fill the length limit on their own"));
         }
         HeldOut<EncodedGroup> split = HeldOut.split(usable, evalFraction, seed, EncodedGroup::row);

@@ -4,6 +4,7 @@ import static org.instruct4j.train.config.ConfigKey.Type.DOUBLE;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.train.config.ConfigKey;
 import org.instruct4j.train.config.ConfigValues;
 import org.instruct4j.train.config.TrainingOptions;
@@ -26,7 +27,7 @@ public record RewardConfig(TrainingOptions training, double scoreMargin) {
 
     public RewardConfig {
         if (scoreMargin < 0) {
-            throw new IllegalArgumentException("score-margin cannot be negative, got " + scoreMargin);
+            throw new BadInputException("score-margin cannot be negative, got " + scoreMargin);
         }
     }
 

@@ -3,6 +3,7 @@ package org.instruct4j.train.run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.pytorch.global.torch;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.tensor.Precision;
@@ -33,7 +34,7 @@ public final class BaseModels {
         Path base = options.base();
         if (Files.isRegularFile(base)) {
             if (options.tokenizer() == null) {
-                throw new IllegalArgumentException("base " + base + " is a llama2.c checkpoint: give its tokenizer (--tokenizer FILE)");
+                throw new BadInputException("base " + base + " is a llama2.c checkpoint: give its tokenizer (--tokenizer FILE)");
             }
             return ModelDirectory.loadLlama2c(base, options.tokenizer(), Precision.FP32, Tensors.defaultDevice());
         }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.train.checkpoint.Checkpoints;
 import org.instruct4j.train.config.ConfigKey;
@@ -62,14 +63,14 @@ public final class TrainingRun {
         Path data = require(options.data(), "data");
         Path base = require(options.base(), "base");
         if (!Files.exists(base)) {
-            throw new IllegalArgumentException("base model " + base + " does not exist");
+            throw new BadInputException("base model " + base + " does not exist");
         }
         if (!Files.isRegularFile(data)) {
-            throw new IllegalArgumentException("data file " + data + " does not exist");
+            throw new BadInputException("data file " + data + " does not exist");
         }
         boolean started = Files.exists(output.resolve(configFile));
         if (started && !options.resume()) {
-            throw new IllegalArgumentException("output " + output + " already holds a run (" + configFile
+            throw new BadInputException("output " + output + " already holds a run (" + configFile
                     + "); pass --resume to continue it, or choose another --output");
         }
         if (started) {
@@ -90,7 +91,7 @@ public final class TrainingRun {
             }
         }
         if (!changed.isEmpty()) {
-            throw new IllegalArgumentException("cannot resume the run in " + savedFile.getParent() + " with different settings: "
+            throw new BadInputException("cannot resume the run in " + savedFile.getParent() + " with different settings: "
                     + String.join(", ", changed));
         }
     }
@@ -135,7 +136,7 @@ public final class TrainingRun {
         Path checkpoint = latest.get();
         JsonNode state = readJson(checkpoint.resolve(STATE_FILE));
         if (!dataDigest.equals(state.path("data_sha256").asText())) {
-            throw new IllegalArgumentException("cannot resume " + checkpoint + ": the data file changed since the run started");
+            throw new BadInputException("cannot resume " + checkpoint + ": the data file changed since the run started");
         }
         restoreModel.accept(checkpoint);
         optimizer.load(checkpoint.resolve(OPTIMIZER_FILE));
@@ -173,7 +174,7 @@ public final class TrainingRun {
 
     private static Path require(Path path, String name) {
         if (path == null) {
-            throw new IllegalArgumentException("no " + name + " given (--" + name + ")");
+            throw new BadInputException("no " + name + " given (--" + name + ")");
         }
         return path;
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.train.sft.SftConfig;
 import org.junit.jupiter.api.Test;
@@ -62,9 +63,9 @@ class SftConfigTest {
         Path yaml = dir.resolve("sft.yaml");
         Files.writeString(yaml, "lr: 1e-4\nlearning_rate: 3\n");
         assertThatThrownBy(() -> SftConfig.resolve(yaml, List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sft.yaml:2: unknown setting 'learning_rate'");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("sft.yaml:2: unknown setting 'learning_rate'");
         assertThatThrownBy(() -> SftConfig.resolve(null, List.of("--lr=fast")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--lr: lr: 'fast' is not a number");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("--lr: lr: 'fast' is not a number");
         assertThatThrownBy(() -> SftConfig.resolve(null, List.of("--precision=fp16")))
                 .hasMessageContaining("one of auto, bf16, fp32");
         assertThatThrownBy(() -> SftConfig.resolve(null, List.of("--batch-size=64", "--micro-batch-size=5")))

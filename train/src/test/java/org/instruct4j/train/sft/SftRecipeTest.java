@@ -111,9 +111,9 @@ class SftRecipeTest {
         Path output = dir.resolve("run");
         SftRecipe.run(TinyRuns.stories(data, output, "--epochs=1", "--batch-size=1", "--micro-batch-size=1"));
         assertThatThrownBy(() -> SftRecipe.run(TinyRuns.stories(data, output, "--epochs=1", "--batch-size=1", "--micro-batch-size=1")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--resume");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("--resume");
         assertThatThrownBy(() -> SftRecipe.run(TinyRuns.stories(data, output, "--epochs=2", "--batch-size=1", "--micro-batch-size=1", "--resume")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("epochs 1 -> 2");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("epochs 1 -> 2");
     }
 
     private Path twoInstructions() throws Exception {
