@@ -19,6 +19,7 @@ import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.run.JobOptions;
 import org.instruct4j.teacher.run.TeacherCaller;
 import org.instruct4j.teacher.selfinstruct.SelfInstructJob;
+import org.instruct4j.teacher.usage.CostGuard;
 import org.instruct4j.teacher.usage.UsageMeter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,10 +84,11 @@ final class InstructionsCommand implements Callable<Integer> {
         long seed = randomSeed != null ? randomSeed : System.nanoTime();
         settings.put("random_seed", seed);
         var err = spec.commandLine().getErr();
+        UsageMeter usage = new UsageMeter(teacher.priceTable(), 1.0);
+        CostGuard guard = teacher.costGuard(usage);
         try (ChatClient client = teacher.client()) {
-            UsageMeter usage = new UsageMeter(teacher.priceTable(), 1.0);
-            SelfInstructJob job = new SelfInstructJob(new TeacherCaller(client, options, usage), options, teacher.model(), sampling,
-                    promptText, seedTasks, seed, patience);
+            SelfInstructJob job = new SelfInstructJob(new TeacherCaller(client, options, usage, guard), options, teacher.model(),
+                    sampling, promptText, seedTasks, seed, patience);
             SelfInstructJob.Result result = job.run(output, count, settings);
             err.printf("instructions: %,d kept (%,d this run) from %,d requests; %,d too similar (ROUGE-L > %.1f), "
                     + "%,d unparsable or filtered, %,d failed requests -> %s%n", result.kept(), result.keptThisRun(), result.requests(),
@@ -96,10 +98,15 @@ final class InstructionsCommand implements Callable<Integer> {
                 err.println("stopped early: " + result.fatalError());
                 return 1;
             }
+            if (result.pausedBy() != null) {
+                err.printf("stopped before --count: %s; raise --max-cost and run the same command again to continue%n",
+                        result.pausedBy());
+                return JobReport.ROWS_MISSING;
+            }
             if (result.ranDry()) {
                 err.printf("stopped before --count: %d requests in a row added no new instruction (all too similar,"
                         + " filtered or failed); try another --prompt, more seeds or a higher --temperature%n", patience);
-                return TeacherJob.SOME_ROWS_FAILED;
+                return JobReport.ROWS_MISSING;
             }
             return 0;
         }

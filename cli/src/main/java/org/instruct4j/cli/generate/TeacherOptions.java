@@ -13,7 +13,9 @@ import org.instruct4j.serve.LocalChatClient;
 import org.instruct4j.serve.LocalEngine;
 import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.teacher.client.ChatClient;
+import org.instruct4j.teacher.usage.CostGuard;
 import org.instruct4j.teacher.usage.PriceTable;
+import org.instruct4j.teacher.usage.UsageMeter;
 import picocli.CommandLine.Option;
 
 /** Options every command that calls a teacher shares: the API options, plus a local model or the Batch API instead. */
@@ -45,6 +47,12 @@ public final class TeacherOptions extends ApiTeacherOptions {
     @Option(names = "--batch-api",
             description = "Send the requests through the OpenAI Batch API (half the price, results within 24 h). Batch ids are kept in O.batches.json, so rerunning the command picks up the batches already submitted.")
     boolean batchApi;
+
+    @Option(names = "--max-cost", paramLabel = "USD",
+            description = "Spend at most USD dollars on this output, its earlier runs (O.meta.json) included: a request is not sent"
+                    + " when its prompt and a reply of max_tokens could pass the budget; the run then stops, the rows not done stay"
+                    + " pending (exit 3) and a rerun with a higher --max-cost continues. Needs the model's price (built in, or --prices).")
+    Double maxCost;
 
     @Option(names = "--poll-interval", paramLabel = "SECONDS", defaultValue = "30",
             description = "With --batch-api: seconds between polls of the open batches (default: ${DEFAULT-VALUE}).")
@@ -78,6 +86,21 @@ public final class TeacherOptions extends ApiTeacherOptions {
         }
         return BatchOptions.defaults(jobOptions().retry(), retryFailed, quiet)
                 .withPollInterval(Duration.ofMillis((long) (pollIntervalSeconds * 1000)));
+    }
+
+    /** What keeps the job within --max-cost and never sends a prompt larger than the model's context. */
+    public CostGuard costGuard(UsageMeter usage) {
+        if (maxCost == null) {
+            return CostGuard.unlimited(usage);
+        }
+        if (!(maxCost > 0)) {
+            throw new BadInputException("--max-cost must be a positive number of US dollars, got " + maxCost);
+        }
+        if (usage.prices().priceOf(model()).isEmpty()) {
+            throw new BadInputException("--max-cost needs the price of " + model() + ": pass --prices FILE with {\"" + model()
+                    + "\": {\"input\": USD per 1M prompt tokens, \"output\": USD per 1M completion tokens}}");
+        }
+        return new CostGuard(usage, maxCost);
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,6 +23,7 @@ public final class JsonlAppender implements AutoCloseable {
     private final Path file;
     private final String idField;
     private final FileChannel channel;
+    private final LineWriter lines;
     private final FileLock lock;
     private final Set<String> ids;
     private final long recoveredBytes;
@@ -32,6 +32,7 @@ public final class JsonlAppender implements AutoCloseable {
         this.file = file;
         this.idField = idField;
         this.channel = channel;
+        this.lines = new LineWriter(channel, file);
         this.lock = lock;
         this.ids = ids;
         this.recoveredBytes = recoveredBytes;
@@ -126,36 +127,9 @@ public final class JsonlAppender implements AutoCloseable {
         if (ids.contains(id)) {
             return false;
         }
-        byte[] line = (Json.line(row) + "\n").getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buffer = ByteBuffer.wrap(line);
-        long start = -1;
-        try {
-            start = channel.position();
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-        } catch (IOException e) {
-            cutBackTo(start);
-            throw WriteFailure.of("append to", file, e);
-        }
+        lines.append(Json.line(row));
         ids.add(id);
         return true;
-    }
-
-    /**
-     * Removes the part of a line a failed write left (the disk filled up midway), so the file still ends with a
-     * complete line and the next append, once there is space again, does not continue a torn one.
-     */
-    private void cutBackTo(long start) {
-        if (start < 0) {
-            return;
-        }
-        try {
-            channel.truncate(start);
-            channel.position(start);
-        } catch (IOException ignored) {
-            // opening the file again cuts a torn last line off as well
-        }
     }
 
     public Path file() {

@@ -121,8 +121,14 @@ public final class GenerationJob {
         Set<String> done = request.format().ids(spark, paths.fs(), paths.rows());
         Set<String> failed = request.options().retryFailed() ? Set.of() : OutputFormat.JSONL.ids(spark, paths.fs(), paths.failures());
         Set<String> pending = new HashSet<>();
+        long failedEarlier = 0;
         for (String id : itemIds) {
-            if (!done.contains(id) && !failed.contains(id)) {
+            if (done.contains(id)) {
+                continue;
+            }
+            if (failed.contains(id)) {
+                failedEarlier++;
+            } else {
                 pending.add(id);
             }
         }
@@ -132,9 +138,10 @@ public final class GenerationJob {
         info.set("settings", request.settings());
         info.put("pending", pending.size());
         info.put("already_done", done.size());
+        info.put("failed_earlier", failedEarlier);
         if (pending.isEmpty()) {
             UsageMeter nothing = new UsageMeter(request.prices(), 1.0);
-            JobResult result = new JobResult(0, done.size(), 0, 0, 0, 0, null);
+            JobResult result = new JobResult(0, done.size(), 0, 0, 0, 0, failedEarlier, null, null);
             ObjectNode entry = RunMetadata.describe(recipe.name(), info.get("endpoint").asText(), request.settings(), Instant.now(),
                     result, nothing);
             entry.put("run_id", "nothing-to-do-" + Instant.now());

@@ -87,8 +87,8 @@ final class PartitionJob implements MapPartitionsFunction<String, Tuple2<String,
         try {
             client = endpoint.client();
         } catch (BadInputException missingKey) {
-            JobResult stopped = new JobResult(0, 0, 0, 0, 0, 0, "on executor " + executorId() + ": " + missingKey.getMessage()
-                    + " (on a cluster, pass --conf spark.executorEnv." + endpoint.apiKeyEnv() + "=...)");
+            JobResult stopped = new JobResult(0, 0, 0, 0, 0, 0, 0, "on executor " + executorId() + ": " + missingKey.getMessage()
+                    + " (on a cluster, pass --conf spark.executorEnv." + endpoint.apiKeyEnv() + "=...)", null);
             return RunMetadata.describe(task.name(), OpenAiChatClient.withoutCredentials(endpoint.baseUrl()), Json.object(),
                     started, stopped, usage);
         }
