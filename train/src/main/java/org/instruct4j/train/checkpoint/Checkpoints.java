@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.instruct4j.core.io.BadInputException;
 
 /**
  * The checkpoints of a run, {@code checkpoints/step-000040/}. A checkpoint is written into a hidden temporary
@@ -65,7 +64,7 @@ public final class Checkpoints {
     public static long step(Path checkpoint) {
         Matcher m = NAME.matcher(checkpoint.getFileName().toString());
         if (!m.matches()) {
-            throw new BadInputException(checkpoint + " is not a checkpoint directory (step-N)");
+            throw new IllegalStateException(checkpoint + " is not a checkpoint directory (step-N)");
         }
         return Long.parseLong(m.group(1));
     }

@@ -3,8 +3,8 @@ package org.instruct4j.train.data;
 import java.util.List;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.BadInputException;
-import org.instruct4j.model.chat.ChatTemplate;
 import org.instruct4j.model.chat.ChatTemplate.Message;
+import org.instruct4j.model.chat.ChatTemplate;
 import org.instruct4j.model.tokenizer.Tokenizer;
 
 /**

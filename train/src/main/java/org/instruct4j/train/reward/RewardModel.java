@@ -16,8 +16,8 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.BadInputException;
@@ -128,7 +128,7 @@ public final class RewardModel {
     /** The width of the hidden states the head reads (OPT's word_embed_proj_dim, Llama's hidden_size). */
     private static long hiddenSize(CausalLm backbone) {
         return backbone.weights().entrySet().stream().filter(e -> e.getKey().endsWith("embed_tokens.weight"))
-                .findFirst().orElseThrow(() -> new BadInputException("the backbone has no embed_tokens.weight"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("the backbone has no embed_tokens.weight"))
                 .getValue().size(1);
     }
 
