@@ -57,13 +57,13 @@ class TeacherJobOutcomesTest {
 
         CliRun first = answers(input, output);
         assertThat(first.exitCode()).as(first.err()).isEqualTo(3);
-        assertThat(first.err()).contains("1 rows failed in this run; they are in " + dir.resolve("o.failures.jsonl"));
+        assertThat(first.err()).contains("failed in this run: 1 row(s), recorded in " + dir.resolve("o.failures.jsonl"));
 
         CliRun rerun = answers(input, output);
         assertThat(rerun.exitCode()).as(rerun.err()).isEqualTo(3);
         assertThat(rerun.err()).contains("answers: 0 new rows, 5 already done, 0 failed")
-                .contains("1 rows are still only in " + dir.resolve("o.failures.jsonl")
-                        + " (they failed in an earlier run and were skipped): rerun with --retry-failed to try them again");
+                .contains("still only in " + dir.resolve("o.failures.jsonl")
+                        + ": 1 row(s) that failed in an earlier run and were skipped; rerun with --retry-failed to try them again");
         assertThat(ids(output)).hasSize(5);
 
         CliRun retried = answers(input, output, "--retry-failed");
@@ -82,7 +82,7 @@ class TeacherJobOutcomesTest {
         CliRun first = answers(input, output, "--batch-api", "--poll-interval", "0.01");
         assertThat(first.exitCode()).as(first.err()).isEqualTo(3);
         assertThat(first.err()).contains("ended completed without a result for 8 of its requests")
-                .contains("8 requests got no result");
+                .contains("no result for 8 request(s)");
         assertThat(Files.size(output)).isZero();
 
         CliRun rerun = answers(input, output, "--batch-api", "--poll-interval", "0.01");
@@ -137,7 +137,7 @@ class TeacherJobOutcomesTest {
 
         CliRun run = answers(input, output, "--model", "gpt-4", "--prices", prices.toString());
         assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
-        assertThat(run.err()).contains("1 prompts larger than the model's context will be recorded as failures, not sent");
+        assertThat(run.err()).contains("larger than the model's context, so recorded as failures and not sent: 1 prompt(s)");
         assertThat(ids(output)).containsExactly("small");
         JsonRow failure = Datasets.readAll(dir.resolve("o.failures.jsonl"), row -> row).get(0);
         assertThat(failure.string("id")).isEqualTo("huge");

@@ -22,18 +22,18 @@ public final class JobReport {
                 name, result.succeeded(), result.alreadyDone(), result.failed(), result.truncated(), result.retries(), rows);
         err.println(usage);
         if (result.failed() > 0) {
-            err.printf("%,d rows failed in this run; they are in %s: rerun with --retry-failed to try them again%n",
+            err.printf("failed in this run: %,d row(s), recorded in %s; rerun with --retry-failed to try them again%n",
                     result.failed(), failures);
         }
         if (result.failedEarlier() > 0) {
-            err.printf("%,d rows are still only in %s (they failed in an earlier run and were skipped): rerun with"
-                    + " --retry-failed to try them again%n", result.failedEarlier(), failures);
+            err.printf("still only in %s: %,d row(s) that failed in an earlier run and were skipped; rerun with"
+                    + " --retry-failed to try them again%n", failures, result.failedEarlier());
         }
         if (result.pausedBy() != null) {
-            err.printf("stopped before the end: %s; the %,d rows not done stay pending: raise --max-cost and run the same"
+            err.printf("stopped before the end: %s; %,d row(s) not done stay pending: raise --max-cost and run the same"
                     + " command again to continue%n", result.pausedBy(), result.unanswered());
         } else if (result.ok() && result.unanswered() > 0) {
-            err.printf("%,d requests got no result (their batch expired, was cancelled or ended without one); they stay"
+            err.printf("no result for %,d request(s): their batch expired, was cancelled or ended without one; they stay"
                     + " pending: run the same command again to send them%n", result.unanswered());
         }
         if (!result.ok()) {

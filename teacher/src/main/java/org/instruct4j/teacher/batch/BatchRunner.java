@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +32,7 @@ import org.instruct4j.teacher.run.JobFiles;
 import org.instruct4j.teacher.run.JobResult;
 import org.instruct4j.teacher.run.RunMetadata;
 import org.instruct4j.teacher.run.RunRecord;
+import org.instruct4j.teacher.run.Settled;
 import org.instruct4j.teacher.run.WorkItem;
 import org.instruct4j.teacher.usage.CostGuard;
 import org.instruct4j.teacher.usage.UsageMeter;
@@ -98,11 +98,7 @@ public final class BatchRunner {
             BatchState state = BatchState.load(files.batchState());
             JobResult result;
             try (JsonlAppender failures = JsonlAppender.open(files.failures(), "id")) {
-                Set<String> finished = new HashSet<>(out.ids());
-                long alreadyDone = finished.size();
-                Set<String> failedBefore = new HashSet<>(failures.ids());
-                failedBefore.removeAll(finished);
-                finished.addAll(failedBefore);
+                Settled settled = Settled.of(out, failures);
                 Set<String> submitted = state.submittedIds();
                 Map<String, WorkItem<S>> items = new HashMap<>();
                 List<WorkItem<S>> fresh = new ArrayList<>();
@@ -111,9 +107,9 @@ public final class BatchRunner {
                 try (Stream<WorkItem<S>> all = task.items()) {
                     for (Iterator<WorkItem<S>> it = all.iterator(); it.hasNext(); ) {
                         WorkItem<S> item = it.next();
-                        if (failedBefore.contains(item.id())) {
+                        if (settled.failedBefore(item.id())) {
                             failedEarlier++;
-                        } else if (!finished.contains(item.id())) {
+                        } else if (!settled.contains(item.id())) {
                             items.put(item.id(), item);
                             if (submitted.contains(item.id())) {
                                 guard.commitSubmitted(item.call());
@@ -141,7 +137,7 @@ public final class BatchRunner {
                     Thread.currentThread().interrupt();
                     stoppedBy = "interrupted";
                 }
-                result = new JobResult(items.size(), alreadyDone, merger.succeeded(), merger.failed(), merger.truncated(),
+                result = new JobResult(items.size(), settled.alreadyDone(), merger.succeeded(), merger.failed(), merger.truncated(),
                         api.retries(), failedEarlier, stoppedBy, guard.stoppedBy());
             }
             Failures.compact(files);

@@ -3,9 +3,7 @@ package org.instruct4j.teacher.run;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.Iterator;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -58,20 +56,16 @@ public final class JobRunner {
             caller.guard().spentBefore(record.spentBefore());
             JobResult result;
             try (JsonlAppender failures = JsonlAppender.open(files.failures(), "id")) {
-                Set<String> done = new HashSet<>(out.ids());
-                long alreadyDone = done.size();
-                Set<String> failedBefore = new HashSet<>(failures.ids());
-                failedBefore.removeAll(done);
-                done.addAll(failedBefore);
+                Settled settled = Settled.of(out, failures);
                 long pending = 0;
                 long failedEarlier = 0;
                 CostGuard.Estimate estimate = caller.guard().estimate();
                 try (Stream<WorkItem<S>> items = task.items()) {
                     for (Iterator<WorkItem<S>> it = items.iterator(); it.hasNext(); ) {
                         WorkItem<S> item = it.next();
-                        if (failedBefore.contains(item.id())) {
+                        if (settled.failedBefore(item.id())) {
                             failedEarlier++;
-                        } else if (!done.contains(item.id())) {
+                        } else if (!settled.contains(item.id())) {
                             pending++;
                             estimate.add(item.call());
                         }
@@ -81,7 +75,7 @@ public final class JobRunner {
                 if (cost != null) {
                     notes.accept(task.name() + ": " + cost);
                 }
-                result = execute(task, out, failures, done, pending, alreadyDone, failedEarlier);
+                result = execute(task, out, failures, settled, pending, failedEarlier);
             }
             Failures.compact(files);
             task.finish();
@@ -90,8 +84,8 @@ public final class JobRunner {
         }
     }
 
-    private <S> JobResult execute(GenerationTask<S> task, JsonlAppender out, JsonlAppender failures, Set<String> done,
-            long pending, long alreadyDone, long failedEarlier) {
+    private <S> JobResult execute(GenerationTask<S> task, JsonlAppender out, JsonlAppender failures, Settled settled,
+            long pending, long failedEarlier) {
         AtomicLong succeeded = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicLong truncated = new AtomicLong();
@@ -100,7 +94,7 @@ public final class JobRunner {
         try (Progress progress = Progress.create(task.name(), pending, "req", options.quiet());
                 ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
                 Stream<WorkItem<S>> items = task.items()) {
-            Iterator<WorkItem<S>> it = items.filter(item -> !done.contains(item.id())).iterator();
+            Iterator<WorkItem<S>> it = items.filter(item -> !settled.contains(item.id())).iterator();
             while (it.hasNext() && !caller.stopped() && broken.get() == null) {
                 WorkItem<S> item = it.next();
                 queued.acquireUninterruptibly();
@@ -139,7 +133,7 @@ public final class JobRunner {
         if (broken.get() != null) {
             throw broken.get();
         }
-        return new JobResult(pending, alreadyDone, succeeded.get(), failed.get(), truncated.get(), caller.retries(),
+        return new JobResult(pending, settled.alreadyDone(), succeeded.get(), failed.get(), truncated.get(), caller.retries(),
                 failedEarlier, caller.fatalError(), caller.pausedBy());
     }
 }

@@ -214,11 +214,12 @@ public final class CostGuard {
                                 + " max_tokens%s", promptCost, mostCost, usage.priceFactor() < 1 ? " (Batch API price)" : ""));
             }
             if (oversized > 0) {
-                text.append(String.format(Locale.ROOT, "; %,d prompts larger than the model's context will be recorded as failures,"
-                        + " not sent", oversized));
+                text.append(String.format(Locale.ROOT, "; larger than the model's context, so recorded as failures and not sent:"
+                        + " %,d prompt(s)", oversized));
             }
             if (hasBudget()) {
-                text.append(String.format(Locale.ROOT, "; --max-cost $%s (spent on this output before: $%.4f)", budget(), spentBefore));
+                text.append(String.format(Locale.ROOT, "; --max-cost $%s (spent on this output before: %s)", budget(),
+                        Double.isNaN(spentBefore) ? "unknown, a model has no price" : String.format(Locale.ROOT, "$%.4f", spentBefore)));
             }
             return text.toString();
         }

@@ -179,7 +179,7 @@ class JobRunnerTest {
                 .matches("not sent: the prompt is 140,0\\d\\d tokens, more than gpt-4o-mini's context of 128,000 tokens");
         assertThat(teacher.server().log().askedAt(huge.tag())).isEmpty();
         assertThat(notes).singleElement().asString().startsWith("answers: 3 requests to gpt-4o-mini: prompts ")
-                .contains("1 prompts larger than the model's context will be recorded as failures, not sent");
+                .contains("larger than the model's context, so recorded as failures and not sent: 1 prompt(s)");
     }
 
     @Test
