@@ -24,8 +24,9 @@ import org.instruct4j.train.optim.AdamW;
 import org.instruct4j.train.optim.LearningRateSchedule;
 
 /**
- * The skeleton every recipe runs in, as torchtune's recipes share theirs: check the settings and open the run
- * directory (a finished run is noticed here, before the model is loaded or the data tokenized), load the base model,
+ * The skeleton every recipe runs in, as torchtune's recipes share theirs: open the run directory, notice a run that has
+ * already finished (before the model is loaded or the data tokenized), check that the base model can honour the
+ * settings (a bad one stops here, exit 2, before anything is loaded or written), load the base model,
  * let the recipe tokenize its data and build what it trains, plan the steps, restore the last checkpoint when
  * resuming, then step, log, evaluate and checkpoint on {@link StepCadence}'s schedule and finally save the model and
  * the summary that marks the run finished. A run killed at any point continues with {@code --resume} from its last
@@ -59,6 +60,7 @@ public final class RecipeRunner<I, E extends Evaluation> {
             log.accept("run in " + run.output() + " already finished; nothing to do");
             return fromSummary(recipe, finished.get(), run.output());
         }
+        BaseModels.checkHonoured(resolved);
         LoadedModel base = BaseModels.load(resolved);
         RecipeSession<I, E> session = recipe.prepare(resolved, base, log);
         log.accept("data: " + session.dataSummary());
