@@ -50,9 +50,9 @@ public final class AdamW {
         return norm;
     }
 
-    /** Zeroes the gradients in place (they stay allocated for the next step). */
-    public void zeroGradients() {
-        optimizer.zero_grad(false);
+    /** Drops the gradients: the next backward pass writes fresh ones rather than adding to zeroed ones. */
+    public void dropGradients() {
+        optimizer.zero_grad(true);
     }
 
     /**

@@ -18,13 +18,12 @@ public final class BaseModels {
     private BaseModels() {}
 
     /**
-     * libtorch's intra-op threads ({@code threads}, 0 = its default). OpenBLAS's threads are set apart, by
-     * INSTRUCT4J_BLAS_THREADS ({@link org.instruct4j.model.tensor.BlasThreads}).
+     * libtorch's intra-op threads: {@code threads}, or with 0 one per core. libtorch's own default is not that: on a
+     * 2-core VM it picked one thread (OpenMP saw one core), which halved training speed. OpenBLAS's threads are set
+     * apart, by INSTRUCT4J_BLAS_THREADS ({@link org.instruct4j.model.tensor.BlasThreads}).
      */
     public static void useThreads(int threads) {
-        if (threads > 0) {
-            torch.set_num_threads(threads);
-        }
+        torch.set_num_threads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
     }
 
     /**

@@ -53,6 +53,7 @@ public final class RecipeRunner<I, E extends Evaluation> {
 
     /** Runs {@code recipe} with {@code settings}; messages go to {@code log}, progress to stderr unless quiet. */
     public static <I, E extends Evaluation> RunResult<E> run(Recipe<I, E> recipe, Settings settings, Consumer<String> log) {
+        HugePages.enable();
         Settings resolved = TrainingSettings.withHardwarePrecision(settings);
         TrainingRun run = TrainingRun.open(resolved, recipe.name() + "_config.yaml");
         Optional<JsonNode> finished = run.finishedSummary();
@@ -117,6 +118,9 @@ public final class RecipeRunner<I, E extends Evaluation> {
                     row.put("lr", lr);
                     row.put("grad_norm", outcome.gradNorm());
                     row.put("tokens_per_second", Math.round(tokensPerSecond * 10) / 10.0);
+                    if (outcome.peakBytes() >= 0) {
+                        row.put("peak_rss_mb", outcome.peakBytes() >> 20);
+                    }
                     session.putStepInto(row, outcome.sums(), units);
                     if (evaluate) {
                         after.putInto(row);
