@@ -55,6 +55,9 @@ public interface CausalLm {
 
     int vocabSize();
 
+    /** Width of the hidden states {@link #hiddenStates} returns (OPT's word_embed_proj_dim, Llama's hidden_size). */
+    int hiddenSize();
+
     /** The longest sequence the model was trained for. */
     int maxPositions();
 

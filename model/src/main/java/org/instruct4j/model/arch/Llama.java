@@ -226,6 +226,11 @@ public final class Llama implements CausalLm {
     }
 
     @Override
+    public int hiddenSize() {
+        return config.hiddenSize();
+    }
+
+    @Override
     public int maxPositions() {
         return config.maxPositionEmbeddings();
     }

@@ -193,6 +193,11 @@ public final class Opt implements CausalLm {
     }
 
     @Override
+    public int hiddenSize() {
+        return config.wordEmbedProjDim();
+    }
+
+    @Override
     public int maxPositions() {
         return config.maxPositionEmbeddings();
     }
