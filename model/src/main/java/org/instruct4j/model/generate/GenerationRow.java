@@ -78,6 +78,7 @@ public final class GenerationRow implements AutoCloseable {
         }
         ready = false;
         int token = sampler.next(sequence.logits());
+        lastToken = token;
         if (config.stopAtEos() && token == eosId) {
             return finish(FinishReason.EOS, "");
         }
@@ -93,8 +94,23 @@ public final class GenerationRow implements AutoCloseable {
         if (produced == config.maxNewTokens()) {
             return finish(FinishReason.LENGTH, piece);
         }
-        lastToken = token;
         return piece;
+    }
+
+    /** The token the last {@link #next} sampled (the end-of-sequence token too). */
+    public int lastToken() {
+        return lastToken;
+    }
+
+    /**
+     * Ends the row now, as if it had produced its end-of-sequence token: a stop condition of the caller's own (a
+     * constrained row whose value is complete). Returns the text not returned yet.
+     */
+    public String stop() {
+        if (finished()) {
+            throw new IllegalStateException("the row has finished (" + finishReason + ")");
+        }
+        return finish(FinishReason.EOS, "");
     }
 
     private String finish(FinishReason reason, String piece) {
