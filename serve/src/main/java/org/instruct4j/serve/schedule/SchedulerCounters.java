@@ -1,0 +1,60 @@
+package org.instruct4j.serve.schedule;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The scheduler's counters (written by its thread, read by any) and its estimate of when a full queue has room. */
+final class SchedulerCounters {
+    private static final Duration SHORTEST_RETRY = Duration.ofMillis(100);
+    private static final Duration LONGEST_RETRY = Duration.ofSeconds(60);
+    /** Weight of the newest interval in the running mean of the time between finished jobs. */
+    private static final double SMOOTHING = 0.2;
+
+    private final AtomicLong steps = new AtomicLong();
+    private final AtomicLong rowSteps = new AtomicLong();
+    private volatile int widestStep;
+    private final AtomicLong promptTokens = new AtomicLong();
+    private final AtomicLong generatedTokens = new AtomicLong();
+    private final AtomicLong finished = new AtomicLong();
+    private final AtomicLong cancelled = new AtomicLong();
+    private final AtomicLong stepsAfterCancel = new AtomicLong();
+    private long lastFinishNanos = System.nanoTime();
+    private volatile double secondsBetweenFinishes = 1.0;
+
+    void step(int rows) {
+        steps.incrementAndGet();
+        rowSteps.addAndGet(rows);
+        widestStep = Math.max(widestStep, rows);
+    }
+
+    void promptTokens(int count) {
+        promptTokens.addAndGet(count);
+    }
+
+    void generated() {
+        generatedTokens.incrementAndGet();
+    }
+
+    void finished() {
+        finished.incrementAndGet();
+        long now = System.nanoTime();
+        secondsBetweenFinishes = (1 - SMOOTHING) * secondsBetweenFinishes + SMOOTHING * (now - lastFinishNanos) / 1e9;
+        lastFinishNanos = now;
+    }
+
+    void cancelled(int stepsTakenAfterCancel) {
+        cancelled.incrementAndGet();
+        stepsAfterCancel.addAndGet(stepsTakenAfterCancel);
+    }
+
+    /** The time for {@code waiting + 1} jobs to finish at the recent pace. */
+    Duration retryAfter(int waiting) {
+        long millis = (long) ((waiting + 1) * secondsBetweenFinishes * 1000);
+        return Duration.ofMillis(Math.clamp(millis, SHORTEST_RETRY.toMillis(), LONGEST_RETRY.toMillis()));
+    }
+
+    SchedulerStats snapshot() {
+        return new SchedulerStats(steps.get(), rowSteps.get(), widestStep, promptTokens.get(), generatedTokens.get(),
+                finished.get(), cancelled.get(), stepsAfterCancel.get());
+    }
+}
