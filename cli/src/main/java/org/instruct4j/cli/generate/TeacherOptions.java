@@ -7,8 +7,9 @@ import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalChatClient;
-import org.instruct4j.serve.LocalEngine;
+import org.instruct4j.serve.LocalModel;
 import org.instruct4j.serve.PromptFormat;
+import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.usage.PriceTable;
 import picocli.CommandLine.Option;
@@ -27,7 +28,7 @@ public final class TeacherOptions extends ApiTeacherOptions {
     String localDtype;
 
     @Option(names = "--local-batch-size", paramLabel = "N", defaultValue = "8",
-            description = "Concurrent requests the local model generates together (default: ${DEFAULT-VALUE}).")
+            description = "Most requests the local model generates together, joining and leaving its batch at every step (default: ${DEFAULT-VALUE}).")
     int localBatchSize;
 
     @Option(names = "--local-format", paramLabel = "alpaca|raw", defaultValue = "alpaca",
@@ -64,7 +65,7 @@ public final class TeacherOptions extends ApiTeacherOptions {
         }
         LoadedModel loaded = ModelDirectory.open(localModel, localTokenizer, Precision.parse(localDtype));
         String name = localModel.toAbsolutePath().normalize().getFileName().toString();
-        return new LocalChatClient(new LocalEngine(loaded, localBatchSize), format, name, localSeed);
+        return new LocalChatClient(LocalModel.start(loaded, SchedulerOptions.defaults().withMaxRows(localBatchSize)), format, name, localSeed);
     }
 
     public BatchOptions batchOptions() {

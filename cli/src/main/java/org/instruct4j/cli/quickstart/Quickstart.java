@@ -26,8 +26,9 @@ import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.hub.HubClient;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalChatClient;
-import org.instruct4j.serve.LocalEngine;
+import org.instruct4j.serve.LocalModel;
 import org.instruct4j.serve.PromptFormat;
+import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.limits.RetryPolicy;
 import org.instruct4j.teacher.run.GenerationTask;
@@ -86,8 +87,8 @@ final class Quickstart {
                 org.instruct4j.model.tensor.Tensors.defaultDevice());
         Sampling greedy = new Sampling(0, 1, plan.maxNewTokens(), List.of());
         Path eval = out.resolve("eval");
-        try (LocalEngine engine = new LocalEngine(student, plan.batch())) {
-            LocalChatClient client = new LocalChatClient(engine, PromptFormat.ALPACA, "student", plan.seed());
+        try (LocalModel local = LocalModel.start(student, SchedulerOptions.defaults().withMaxRows(plan.batch()))) {
+            LocalChatClient client = new LocalChatClient(local, PromptFormat.ALPACA, "student", plan.seed());
             log.accept("3/5 answering the " + questions.size() + " Vicuna questions");
             answer(client, new AnswerQuestionsTask(questions, "student", "instruct4j-quickstart", greedy, PromptStyle.ALPACA),
                     eval.resolve("vicuna_answers.jsonl"));

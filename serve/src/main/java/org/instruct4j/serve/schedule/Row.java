@@ -19,6 +19,7 @@ final class Row implements AutoCloseable {
     private LogprobReader logprobReader;
     private final List<TokenLogprobs> logprobs = new ArrayList<>();
     private int promptLeft;
+    private long startNanos;
     private int stepsSinceCancel;
 
     Row(Job job, Ticket ticket) {
@@ -34,12 +35,17 @@ final class Row implements AutoCloseable {
         return ticket;
     }
 
-    /** Opens the row's sequence in the engine (its KV cache). */
-    void start(InferenceEngine engine, Tokenizer tokenizer) {
+    /** Opens the row's sequence in the engine (its KV cache), at {@code nanos}. */
+    void start(InferenceEngine engine, Tokenizer tokenizer, long nanos) {
+        startNanos = nanos;
         generation = new GenerationRow(engine, tokenizer, job.prompt(), job.config());
         constraint = job.constraint() == null ? null : job.constraint().get();
         logprobReader = job.topLogprobs() < 0 ? null : new LogprobReader(Math.min(job.topLogprobs(), engine.vocabSize()));
         promptLeft = job.prompt().length;
+    }
+
+    long startNanos() {
+        return startNanos;
     }
 
     boolean readingPrompt() {

@@ -64,7 +64,7 @@ public final class Scheduler implements GenerationQueue {
             int room = options.maxQueue() + options.maxRows() - runningCount - waiting.size();
             if (rows.size() > room) {
                 throw new QueueFullException(waiting.size() + " jobs are waiting and " + runningCount
-                        + " running; the queue holds " + options.maxQueue() + " beyond the free rows", counters.retryAfter(waiting.size()));
+                        + " running; the queue holds " + options.maxQueue() + " beyond the free rows", counters.retryAfter(waiting.size(), options.maxRows()));
             }
             waiting.addAll(rows);
             workArrived.signal();
@@ -124,6 +124,7 @@ public final class Scheduler implements GenerationQueue {
     private boolean admit() {
         lock.lock();
         try {
+            runningCount = running.size();
             while (running.isEmpty() && waiting.isEmpty()) {
                 if (closed) {
                     return false;
@@ -133,7 +134,7 @@ public final class Scheduler implements GenerationQueue {
             while (!waiting.isEmpty() && running.size() < options.maxRows()
                     && reservedTokens + waiting.peek().job().capacity() <= options.maxBatchTokens()) {
                 Row row = waiting.poll();
-                row.start(engine, tokenizer);
+                row.start(engine, tokenizer, System.nanoTime());
                 reservedTokens += row.job().capacity();
                 running.add(row);
             }
@@ -182,7 +183,7 @@ public final class Scheduler implements GenerationQueue {
             row.sample();
             counters.generated();
             if (row.finished()) {
-                counters.finished();
+                counters.finished(System.nanoTime() - row.startNanos());
                 release(row);
                 it.remove();
                 row.complete();

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SchedulerCounters {
     private static final Duration SHORTEST_RETRY = Duration.ofMillis(100);
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(60);
-    /** Weight of the newest interval in the running mean of the time between finished jobs. */
+    /** Weight of the newest job in the running mean of the time a job spends in the batch. */
     private static final double SMOOTHING = 0.2;
 
     private final AtomicLong steps = new AtomicLong();
@@ -18,8 +18,8 @@ final class SchedulerCounters {
     private final AtomicLong finished = new AtomicLong();
     private final AtomicLong cancelled = new AtomicLong();
     private final AtomicLong stepsAfterCancel = new AtomicLong();
-    private long lastFinishNanos = System.nanoTime();
-    private volatile double secondsBetweenFinishes = 1.0;
+    /** The running mean of the seconds from a job's admission to its end (a first guess until one finishes). */
+    private volatile double secondsInBatch = 1.0;
 
     void step(int rows) {
         steps.incrementAndGet();
@@ -35,11 +35,9 @@ final class SchedulerCounters {
         generatedTokens.incrementAndGet();
     }
 
-    void finished() {
+    void finished(long nanosInBatch) {
         finished.incrementAndGet();
-        long now = System.nanoTime();
-        secondsBetweenFinishes = (1 - SMOOTHING) * secondsBetweenFinishes + SMOOTHING * (now - lastFinishNanos) / 1e9;
-        lastFinishNanos = now;
+        secondsInBatch = (1 - SMOOTHING) * secondsInBatch + SMOOTHING * nanosInBatch / 1e9;
     }
 
     void cancelled(int stepsTakenAfterCancel) {
@@ -47,9 +45,12 @@ final class SchedulerCounters {
         stepsAfterCancel.addAndGet(stepsTakenAfterCancel);
     }
 
-    /** The time for {@code waiting + 1} jobs to finish at the recent pace. */
-    Duration retryAfter(int waiting) {
-        long millis = (long) ((waiting + 1) * secondsBetweenFinishes * 1000);
+    /**
+     * The time until a row is free for one more job: with {@code rows} rows busy, one frees every
+     * {@code secondsInBatch / rows} seconds, and the {@code waiting} jobs take theirs first.
+     */
+    Duration retryAfter(int waiting, int rows) {
+        long millis = (long) ((waiting + 1) * secondsInBatch / rows * 1000);
         return Duration.ofMillis(Math.clamp(millis, SHORTEST_RETRY.toMillis(), LONGEST_RETRY.toMillis()));
     }
 

@@ -10,8 +10,9 @@ record ArrayFrame(ArraySchema schema, boolean opened, int count, int whitespace)
     @Override
     public void feed(int b, Stack below, Stacks out) {
         if (Frame.whitespace(b)) {
-            if (whitespace < MAX_WHITESPACE) {
-                out.add(below.push(new ArrayFrame(schema, opened, count, whitespace + 1)));
+            int run = Frame.afterWhitespace(whitespace, b);
+            if (run >= 0) {
+                out.add(below.push(new ArrayFrame(schema, opened, count, run)));
             }
         } else if (b == ']') {
             if (count >= schema.minItems()) {

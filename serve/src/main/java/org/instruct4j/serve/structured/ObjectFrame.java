@@ -16,8 +16,9 @@ record ObjectFrame(ObjectSchema schema, Phase phase, int next, int current, int 
     @Override
     public void feed(int b, Stack below, Stacks out) {
         if (phase != Phase.KEY && Frame.whitespace(b)) {
-            if (whitespace < MAX_WHITESPACE) {
-                out.add(below.push(new ObjectFrame(schema, phase, next, current, keyNode, whitespace + 1)));
+            int run = Frame.afterWhitespace(whitespace, b);
+            if (run >= 0) {
+                out.add(below.push(new ObjectFrame(schema, phase, next, current, keyNode, run)));
             }
             return;
         }

@@ -10,8 +10,9 @@ record ValueFrame(Schema schema, int whitespace) implements Frame {
     @Override
     public void feed(int b, Stack below, Stacks out) {
         if (Frame.whitespace(b)) {
-            if (whitespace < MAX_WHITESPACE) {
-                out.add(below.push(new ValueFrame(schema, whitespace + 1)));
+            int run = Frame.afterWhitespace(whitespace, b);
+            if (run >= 0) {
+                out.add(below.push(new ValueFrame(schema, run)));
             }
             return;
         }

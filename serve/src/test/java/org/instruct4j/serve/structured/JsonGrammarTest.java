@@ -90,6 +90,9 @@ class JsonGrammarTest {
         assertThat(accepts(WORDS, "[\"a\"]")).isFalse();
         assertThat(accepts(DICTIONARY, "{\"x\": 1, \"\": -2}")).isTrue();
         assertThat(accepts(DICTIONARY, "{\"x\": \"1\"}")).isFalse();
+        assertThat(accepts(DICTIONARY, "{\n  \"x\": 1,\n\t\"y\": 2\n}")).as("one newline and indentation").isTrue();
+        assertThat(accepts(DICTIONARY, "{\n\n\"x\": 1}")).as("no blank lines").isFalse();
+        assertThat(accepts(DICTIONARY, "{\"x\":  1}")).as("one space").isFalse();
         assertThat(accepts("{\"type\": \"number\"}", "-0.5E+12")).isTrue();
         assertThat(accepts("{\"type\": \"number\"}", "-")).isFalse();
         assertThat(accepts("{\"enum\": [1, 12]}", "1")).isTrue();
