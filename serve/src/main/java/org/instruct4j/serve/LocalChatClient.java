@@ -46,8 +46,8 @@ public final class LocalChatClient implements ChatClient {
     }
 
     /**
-     * The request's decoding settings; the same settings give the same batch, and the seed makes sampling
-     * repeatable. A request's own seed is added to the client's, so n requests with seeds 0..n-1 draw n samples.
+     * The request's decoding settings; the seed makes sampling repeatable. A request's own seed is added to the
+     * client's, so n requests with seeds 0..n-1 draw n samples.
      */
     GenerationConfig config(Sampling sampling) {
         return GenerationConfig.greedy(sampling.maxTokens())

@@ -1,22 +1,21 @@
 package org.instruct4j.serve;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.generate.Generation;
 import org.instruct4j.model.generate.GenerationConfig;
 import org.instruct4j.model.generate.Generator;
 
 /**
  * Runs a local model for many callers at once with dynamic batching: one worker thread takes the oldest waiting
- * request together with up to {@code maxBatch - 1} later ones that ask for the same decoding settings, and
- * generates them as one left-padded batch (the {@link Generator} keeps every row exactly as it would be alone).
- * Requests that arrive while a batch runs form the next one. libtorch calls stay on the one worker thread.
+ * requests, up to {@code maxBatch}, and generates them as one batch, each row with its own settings (the
+ * {@link Generator} keeps every row exactly as it would be alone). Requests that arrive while a batch runs form the
+ * next one. Engine calls stay on the one worker thread. Closing the engine closes the model.
  */
 public final class LocalEngine implements AutoCloseable {
     /** Receives a request's text as it grows. */
@@ -27,7 +26,7 @@ public final class LocalEngine implements AutoCloseable {
 
     private record Request(int[] promptIds, GenerationConfig config, Stream stream, CompletableFuture<Generation> result) {}
 
-    private final LoadedModel model;
+    private final InferenceModel model;
     private final int maxBatch;
     private final LinkedList<Request> waiting = new LinkedList<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -37,7 +36,7 @@ public final class LocalEngine implements AutoCloseable {
     private long batches;
     private long requests;
 
-    public LocalEngine(LoadedModel model, int maxBatch) {
+    public LocalEngine(InferenceModel model, int maxBatch) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("the batch size must be at least 1, got " + maxBatch);
         }
@@ -46,13 +45,13 @@ public final class LocalEngine implements AutoCloseable {
         this.worker = Thread.ofPlatform().name("instruct4j-local-model").daemon().start(this::work);
     }
 
-    public LoadedModel model() {
+    public InferenceModel model() {
         return model;
     }
 
     /** Queues a generation; {@code stream} (may be null) gets the text as it is produced. */
     public CompletableFuture<Generation> submit(int[] promptIds, GenerationConfig config, Stream stream) {
-        int limit = model.model().maxPositions();
+        int limit = model.engine().maxPositions();
         if (promptIds.length + config.maxNewTokens() > limit) {
             throw new IllegalArgumentException("the prompt has " + promptIds.length + " tokens and asks for "
                     + config.maxNewTokens() + " more, beyond the model's " + limit + " positions");
@@ -81,7 +80,7 @@ public final class LocalEngine implements AutoCloseable {
         }
     }
 
-    /** The oldest request and later ones with the same settings; null once closed and drained. */
+    /** The oldest requests, up to maxBatch; null once closed and drained. */
     private List<Request> nextBatch() {
         lock.lock();
         try {
@@ -92,13 +91,8 @@ public final class LocalEngine implements AutoCloseable {
                 arrived.awaitUninterruptibly();
             }
             List<Request> batch = new ArrayList<>();
-            GenerationConfig config = waiting.getFirst().config();
-            for (Iterator<Request> it = waiting.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
-                Request next = it.next();
-                if (next.config().equals(config)) {
-                    batch.add(next);
-                    it.remove();
-                }
+            while (!waiting.isEmpty() && batch.size() < maxBatch) {
+                batch.add(waiting.removeFirst());
             }
             batches++;
             requests += batch.size();
@@ -110,8 +104,9 @@ public final class LocalEngine implements AutoCloseable {
 
     private void run(List<Request> batch) {
         int[][] prompts = batch.stream().map(Request::promptIds).toArray(int[][]::new);
+        List<GenerationConfig> configs = batch.stream().map(Request::config).toList();
         try {
-            List<Generation> results = model.generator().generateFromIds(prompts, batch.get(0).config(), (row, piece) -> {
+            List<Generation> results = model.generator().generateFromIds(prompts, configs, (row, piece) -> {
                 Stream stream = batch.get(row).stream();
                 if (stream != null) {
                     stream.onText(piece);
@@ -150,5 +145,6 @@ public final class LocalEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        model.close();
     }
 }

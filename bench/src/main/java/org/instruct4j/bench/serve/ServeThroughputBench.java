@@ -11,7 +11,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.bytedeco.pytorch.Device;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.InferenceModel;
+import org.instruct4j.model.arch.Llama;
+import org.instruct4j.model.cpu.CpuEngine;
+import org.instruct4j.model.engine.EngineChoice;
+import org.instruct4j.model.engine.InferenceEngine;
+import org.instruct4j.model.engine.InferenceOptions;
+import org.instruct4j.model.engine.Quantization;
+import org.instruct4j.model.engine.TorchEngine;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.arch.Architectures;
 import org.instruct4j.model.arch.LlamaConfig;
@@ -31,7 +38,7 @@ import org.instruct4j.testkit.SharedData;
  * (the official OpenAI Java SDK over HTTP), each asking for a 64-token greedy answer to an Alpaca instruction.
  * The baseline is the same model answering the same requests one at a time in process, without HTTP or batching.
  *
- * <p>Usage: {@code ServeThroughputBench [model=260K|15M] [requestsPerClient=4] [runs=3] [maxBatch=32]}
+ * <p>Usage: {@code ServeThroughputBench [model=260K|15M] [requestsPerClient=4] [runs=3] [maxBatch=32] [engine=auto]}
  */
 public final class ServeThroughputBench {
     private static final int MAX_TOKENS = 64;
@@ -43,12 +50,14 @@ public final class ServeThroughputBench {
         int perClient = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int maxBatch = args.length > 3 ? Integer.parseInt(args[3]) : 32;
-        LoadedModel model = load(which);
-        System.out.printf("model %s, %d-token greedy answers, batches of up to %d%n", which, MAX_TOKENS, maxBatch);
+        EngineChoice engine = EngineChoice.parse(args.length > 4 ? args[4] : "auto").resolve();
+        InferenceModel model = load(which, engine);
+        System.out.printf("model %s on %s, %d-token greedy answers, batches of up to %d%n", which,
+                model.engine().description(), MAX_TOKENS, maxBatch);
         double sequential = sequentialTokensPerSecond(model, 8);
         System.out.printf("baseline, one request at a time in process: %.1f tokens/s%n", sequential);
-        try (LocalEngine engine = new LocalEngine(model, maxBatch);
-                OpenAiServer server = OpenAiServer.start(engine, PromptFormat.ALPACA,
+        try (LocalEngine local = new LocalEngine(model, maxBatch);
+                OpenAiServer server = OpenAiServer.start(local, PromptFormat.ALPACA,
                         new ServeOptions("127.0.0.1", 0, "bench", null, MAX_TOKENS, MAX_TOKENS, 1 << 20))) {
             OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey("none").maxRetries(0).build();
             ask(client, 0, 1);
@@ -56,7 +65,7 @@ public final class ServeThroughputBench {
                 double[] requestRate = new double[runs];
                 double[] tokenRate = new double[runs];
                 for (int run = 0; run < runs; run++) {
-                    long[] before = engine.batchStatistics();
+                    long[] before = local.batchStatistics();
                     long start = System.nanoTime();
                     long tokens = 0;
                     List<Future<Long>> done = new ArrayList<>();
@@ -70,7 +79,7 @@ public final class ServeThroughputBench {
                         tokens += f.get();
                     }
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    long[] after = engine.batchStatistics();
+                    long[] after = local.batchStatistics();
                     requestRate[run] = clients * perClient / seconds;
                     tokenRate[run] = tokens / seconds;
                     System.out.printf("  %2d clients, run %d: %.2f req/s, %.1f tokens/s, mean batch %.1f%n", clients, run + 1,
@@ -99,7 +108,7 @@ public final class ServeThroughputBench {
         return "Write a short story about " + topics[i % topics.length] + " for a child aged " + (4 + i % 7) + ".";
     }
 
-    private static double sequentialTokensPerSecond(LoadedModel model, int requests) {
+    private static double sequentialTokensPerSecond(InferenceModel model, int requests) {
         GenerationConfig greedy = GenerationConfig.greedy(MAX_TOKENS);
         var generator = model.generator();
         generator.generate(PromptFormat.ALPACA.render(List.of(ChatMessage.user(instruction(0)))), greedy);
@@ -112,16 +121,17 @@ public final class ServeThroughputBench {
         return tokens / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static LoadedModel load(String which) {
-        Device cpu = new Device("cpu");
+    private static InferenceModel load(String which, EngineChoice engine) {
         if (which.equals("15M")) {
             Tokenizer llama2 = Tokenizers.load(SharedData.path("models/llama2_tokenizer/tokenizer.model"));
             var config = LlamaConfig.preset("small", llama2.vocabSize());
-            return new LoadedModel(Architectures.randomLlama(config, Precision.FP32, cpu, 1), llama2,
-                    GenerationConfig.greedy(MAX_TOKENS), null);
+            Llama random = Architectures.randomLlama(config, Precision.FP32, new Device("cpu"), 1);
+            InferenceEngine running = engine == EngineChoice.TORCH ? new TorchEngine(random)
+                    : CpuEngine.fromTorch(random, Precision.FP32, Quantization.NONE);
+            return new InferenceModel(running, llama2, GenerationConfig.greedy(MAX_TOKENS), null);
         }
-        return ModelDirectory.loadLlama2c(SharedData.path("models/stories260K/stories260K.bin"),
-                SharedData.path("models/stories260K/tok512.bin"), Precision.FP32, cpu);
+        return ModelDirectory.openForInference(SharedData.path("models/stories260K/stories260K.bin"),
+                SharedData.path("models/stories260K/tok512.bin"), InferenceOptions.defaults().withEngine(engine));
     }
 
     private static double median(double[] values) {

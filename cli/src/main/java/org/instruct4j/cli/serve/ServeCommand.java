@@ -3,15 +3,16 @@ package org.instruct4j.cli.serve;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.cli.model.EngineOptions;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
-import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalEngine;
 import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.serve.http.OpenAiServer;
 import org.instruct4j.serve.http.ServeOptions;
 import org.instruct4j.teacher.client.ApiKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +34,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--dtype", defaultValue = "fp32", paramLabel = "fp32|bf16", description = "Precision (default: ${DEFAULT-VALUE}).")
     String dtype;
+
+    @Mixin
+    EngineOptions engineOptions;
 
     @Option(names = "--model-id", paramLabel = "NAME", description = "The model name clients send (default: the directory or file name).")
     String modelId;
@@ -73,7 +77,7 @@ public final class ServeCommand implements Callable<Integer> {
         ApiKey key = apiKeyEnv == null ? null : ApiKey.fromEnvironment(apiKeyEnv);
         String id = modelId != null ? modelId : model.toAbsolutePath().normalize().getFileName().toString();
         ServeOptions options = new ServeOptions(host, port, id, key, defaultMaxTokens, maxTokensLimit, maxBodyBytes);
-        LoadedModel loaded = ModelDirectory.open(model, tokenizer, Precision.parse(dtype));
+        InferenceModel loaded = ModelDirectory.openForInference(model, tokenizer, engineOptions.options(dtype));
         LocalEngine engine = new LocalEngine(loaded, maxBatch);
         OpenAiServer server = OpenAiServer.start(engine, promptFormat, options);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -84,7 +88,8 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         var err = spec.commandLine().getErr();
-        err.printf("instruct4j serve: model '%s' at %s (%s, batches of up to %d%s)%n", id, server.baseUrl(), dtype, maxBatch,
+        err.printf("instruct4j serve: model '%s' at %s (%s, batches of up to %d%s)%n", id, server.baseUrl(),
+                loaded.engine().description(), maxBatch,
                 key == null ? ", no API key required" : ", bearer key from $" + apiKeyEnv);
         err.flush();
         stopped.await();

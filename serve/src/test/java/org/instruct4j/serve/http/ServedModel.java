@@ -1,9 +1,8 @@
 package org.instruct4j.serve.http;
 
-import org.bytedeco.pytorch.Device;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.InferenceModel;
+import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.ModelDirectory;
-import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalEngine;
 import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.teacher.client.ApiKey;
@@ -14,13 +13,13 @@ final class ServedModel implements AutoCloseable {
     static final String KEY = "sk-serve-test-0d9c8b7a6f5e4d3c2b1a";
     static final String MODEL_ID = "stories260K";
 
-    final LoadedModel model;
+    final InferenceModel model;
     final LocalEngine engine;
     final OpenAiServer server;
 
     ServedModel(long maxBodyBytes) {
-        model = ModelDirectory.loadLlama2c(SharedData.path("models/stories260K/stories260K.bin"),
-                SharedData.path("models/stories260K/tok512.bin"), Precision.FP32, new Device("cpu"));
+        model = ModelDirectory.openForInference(SharedData.path("models/stories260K/stories260K.bin"),
+                SharedData.path("models/stories260K/tok512.bin"), InferenceOptions.defaults());
         engine = new LocalEngine(model, 8);
         server = OpenAiServer.start(engine, PromptFormat.RAW,
                 new ServeOptions("127.0.0.1", 0, MODEL_ID, ApiKey.of("SERVE_TEST_KEY", KEY), 64, 256, maxBodyBytes));
