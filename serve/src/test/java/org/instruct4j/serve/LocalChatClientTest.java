@@ -8,11 +8,10 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.bytedeco.pytorch.Device;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.InferenceModel;
+import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.generate.GenerationConfig;
-import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.schedule.Scheduler;
 import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.teacher.client.ChatCall;
@@ -28,14 +27,14 @@ import org.junit.jupiter.api.Test;
 /** The real stories260K model as a chat endpoint: concurrent calls share steps and are answered as if alone. */
 class LocalChatClientTest {
     private static final Sampling GREEDY = new Sampling(0, 1, 30, List.of());
-    private static LoadedModel model;
+    private static InferenceModel model;
     private static LocalModel local;
     private static LocalChatClient client;
 
     @BeforeAll
     static void load() {
-        model = ModelDirectory.loadLlama2c(SharedData.path("models/stories260K/stories260K.bin"),
-                SharedData.path("models/stories260K/tok512.bin"), Precision.FP32, new Device("cpu"));
+        model = ModelDirectory.openForInference(SharedData.path("models/stories260K/stories260K.bin"),
+                SharedData.path("models/stories260K/tok512.bin"), InferenceOptions.defaults());
         local = LocalModel.start(model, SchedulerOptions.defaults().withMaxRows(8));
         client = new LocalChatClient(local, PromptFormat.RAW, "stories260K", 0);
     }

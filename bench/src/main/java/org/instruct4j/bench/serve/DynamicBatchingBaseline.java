@@ -1,7 +1,6 @@
 package org.instruct4j.bench.serve;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -17,10 +16,11 @@ import org.instruct4j.serve.schedule.JobResult;
 import org.instruct4j.serve.schedule.Ticket;
 
 /**
- * The scheduler {@code serve} had before continuous batching (issue 8's LocalEngine), kept as the benchmark's
- * baseline: one worker takes the oldest waiting job together with up to {@code maxBatch - 1} later ones that ask for
- * identical settings (max_tokens included) and generates them as one batch until its longest row ends; jobs that
- * arrive meanwhile wait for the next batch. No queue bound, no cancellation, no log-probabilities or constraints.
+ * The scheduler {@code serve} had before continuous batching (issue 8's LocalEngine, as issue 12 left it: each row
+ * with its own settings), kept as the benchmark's baseline: one worker takes the oldest waiting jobs, up to
+ * {@code maxBatch}, and generates them as one batch until its longest row ends (finished rows leave, none join);
+ * jobs that arrive meanwhile wait for the next batch. No queue bound, no cancellation, no log-probabilities or
+ * constraints.
  */
 final class DynamicBatchingBaseline implements GenerationQueue {
     private record Waiting(Job job, Ticket ticket) {}
@@ -68,7 +68,7 @@ final class DynamicBatchingBaseline implements GenerationQueue {
         }
     }
 
-    /** The oldest job and later ones with the same settings; null once closed and drained. */
+    /** The oldest jobs, up to maxBatch; null once closed and drained. */
     private List<Waiting> nextBatch() {
         lock.lock();
         try {
@@ -79,13 +79,8 @@ final class DynamicBatchingBaseline implements GenerationQueue {
                 arrived.awaitUninterruptibly();
             }
             List<Waiting> batch = new ArrayList<>();
-            GenerationConfig config = waiting.getFirst().job().config();
-            for (Iterator<Waiting> it = waiting.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
-                Waiting next = it.next();
-                if (next.job().config().equals(config)) {
-                    batch.add(next);
-                    it.remove();
-                }
+            while (!waiting.isEmpty() && batch.size() < maxBatch) {
+                batch.add(waiting.removeFirst());
             }
             return batch;
         } finally {
@@ -95,8 +90,9 @@ final class DynamicBatchingBaseline implements GenerationQueue {
 
     private void run(List<Waiting> batch) {
         int[][] prompts = batch.stream().map(w -> w.job().prompt()).toArray(int[][]::new);
+        List<GenerationConfig> configs = batch.stream().map(w -> w.job().config()).toList();
         try {
-            List<Generation> results = generator.generateFromIds(prompts, batch.get(0).job().config(),
+            List<Generation> results = generator.generateFromIds(prompts, configs,
                     (row, piece) -> batch.get(row).job().listener().onStep(piece, null));
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).ticket().result().complete(new JobResult(results.get(i), null));

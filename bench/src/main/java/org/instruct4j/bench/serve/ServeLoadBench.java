@@ -7,16 +7,16 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.bytedeco.pytorch.Device;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.prompt.AlpacaPrompt;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.arch.Architectures;
 import org.instruct4j.model.arch.LlamaConfig;
+import org.instruct4j.model.engine.EngineChoice;
 import org.instruct4j.model.engine.InferenceEngine;
-import org.instruct4j.model.engine.TorchEngine;
+import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.generate.GenerationConfig;
 import org.instruct4j.model.generate.Generator;
 import org.instruct4j.model.tensor.Precision;
@@ -41,7 +41,7 @@ import org.instruct4j.testkit.SharedData;
  * Prints each run and the medians: requests/s, output tokens/s, time to first token p50 / p99, and the ratios the
  * issue's goals name.
  *
- * <p>Usage: {@code ServeLoadBench [model=260K|15M] [runs=3] [clients=1,8,32,64] [rate=50] [maxRows=64]}
+ * <p>Usage: {@code ServeLoadBench [model=260K|15M] [runs=3] [clients=1,8,32,64] [rate=50] [maxRows=64] [engine=auto]}
  */
 public final class ServeLoadBench {
     private static final int MIN_OUTPUT = 16;
@@ -56,8 +56,8 @@ public final class ServeLoadBench {
         int[] clientCounts = Arrays.stream((args.length > 2 ? args[2] : "1,8,32,64").split(",")).mapToInt(Integer::parseInt).toArray();
         double rate = args.length > 3 ? Double.parseDouble(args[3]) : 50;
         int maxRows = args.length > 4 ? Integer.parseInt(args[4]) : 64;
-        LoadedModel model = load(which);
-        InferenceEngine engine = new TorchEngine(model.model());
+        InferenceModel model = load(which, EngineChoice.parse(args.length > 5 ? args[5] : "auto"));
+        InferenceEngine engine = model.engine();
         List<LoadGenerator.Request> requests = requests(model.tokenizer(), engine.maxPositions(), 2 * Arrays.stream(clientCounts).max().orElse(1));
         System.out.printf("model %s on %s; Poisson arrivals at %.0f/s; outputs %d-%d tokens (ignore_eos, greedy); rows %d%n",
                 which, engine.description(), rate, MIN_OUTPUT, MAX_OUTPUT, maxRows);
@@ -88,11 +88,11 @@ public final class ServeLoadBench {
         }
     }
 
-    private static LoadGenerator.Result serve(GenerationQueue queue, LoadedModel model, List<LoadGenerator.Request> load, int clients,
+    /** One run of the load against {@code queue} (closed afterwards; the model stays open for the next run). */
+    private static LoadGenerator.Result serve(GenerationQueue queue, InferenceModel model, List<LoadGenerator.Request> load, int clients,
                                               double rate, int run) throws Exception {
-        try (LocalModel local = new LocalModel(queue, model.tokenizer(), SamplingDefaults.OPENAI);
-                OpenAiServer server = OpenAiServer.start(local, PromptFormat.ALPACA,
-                        new ServeOptions("127.0.0.1", 0, "bench", null, MAX_OUTPUT, MAX_OUTPUT, 1 << 20))) {
+        try (queue; OpenAiServer server = OpenAiServer.start(new LocalModel(queue, model, SamplingDefaults.OPENAI), PromptFormat.ALPACA,
+                new ServeOptions("127.0.0.1", 0, "bench", null, MAX_OUTPUT, MAX_OUTPUT, 1 << 20))) {
             return new LoadGenerator(server.baseUrl(), "bench").run(load, clients, rate, SEED + run);
         }
     }
@@ -139,18 +139,18 @@ public final class ServeLoadBench {
     }
 
     /** stories260K, or a random model of llama2.c's 15M shape (model init --preset small) written to and read from disk. */
-    private static LoadedModel load(String which) throws Exception {
-        Device cpu = new Device("cpu");
+    private static InferenceModel load(String which, EngineChoice engine) throws Exception {
+        InferenceOptions options = InferenceOptions.defaults().withEngine(engine);
         if (which.equals("15M")) {
             Path tokenizerFile = SharedData.path("models/llama2_tokenizer/tokenizer.model");
             Tokenizer llama2 = Tokenizers.load(tokenizerFile);
             Path dir = Files.createTempDirectory("instruct4j-bench-15M");
-            ModelDirectory.save(Architectures.randomLlama(LlamaConfig.preset("small", llama2.vocabSize()), Precision.FP32, cpu, 1),
-                    dir, tokenizerFile);
-            return ModelDirectory.open(dir, null, Precision.FP32);
+            ModelDirectory.save(Architectures.randomLlama(LlamaConfig.preset("small", llama2.vocabSize()), Precision.FP32,
+                    new org.bytedeco.pytorch.Device("cpu"), 1), dir, tokenizerFile);
+            return ModelDirectory.openForInference(dir, null, options);
         }
-        return ModelDirectory.loadLlama2c(SharedData.path("models/stories260K/stories260K.bin"),
-                SharedData.path("models/stories260K/tok512.bin"), Precision.FP32, cpu);
+        return ModelDirectory.openForInference(SharedData.path("models/stories260K/stories260K.bin"),
+                SharedData.path("models/stories260K/tok512.bin"), options);
     }
 
     private static double median(List<LoadGenerator.Result> results, java.util.function.ToDoubleFunction<LoadGenerator.Result> value) {

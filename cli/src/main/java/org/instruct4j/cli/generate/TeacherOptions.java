@@ -3,15 +3,16 @@ package org.instruct4j.cli.generate;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.instruct4j.teacher.batch.BatchOptions;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.cli.model.EngineOptions;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
-import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalChatClient;
 import org.instruct4j.serve.LocalModel;
 import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.usage.PriceTable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every command that calls a teacher shares: the API options, plus a local model or the Batch API instead. */
@@ -26,6 +27,9 @@ public final class TeacherOptions extends ApiTeacherOptions {
     @Option(names = "--local-dtype", paramLabel = "fp32|bf16", defaultValue = "fp32",
             description = "Precision of the local model (default: ${DEFAULT-VALUE}; bf16 halves the memory; on CPUs without native bf16 it decodes larger models faster but prefills slower).")
     String localDtype;
+
+    @Mixin
+    EngineOptions engine;
 
     @Option(names = "--local-batch-size", paramLabel = "N", defaultValue = "8",
             description = "Most requests the local model generates together, joining and leaving its batch at every step (default: ${DEFAULT-VALUE}).")
@@ -46,6 +50,11 @@ public final class TeacherOptions extends ApiTeacherOptions {
             description = "With --batch-api: seconds between polls of the open batches (default: ${DEFAULT-VALUE}).")
     double pollIntervalSeconds;
 
+    /** How local models run (the --local-model, and a reward model the command loads). */
+    public EngineOptions engineOptions() {
+        return engine;
+    }
+
     /** The local model's directory (or checkpoint), when --local-model is given. */
     public Path localModel() {
         return localModel;
@@ -63,7 +72,7 @@ public final class TeacherOptions extends ApiTeacherOptions {
         if (localTokenizer == null && java.nio.file.Files.isRegularFile(localModel)) {
             throw new IllegalArgumentException("--local-model " + localModel + " is a llama2.c checkpoint: give its --local-tokenizer");
         }
-        LoadedModel loaded = ModelDirectory.open(localModel, localTokenizer, Precision.parse(localDtype));
+        InferenceModel loaded = ModelDirectory.openForInference(localModel, localTokenizer, engine.options(localDtype));
         String name = localModel.toAbsolutePath().normalize().getFileName().toString();
         return new LocalChatClient(LocalModel.start(loaded, SchedulerOptions.defaults().withMaxRows(localBatchSize)), format, name, localSeed);
     }

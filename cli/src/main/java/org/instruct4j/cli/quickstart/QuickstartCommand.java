@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.model.EngineOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,6 +69,9 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bars.")
     boolean quiet;
 
+    @Mixin
+    EngineOptions engine;
+
     @Override
     public Integer call() {
         if (heldOut < 1 || maxNewTokens < 1 || batch < 1 || trainRows < 0) {
@@ -75,7 +80,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         Quickstart.Plan plan = new Quickstart.Plan(new Source(data), new Source(base), tokenizer, questions, output,
                 maxTime, heldOut, trainRows, maxNewTokens, batch, seed,
-                sft.stream().map(s -> s.startsWith("--") ? s : "--" + s).toList(), quiet);
+                sft.stream().map(s -> s.startsWith("--") ? s : "--" + s).toList(), quiet, engine.options("fp32"));
         Quickstart.Outcome outcome = new Quickstart(plan, line -> {
             err.println(line);
             err.flush();

@@ -1,7 +1,7 @@
 package org.instruct4j.cli.reward;
 
 import java.nio.file.Path;
-import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.cli.model.EngineOptions;
 import org.instruct4j.train.reward.RewardModel;
 import picocli.CommandLine.Option;
 
@@ -19,11 +19,11 @@ public final class RewardModelOptions {
         return directory;
     }
 
-    /** The reward model; fails with a clear message when none was given. */
-    public RewardModel load() {
+    /** The reward model, run as {@code engine} says, for scoring; fails with a clear message when none was given. */
+    public RewardModel load(EngineOptions engine) {
         if (directory == null) {
             throw new IllegalArgumentException("give the reward model (--reward-model DIR)");
         }
-        return RewardModel.load(directory, Precision.parse(dtype));
+        return RewardModel.loadForScoring(directory, engine.options(dtype));
     }
 }

@@ -3,10 +3,10 @@ package org.instruct4j.cli.serve;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.instruct4j.cli.model.EngineOptions;
 import org.instruct4j.core.io.BadInputException;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
-import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalModel;
 import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.serve.http.OpenAiServer;
@@ -14,6 +14,7 @@ import org.instruct4j.serve.http.ServeOptions;
 import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.teacher.client.ApiKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +37,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--dtype", defaultValue = "fp32", paramLabel = "fp32|bf16", description = "Precision (default: ${DEFAULT-VALUE}).")
     String dtype;
+
+    @Mixin
+    EngineOptions engineOptions;
 
     @Option(names = "--model-id", paramLabel = "NAME", description = "The model name clients send (default: the directory or file name).")
     String modelId;
@@ -89,7 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
         ApiKey key = apiKeyEnv == null ? null : ApiKey.fromEnvironment(apiKeyEnv);
         String id = modelId != null ? modelId : model.toAbsolutePath().normalize().getFileName().toString();
         ServeOptions options = new ServeOptions(host, port, id, key, defaultMaxTokens, maxTokensLimit, maxBodyBytes);
-        LoadedModel loaded = ModelDirectory.open(model, tokenizer, Precision.parse(dtype));
+        InferenceModel loaded = ModelDirectory.openForInference(model, tokenizer, engineOptions.options(dtype));
         LocalModel local = LocalModel.start(loaded, scheduling);
         OpenAiServer server = OpenAiServer.start(local, promptFormat, options);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -101,7 +105,7 @@ public final class ServeCommand implements Callable<Integer> {
         }));
         var err = spec.commandLine().getErr();
         err.printf("instruct4j serve: model '%s' at %s (%s; up to %d rows holding %d tokens, %d more requests queued%s)%n", id,
-                server.baseUrl(), dtype, maxBatch, maxBatchTokens, maxQueue,
+                server.baseUrl(), loaded.engine().description(), maxBatch, maxBatchTokens, maxQueue,
                 key == null ? "; no API key required" : "; bearer key from $" + apiKeyEnv);
         err.flush();
         stopped.await();

@@ -50,6 +50,9 @@ public interface CausalLm {
     /** The parameters by their Hugging Face names (lm_head.weight left out when it is tied). */
     Map<String, Tensor> weights();
 
+    /** The configuration that describes this model (what the CPU engine builds the same architecture from). */
+    ArchitectureConfig config();
+
     /** The config.json that describes this model. */
     ObjectNode configJson();
 

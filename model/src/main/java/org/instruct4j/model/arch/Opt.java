@@ -183,6 +183,7 @@ public final class Opt implements CausalLm {
         return config.toJson(precision.torchDtype());
     }
 
+    @Override
     public OptConfig config() {
         return config;
     }

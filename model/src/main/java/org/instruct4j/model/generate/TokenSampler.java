@@ -89,7 +89,7 @@ public final class TokenSampler {
             total = 0;
             for (int i = 0; i < count; i++) {
                 int token = candidates[i];
-                scores[token] = (float) Math.exp((scores[token] - max) * inverseTemperature);
+                scores[token] = VectorMath.exp((scores[token] - max) * inverseTemperature);
                 total += scores[token];
             }
         } else {

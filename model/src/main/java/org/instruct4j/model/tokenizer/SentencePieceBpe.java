@@ -190,6 +190,24 @@ public final class SentencePieceBpe implements Tokenizer {
         return pieces[id];
     }
 
+    /**
+     * The piece's SentencePiece type, as GGUF's tokenizer.ggml.token_type stores it: 1 normal, 2 unknown, 3 control
+     * (BOS, EOS, padding), 6 byte ({@code <0xNN>}).
+     */
+    public int tokenType(int id) {
+        if (id == unkId) {
+            return 2;
+        }
+        if (special[id]) {
+            return 3;
+        }
+        return byteValue(pieces[id]) >= 0 ? 6 : 1;
+    }
+
+    public int unkId() {
+        return unkId;
+    }
+
     public float score(int id) {
         return scores[id];
     }

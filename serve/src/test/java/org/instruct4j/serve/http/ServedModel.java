@@ -1,9 +1,8 @@
 package org.instruct4j.serve.http;
 
-import org.bytedeco.pytorch.Device;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.InferenceModel;
+import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.ModelDirectory;
-import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalModel;
 import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.serve.schedule.Scheduler;
@@ -16,14 +15,14 @@ final class ServedModel implements AutoCloseable {
     static final String KEY = "sk-serve-test-0d9c8b7a6f5e4d3c2b1a";
     static final String MODEL_ID = "stories260K";
 
-    final LoadedModel model;
+    final InferenceModel model;
     final LocalModel local;
     final Scheduler scheduler;
     final OpenAiServer server;
 
     ServedModel(long maxBodyBytes, SchedulerOptions options) {
-        model = ModelDirectory.loadLlama2c(SharedData.path("models/stories260K/stories260K.bin"),
-                SharedData.path("models/stories260K/tok512.bin"), Precision.FP32, new Device("cpu"));
+        model = ModelDirectory.openForInference(SharedData.path("models/stories260K/stories260K.bin"),
+                SharedData.path("models/stories260K/tok512.bin"), InferenceOptions.defaults());
         local = LocalModel.start(model, options);
         scheduler = (Scheduler) local.queue();
         server = OpenAiServer.start(local, PromptFormat.RAW,

@@ -10,33 +10,38 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.bytedeco.pytorch.Device;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.engine.EngineChoice;
 import org.instruct4j.model.engine.InferenceEngine;
-import org.instruct4j.model.engine.TorchEngine;
+import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.generate.Generation;
 import org.instruct4j.model.generate.GenerationConfig;
 import org.instruct4j.model.generate.Generator;
-import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.testkit.SharedData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Continuous batching on the real stories260K model: rows with different settings share steps and each gets what
- * it gets alone; rows join a running batch, long prompts are read in chunks, cancelled rows leave at once; the
- * queue and the KV budget are bounded. Everything is checked on the scheduler's own counters, never on time.
+ * Continuous batching on the real stories260K model, on the CPU engine (which, like every engine, one thread at a
+ * time drives: the expected results are computed before a scheduler starts): rows with different settings share steps and
+ * each gets what it gets alone (on libtorch too); rows join a running batch, long prompts are read in chunks,
+ * cancelled rows leave at once; the queue and the KV budget are bounded. Everything is checked on the scheduler's
+ * own counters, never on time.
  */
 class SchedulerTest {
-    private static LoadedModel model;
+    private static InferenceModel model;
     private static InferenceEngine engine;
 
     @BeforeAll
     static void load() {
-        model = ModelDirectory.loadLlama2c(SharedData.path("models/stories260K/stories260K.bin"),
-                SharedData.path("models/stories260K/tok512.bin"), Precision.FP32, new Device("cpu"));
-        engine = new TorchEngine(model.model());
+        model = open(EngineChoice.JAVA);
+        engine = model.engine();
+    }
+
+    private static InferenceModel open(EngineChoice choice) {
+        return ModelDirectory.openForInference(SharedData.path("models/stories260K/stories260K.bin"),
+                SharedData.path("models/stories260K/tok512.bin"), InferenceOptions.defaults().withEngine(choice));
     }
 
     private static int[] prompt(String text) {
@@ -44,7 +49,11 @@ class SchedulerTest {
     }
 
     private static Generation alone(int[] prompt, GenerationConfig config) {
-        return new Generator(engine, model.tokenizer()).generateFromIds(new int[][] {prompt}, List.of(config), null).get(0);
+        return alone(engine, prompt, config);
+    }
+
+    private static Generation alone(InferenceEngine on, int[] prompt, GenerationConfig config) {
+        return new Generator(on, model.tokenizer()).generateFromIds(new int[][] {prompt}, List.of(config), null).get(0);
     }
 
     private static Scheduler scheduler(SchedulerOptions options) {
@@ -53,6 +62,17 @@ class SchedulerTest {
 
     @Test
     void rowsWithDifferentSettingsShareStepsAndEachGetsWhatItGetsAlone() throws Exception {
+        rowsShareStepsAndEachGetsWhatItGetsAlone(engine);
+    }
+
+    @Test
+    void onLibtorchToo() throws Exception {
+        try (InferenceModel torch = open(EngineChoice.TORCH)) {
+            rowsShareStepsAndEachGetsWhatItGetsAlone(torch.engine());
+        }
+    }
+
+    private static void rowsShareStepsAndEachGetsWhatItGetsAlone(InferenceEngine on) throws Exception {
         List<int[]> prompts = List.of(prompt("Once upon a time"), prompt("Lily and Tom"), prompt("The sun"),
                 prompt("One day a big dog"), prompt("Sue"));
         List<GenerationConfig> configs = List.of(
@@ -61,14 +81,18 @@ class SchedulerTest {
                 GenerationConfig.greedy(35).withSampling(1.0, 1.0, 20, 3).withStopStrings(List.of(".")),
                 GenerationConfig.greedy(50).withSampling(0.7, 1.0, 0, 11).withRepetitionPenalty(1.3),
                 GenerationConfig.greedy(8));
-        try (Scheduler scheduler = scheduler(SchedulerOptions.defaults())) {
+        List<Generation> alone = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            alone.add(alone(on, prompts.get(i), configs.get(i)));
+        }
+        try (Scheduler scheduler = new Scheduler(on, model.tokenizer(), SchedulerOptions.defaults())) {
             List<Job> jobs = new ArrayList<>();
             for (int i = 0; i < prompts.size(); i++) {
                 jobs.add(Job.of(prompts.get(i), configs.get(i)));
             }
             List<Ticket> tickets = scheduler.submit(jobs);
             for (int i = 0; i < prompts.size(); i++) {
-                Generation expected = alone(prompts.get(i), configs.get(i));
+                Generation expected = alone.get(i);
                 Generation got = tickets.get(i).result().get().generation();
                 assertThat(got.tokenIds()).as("row %d", i).containsExactly(expected.tokenIds());
                 assertThat(got.text()).isEqualTo(expected.text());
@@ -102,6 +126,7 @@ class SchedulerTest {
         CountDownLatch started = new CountDownLatch(3);
         int[] longPrompt = prompt("Once upon a time there was a little girl named Lily. ".repeat(12));
         assertThat(longPrompt.length).isGreaterThan(160);
+        Generation expected = alone(longPrompt, GenerationConfig.greedy(4));
         try (Scheduler scheduler = scheduler(new SchedulerOptions(8, 65_536, 16, 8))) {
             Ticket decoding = scheduler.submit(List.of(new Job(prompt("Tom"), GenerationConfig.greedy(200).withStopAtEos(false), -1,
                     null, (piece, lp) -> {
@@ -113,7 +138,6 @@ class SchedulerTest {
             Ticket reading = scheduler.submit(List.of(new Job(longPrompt, GenerationConfig.greedy(4), -1, null,
                     (piece, lp) -> decodedBeforeFirstToken.compareAndSet(-1, decoded.get())))).get(0);
 
-            Generation expected = alone(longPrompt, GenerationConfig.greedy(4));
             assertThat(reading.result().get().generation().tokenIds()).containsExactly(expected.tokenIds());
             assertThat(decodedBeforeFirstToken.get() - before)
                     .as("tokens the other row decoded while the long prompt was read 16 at a time")
@@ -163,12 +187,14 @@ class SchedulerTest {
             admitted.forEach(Ticket::cancel);
         }
         GenerationConfig sixty = GenerationConfig.greedy(56).withStopAtEos(false);
+        int[] a = prompt("Tom");
+        int[] b = prompt("Sue");
+        Generation aAlone = alone(a, sixty);
+        Generation bAlone = alone(b, sixty);
         try (Scheduler scheduler = scheduler(new SchedulerOptions(8, 100, 512, 8))) {
-            int[] a = prompt("Tom");
-            int[] b = prompt("Sue");
             List<Ticket> tickets = scheduler.submit(List.of(Job.of(a, sixty), Job.of(b, sixty)));
-            assertThat(tickets.get(0).result().get().generation().tokenIds()).containsExactly(alone(a, sixty).tokenIds());
-            assertThat(tickets.get(1).result().get().generation().tokenIds()).containsExactly(alone(b, sixty).tokenIds());
+            assertThat(tickets.get(0).result().get().generation().tokenIds()).containsExactly(aAlone.tokenIds());
+            assertThat(tickets.get(1).result().get().generation().tokenIds()).containsExactly(bAlone.tokenIds());
             assertThat(scheduler.stats().widestStep()).as("two rows of 60 tokens never fit in 100 together").isEqualTo(1);
             assertThatThrownBy(() -> scheduler.submit(List.of(Job.of(a, GenerationConfig.greedy(120)))))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget of 100");

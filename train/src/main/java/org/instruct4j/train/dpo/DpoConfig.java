@@ -13,14 +13,16 @@ import org.instruct4j.train.config.TrainingOptions;
  * learning rate 5e-7, cosine schedule) and TRL's beta of 0.1; 10 % of the prompts are held out to measure reward
  * accuracy and margins.
  */
-public record DpoConfig(TrainingOptions training, double beta) {
+public record DpoConfig(TrainingOptions training, double beta, String referenceEngine) {
     static final TrainingOptions.Defaults DEFAULTS = new TrainingOptions.Defaults(
             "comparison data (chosen = the higher-scored response): v2 {user_input, responses_and_scores}, v1, "
                     + "{instruction, input, output: [chosen, rejected]} or {prompt, chosen, rejected}; JSON array or JSONL",
             "preference pairs", 512, 1, 5e-7, 32, 2, 0.1);
 
     public static final List<ConfigKey> KEYS = TrainingOptions.keys(DEFAULTS,
-            ConfigKey.of("beta", DOUBLE, 0.1, "DPO beta: how far the policy may move from the reference (smaller = further)"));
+            ConfigKey.of("beta", DOUBLE, 0.1, "DPO beta: how far the policy may move from the reference (smaller = further)"),
+            ConfigKey.choice("reference_engine", "auto", "engine that computes the reference model's log-probabilities "
+                    + "(once, before training): java (the CPU engine), torch, auto (java on the CPU)", "auto", "java", "torch"));
 
     public DpoConfig {
         if (beta <= 0) {
@@ -43,10 +45,11 @@ public record DpoConfig(TrainingOptions training, double beta) {
     }
 
     public static DpoConfig from(ConfigValues v) {
-        return new DpoConfig(TrainingOptions.from(v), (double) v.get("beta"));
+        return new DpoConfig(TrainingOptions.from(v), (double) v.get("beta"), (String) v.get("reference_engine"));
     }
 
     public ConfigValues toValues() {
-        return training.writeTo(new ConfigValues(KEYS)).set("beta", String.valueOf(beta), "config");
+        return training.writeTo(new ConfigValues(KEYS)).set("beta", String.valueOf(beta), "config")
+                .set("reference_engine", referenceEngine, "config");
     }
 }

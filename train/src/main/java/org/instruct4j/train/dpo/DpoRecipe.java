@@ -20,6 +20,11 @@ import org.instruct4j.model.tokenizer.Tokenizer;
 import org.instruct4j.train.config.TrainingOptions;
 import org.instruct4j.train.data.EncodedExample;
 import org.instruct4j.train.data.ExampleEncoder;
+import org.instruct4j.model.cpu.CpuEngine;
+import org.instruct4j.model.engine.EngineChoice;
+import org.instruct4j.model.engine.Quantization;
+import org.instruct4j.model.generate.LogLikelihood;
+import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.train.data.SequenceBatch;
 import org.instruct4j.train.data.TrainingPlan;
 import org.instruct4j.train.loss.DpoLoss;
@@ -202,6 +207,9 @@ public final class DpoRecipe {
                 rows.add(group.row());
             }
         }
+        if (EngineChoice.parse(config.referenceEngine()).resolve() == EngineChoice.JAVA) {
+            return withReferenceOnCpuEngine(model, pairs, rows, task);
+        }
         List<PreferencePair> scored = new ArrayList<>();
         model.training(false);
         int chunk = options.microBatchSize();
@@ -220,6 +228,29 @@ public final class DpoRecipe {
             }
         }
         return scored;
+    }
+
+    /**
+     * The same reference log-probabilities from the CPU engine over a copy of the model's weights (before any update,
+     * LoRA adapters still zero): each response's tokens after its prompt, scored in float32.
+     */
+    private List<PreferencePair> withReferenceOnCpuEngine(FineTunedModel model, List<EncodedExample[]> pairs, List<Long> rows,
+                                                          String task) {
+        List<PreferencePair> scored = new ArrayList<>();
+        try (CpuEngine engine = CpuEngine.fromTorch(model.model(), Precision.FP32, Quantization.NONE);
+             Progress progress = Progress.create(task, pairs.size(), "pairs", options.quiet())) {
+            for (int i = 0; i < pairs.size(); i++) {
+                EncodedExample chosen = pairs.get(i)[0], rejected = pairs.get(i)[1];
+                scored.add(new PreferencePair(rows.get(i), chosen, rejected, responseLogProb(engine, chosen),
+                        responseLogProb(engine, rejected)));
+                progress.stepTo(i + 1);
+            }
+        }
+        return scored;
+    }
+
+    private static double responseLogProb(CpuEngine engine, EncodedExample example) {
+        return LogLikelihood.sum(engine, example.tokens(), Math.max(example.promptTokens(), 1));
     }
 
     /** Rows chosen 0, rejected 0, chosen 1, rejected 1, ... one example per row. */
