@@ -7,8 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SchedulerCounters {
     private static final Duration SHORTEST_RETRY = Duration.ofMillis(100);
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(60);
-    /** Weight of the newest job in the running mean of the time a job spends in the batch. */
-    private static final double SMOOTHING = 0.2;
+    /** Finished jobs whose time in the batch the estimate averages. */
+    private static final int RECENT_JOBS = 16;
+    /** The guess before any job has finished. */
+    private static final double FIRST_GUESS_SECONDS = 1.0;
 
     private final AtomicLong steps = new AtomicLong();
     private final AtomicLong rowSteps = new AtomicLong();
@@ -18,8 +20,9 @@ final class SchedulerCounters {
     private final AtomicLong finished = new AtomicLong();
     private final AtomicLong cancelled = new AtomicLong();
     private final AtomicLong stepsAfterCancel = new AtomicLong();
-    /** The running mean of the seconds from a job's admission to its end (a first guess until one finishes). */
-    private volatile double secondsInBatch = 1.0;
+    /** Seconds from admission to end of the last {@link #RECENT_JOBS} finished jobs (a ring). */
+    private final double[] recentSeconds = new double[RECENT_JOBS];
+    private int recentCount;
 
     void step(int rows) {
         steps.incrementAndGet();
@@ -36,8 +39,11 @@ final class SchedulerCounters {
     }
 
     void finished(long nanosInBatch) {
-        finished.incrementAndGet();
-        secondsInBatch = (1 - SMOOTHING) * secondsInBatch + SMOOTHING * nanosInBatch / 1e9;
+        long count = finished.incrementAndGet();
+        synchronized (recentSeconds) {
+            recentSeconds[(int) ((count - 1) % RECENT_JOBS)] = nanosInBatch / 1e9;
+            recentCount = (int) Math.min(count, RECENT_JOBS);
+        }
     }
 
     void cancelled(int stepsTakenAfterCancel) {
@@ -47,9 +53,15 @@ final class SchedulerCounters {
 
     /**
      * The time until a row is free for one more job: with {@code rows} rows busy, one frees every
-     * {@code secondsInBatch / rows} seconds, and the {@code waiting} jobs take theirs first.
+     * {@code s / rows} seconds (s: the mean time recent jobs spent in the batch), and the {@code waiting} jobs take
+     * theirs first.
      */
     Duration retryAfter(int waiting, int rows) {
+        double secondsInBatch;
+        synchronized (recentSeconds) {
+            secondsInBatch = recentCount == 0 ? FIRST_GUESS_SECONDS
+                    : java.util.Arrays.stream(recentSeconds, 0, recentCount).average().orElseThrow();
+        }
         long millis = (long) ((waiting + 1) * secondsInBatch / rows * 1000);
         return Duration.ofMillis(Math.clamp(millis, SHORTEST_RETRY.toMillis(), LONGEST_RETRY.toMillis()));
     }

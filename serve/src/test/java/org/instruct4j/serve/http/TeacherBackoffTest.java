@@ -37,10 +37,10 @@ class TeacherBackoffTest {
         try (ServedModel busy = new ServedModel(1 << 20, SchedulerOptions.defaults().withMaxRows(1).withMaxQueue(1));
                 OpenAiChatClient client = new OpenAiChatClient(busy.server.baseUrl(), ApiKey.of("SERVE_TEST_KEY", ServedModel.KEY),
                         Duration.ofSeconds(60))) {
-            TeacherCaller caller = new TeacherCaller(client, new JobOptions(6, 0, 0, RetryPolicy.DEFAULT, false, true),
+            TeacherCaller caller = new TeacherCaller(client, new JobOptions(5, 0, 0, RetryPolicy.DEFAULT, false, true),
                     new UsageMeter(PriceTable.free(), 1));
             List<String> prompts = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 6; i++) {
                 prompts.add("Once upon a time there was a " + List.of("cat", "dog", "bird", "girl").get(i % 4) + " number " + i);
             }
             List<Future<TeacherCaller.Outcome<String>>> outcomes = new ArrayList<>();
