@@ -1,6 +1,7 @@
 package org.instruct4j.bench.serve;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -16,17 +17,19 @@ import org.instruct4j.serve.schedule.JobResult;
 import org.instruct4j.serve.schedule.Ticket;
 
 /**
- * The scheduler {@code serve} had before continuous batching (issue 8's LocalEngine, as issue 12 left it: each row
- * with its own settings), kept as the benchmark's baseline: one worker takes the oldest waiting jobs, up to
- * {@code maxBatch}, and generates them as one batch until its longest row ends (finished rows leave, none join);
- * jobs that arrive meanwhile wait for the next batch. No queue bound, no cancellation, no log-probabilities or
- * constraints.
+ * The scheduler {@code serve} had before continuous batching (issue 8's LocalEngine), kept as the benchmark's
+ * baseline: one worker takes the oldest waiting job with up to {@code maxBatch - 1} later ones and generates them as
+ * one batch until its longest row ends (finished rows leave, none join); jobs that arrive meanwhile wait for the next
+ * batch. Two variants: {@code sameSettings} as on main when issue 13 was filed (only jobs with identical settings,
+ * max_tokens included, share a batch), or as issue 12 left it (any jobs share a batch, each row with its own
+ * settings). No queue bound, no cancellation, no log-probabilities or constraints.
  */
 final class DynamicBatchingBaseline implements GenerationQueue {
     private record Waiting(Job job, Ticket ticket) {}
 
     private final Generator generator;
     private final int maxBatch;
+    private final boolean sameSettings;
     private final LinkedList<Waiting> waiting = new LinkedList<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
@@ -34,9 +37,10 @@ final class DynamicBatchingBaseline implements GenerationQueue {
     private volatile int running;
     private boolean closed;
 
-    DynamicBatchingBaseline(InferenceEngine engine, Tokenizer tokenizer, int maxBatch) {
+    DynamicBatchingBaseline(InferenceEngine engine, Tokenizer tokenizer, int maxBatch, boolean sameSettings) {
         this.generator = new Generator(engine, tokenizer);
         this.maxBatch = maxBatch;
+        this.sameSettings = sameSettings;
         this.worker = Thread.ofPlatform().name("dynamic-batching-baseline").daemon().start(this::work);
     }
 
@@ -68,7 +72,7 @@ final class DynamicBatchingBaseline implements GenerationQueue {
         }
     }
 
-    /** The oldest jobs, up to maxBatch; null once closed and drained. */
+    /** The oldest job and later ones (with the same settings, in that variant), up to maxBatch; null once closed and drained. */
     private List<Waiting> nextBatch() {
         lock.lock();
         try {
@@ -79,8 +83,13 @@ final class DynamicBatchingBaseline implements GenerationQueue {
                 arrived.awaitUninterruptibly();
             }
             List<Waiting> batch = new ArrayList<>();
-            while (!waiting.isEmpty() && batch.size() < maxBatch) {
-                batch.add(waiting.removeFirst());
+            GenerationConfig first = waiting.getFirst().job().config();
+            for (Iterator<Waiting> it = waiting.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
+                Waiting next = it.next();
+                if (!sameSettings || next.job().config().equals(first)) {
+                    batch.add(next);
+                    it.remove();
+                }
             }
             return batch;
         } finally {

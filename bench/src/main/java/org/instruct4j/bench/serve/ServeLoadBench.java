@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.prompt.AlpacaPrompt;
@@ -36,8 +37,9 @@ import org.instruct4j.testkit.SharedData;
 /**
  * Issue 13's serving benchmark: `serve` under a {@link LoadGenerator} (Poisson arrivals, 1 / 8 / 32 / 64 clients,
  * Alpaca instructions of mixed lengths, 16-256 output tokens each), with continuous batching ({@link Scheduler}) and
- * with the dynamic batching it replaced ({@link DynamicBatchingBaseline}), same engine, same requests, alternating
- * within each run; and the one-at-a-time baseline (the same requests generated in process, one after another).
+ * with the dynamic batching it replaced ({@link DynamicBatchingBaseline}, both variants), same engine, same
+ * requests, taking turns within each run, after one unmeasured run of each (the JIT's first compilations); and the
+ * one-at-a-time baseline (the same requests generated in process, one after another, after four unmeasured ones).
  * Prints each run and the medians: requests/s, output tokens/s, time to first token p50 / p99, and the ratios the
  * issue's goals name.
  *
@@ -50,6 +52,9 @@ public final class ServeLoadBench {
 
     private ServeLoadBench() {}
 
+    /** A scheduler under test, made fresh for every run. */
+    private record Contender(String name, Function<InferenceModel, GenerationQueue> queue) {}
+
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 ? args[0] : "260K";
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
@@ -58,33 +63,50 @@ public final class ServeLoadBench {
         int maxRows = args.length > 4 ? Integer.parseInt(args[4]) : 64;
         InferenceModel model = load(which, EngineChoice.parse(args.length > 5 ? args[5] : "auto"));
         InferenceEngine engine = model.engine();
-        List<LoadGenerator.Request> requests = requests(model.tokenizer(), engine.maxPositions(), 2 * Arrays.stream(clientCounts).max().orElse(1));
+        List<LoadGenerator.Request> requests = requests(model.tokenizer(), engine.maxPositions(),
+                Math.max(16, 2 * Arrays.stream(clientCounts).max().orElse(1)));
+        List<Contender> contenders = List.of(
+                new Contender("dynamic (same settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, true)),
+                new Contender("dynamic (any settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, false)),
+                new Contender("continuous", m -> new Scheduler(m.engine(), m.tokenizer(), SchedulerOptions.defaults().withMaxRows(maxRows))));
         System.out.printf("model %s on %s; Poisson arrivals at %.0f/s; outputs %d-%d tokens (ignore_eos, greedy); rows %d%n",
                 which, engine.description(), rate, MIN_OUTPUT, MAX_OUTPUT, maxRows);
+        sequentialTokensPerSecond(engine, model.tokenizer(), requests.subList(8, 12));
         double sequential = sequentialTokensPerSecond(engine, model.tokenizer(), requests.subList(0, 8));
         System.out.printf("one at a time in process: %.1f tokens/s%n", sequential);
+        for (Contender contender : contenders) {
+            // one unmeasured run of each, so none pays for the JIT's first compilations
+            serve(contender.queue().apply(model), model, requests.subList(0, 16), 8, rate, -1);
+        }
         for (int clients : clientCounts) {
             List<LoadGenerator.Request> load = requests.subList(0, Math.max(16, 2 * clients));
-            List<LoadGenerator.Result> dynamic = new ArrayList<>();
-            List<LoadGenerator.Result> continuous = new ArrayList<>();
+            List<List<LoadGenerator.Result>> results = new ArrayList<>();
+            contenders.forEach(c -> results.add(new ArrayList<>()));
             for (int run = 0; run < runs; run++) {
-                dynamic.add(serve(new DynamicBatchingBaseline(engine, model.tokenizer(), maxRows), model, load, clients, rate, run));
-                continuous.add(serve(new Scheduler(engine, model.tokenizer(), SchedulerOptions.defaults().withMaxRows(maxRows)),
-                        model, load, clients, rate, run));
-                System.out.printf("  %2d clients, run %d: dynamic %s | continuous %s%n", clients, run + 1,
-                        describe(dynamic.getLast()), describe(continuous.getLast()));
+                StringBuilder line = new StringBuilder(String.format("  %2d clients, run %d:", clients, run + 1));
+                for (int c = 0; c < contenders.size(); c++) {
+                    LoadGenerator.Result result = serve(contenders.get(c).queue().apply(model), model, load, clients, rate, run);
+                    results.get(c).add(result);
+                    line.append(String.format(" | %s %.2f req/s %.1f tok/s TTFT p50 %.3f p99 %.3f", contenders.get(c).name(),
+                            result.requestsPerSecond(), result.tokensPerSecond(), result.ttft(0.5), result.ttft(0.99)));
+                }
+                System.out.println(line);
             }
-            double dynamicTokens = median(dynamic, LoadGenerator.Result::tokensPerSecond);
-            double continuousTokens = median(continuous, LoadGenerator.Result::tokensPerSecond);
-            System.out.printf("%2d clients, %d requests, medians: dynamic %.2f req/s %.1f tok/s TTFT p50 %.3f s p99 %.3f s |"
-                            + " continuous %.2f req/s %.1f tok/s TTFT p50 %.3f s p99 %.3f s | tok/s %.2fx dynamic, %.2fx one at a time;"
-                            + " continuous TTFT p99 / dynamic p50 = %.2f%n",
-                    clients, load.size(), median(dynamic, LoadGenerator.Result::requestsPerSecond), dynamicTokens,
-                    median(dynamic, r -> r.ttft(0.5)), median(dynamic, r -> r.ttft(0.99)),
-                    median(continuous, LoadGenerator.Result::requestsPerSecond), continuousTokens,
-                    median(continuous, r -> r.ttft(0.5)), median(continuous, r -> r.ttft(0.99)),
-                    continuousTokens / dynamicTokens, continuousTokens / sequential,
-                    median(continuous, r -> r.ttft(0.99)) / median(dynamic, r -> r.ttft(0.5)));
+            System.out.printf("%2d clients, %d requests, medians of %d runs:%n", clients, load.size(), runs);
+            for (int c = 0; c < contenders.size(); c++) {
+                List<LoadGenerator.Result> r = results.get(c);
+                System.out.printf("  %-24s %6.2f req/s %8.1f tok/s (%.2fx one at a time)  TTFT p50 %.3f s  p99 %.3f s%n",
+                        contenders.get(c).name(), median(r, LoadGenerator.Result::requestsPerSecond),
+                        median(r, LoadGenerator.Result::tokensPerSecond), median(r, LoadGenerator.Result::tokensPerSecond) / sequential,
+                        median(r, x -> x.ttft(0.5)), median(r, x -> x.ttft(0.99)));
+            }
+            List<LoadGenerator.Result> continuous = results.getLast();
+            for (int c = 0; c < contenders.size() - 1; c++) {
+                List<LoadGenerator.Result> dynamic = results.get(c);
+                System.out.printf("  continuous against %s: tok/s %.2fx, TTFT p99 / its p50 = %.2f%n", contenders.get(c).name(),
+                        median(continuous, LoadGenerator.Result::tokensPerSecond) / median(dynamic, LoadGenerator.Result::tokensPerSecond),
+                        median(continuous, x -> x.ttft(0.99)) / median(dynamic, x -> x.ttft(0.5)));
+            }
         }
     }
 
