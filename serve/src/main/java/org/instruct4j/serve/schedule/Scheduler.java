@@ -223,11 +223,6 @@ public final class Scheduler implements GenerationQueue {
         return counters.snapshot();
     }
 
-    /** The engine's description, for logs. */
-    public String engineDescription() {
-        return engine.description();
-    }
-
     @Override
     public void close() {
         lock.lock();

@@ -7,9 +7,4 @@ package org.instruct4j.serve.schedule;
  * ({@code stepsAfterCancel}: at most one per cancelled row, the step already running when it came).
  */
 public record SchedulerStats(long steps, long rowSteps, int widestStep, long promptTokens, long generatedTokens,
-                             long finished, long cancelled, long stepsAfterCancel) {
-
-    public double meanBatch() {
-        return steps == 0 ? 0 : (double) rowSteps / steps;
-    }
-}
+                             long finished, long cancelled, long stepsAfterCancel) {}

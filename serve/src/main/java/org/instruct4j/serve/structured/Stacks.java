@@ -23,10 +23,6 @@ final class Stacks {
         return size;
     }
 
-    Stack get(int i) {
-        return items[i];
-    }
-
     Stack[] toArray() {
         return Arrays.copyOf(items, size);
     }
