@@ -86,7 +86,7 @@ final class AnswerCommand implements Callable<Integer> {
         settings.put("best_of", bestOf);
         settings.put("reward_model", rewardModel.directory().toString());
         Path samples = JobFiles.sibling(output, ".samples.jsonl");
-        BestOfNTask task = new BestOfNTask(answers, rows, bestOf, rewardModel.load()::scoreResponses, samples, output);
+        BestOfNTask task = new BestOfNTask(answers, rows, bestOf, rewardModel.load(teacher.engineOptions())::scoreResponses, samples, output);
         return TeacherJob.run(teacher, task, JobFiles.withRows(output, samples), settings, spec.commandLine().getErr());
     }
 }

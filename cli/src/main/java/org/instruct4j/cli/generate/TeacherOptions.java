@@ -6,16 +6,18 @@ import org.instruct4j.cli.Reads;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.FileRoles;
 import org.instruct4j.teacher.batch.BatchOptions;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.cli.model.EngineOptions;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
-import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalChatClient;
-import org.instruct4j.serve.LocalEngine;
+import org.instruct4j.serve.LocalModel;
 import org.instruct4j.serve.PromptFormat;
+import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.usage.CostGuard;
 import org.instruct4j.teacher.usage.PriceTable;
 import org.instruct4j.teacher.usage.UsageMeter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every command that calls a teacher shares: the API options, plus a local model or the Batch API instead. */
@@ -33,8 +35,11 @@ public final class TeacherOptions extends ApiTeacherOptions {
             description = "Precision of the local model (default: ${DEFAULT-VALUE}; bf16 halves the memory; on CPUs without native bf16 it decodes larger models faster but prefills slower).")
     String localDtype;
 
+    @Mixin
+    EngineOptions engine;
+
     @Option(names = "--local-batch-size", paramLabel = "N", defaultValue = "8",
-            description = "Concurrent requests the local model generates together (default: ${DEFAULT-VALUE}).")
+            description = "Most requests the local model generates together, joining and leaving its batch at every step (default: ${DEFAULT-VALUE}).")
     int localBatchSize;
 
     @Option(names = "--local-format", paramLabel = "alpaca|raw", defaultValue = "alpaca",
@@ -58,6 +63,11 @@ public final class TeacherOptions extends ApiTeacherOptions {
             description = "With --batch-api: seconds between polls of the open batches (default: ${DEFAULT-VALUE}).")
     double pollIntervalSeconds;
 
+    /** How local models run (the --local-model, and a reward model the command loads). */
+    public EngineOptions engineOptions() {
+        return engine;
+    }
+
     /** The local model's directory (or checkpoint), when --local-model is given. */
     public Path localModel() {
         return localModel;
@@ -75,9 +85,9 @@ public final class TeacherOptions extends ApiTeacherOptions {
         if (localTokenizer == null && java.nio.file.Files.isRegularFile(localModel)) {
             throw new BadInputException("--local-model " + localModel + " is a llama2.c checkpoint: give its --local-tokenizer");
         }
-        LoadedModel loaded = ModelDirectory.open(localModel, localTokenizer, Precision.parse(localDtype));
+        InferenceModel loaded = ModelDirectory.openForInference(localModel, localTokenizer, engine.options(localDtype));
         String name = localModel.toAbsolutePath().normalize().getFileName().toString();
-        return new LocalChatClient(new LocalEngine(loaded, localBatchSize), format, name, localSeed);
+        return new LocalChatClient(LocalModel.start(loaded, SchedulerOptions.defaults().withMaxRows(localBatchSize)), format, name, localSeed);
     }
 
     public BatchOptions batchOptions() {

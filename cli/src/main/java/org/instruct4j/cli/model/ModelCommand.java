@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code instruct4j model}: create and download model directories. */
 @Command(name = "model", mixinStandardHelpOptions = true, description = "Create, download or merge model directories.",
-        subcommands = {ModelInitCommand.class, ModelFetchCommand.class, MergeLoraCommand.class})
+        subcommands = {ModelInitCommand.class, ModelFetchCommand.class, MergeLoraCommand.class, ModelQuantizeCommand.class})
 public final class ModelCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -4,9 +4,8 @@ import java.nio.file.Path;
 import org.instruct4j.cli.Reads;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.FileRoles;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
-import org.instruct4j.model.tensor.Precision;
 import picocli.CommandLine.Option;
 
 /** Which local model to load: a Hugging Face directory, or a llama2.c .bin with its tokenizer. */
@@ -25,10 +24,10 @@ public final class ModelOptions {
             description = "Precision to compute in (default: ${DEFAULT-VALUE}); bf16 halves the memory and, measured on a 2-core AVX2 CPU, decodes 15M-110M models 1.3-1.6x faster but prefills 2-4x slower.")
     String dtype;
 
-    public LoadedModel load() {
+    public InferenceModel load(EngineOptions engine) {
         if (tokenizer == null && java.nio.file.Files.isRegularFile(model)) {
             throw new BadInputException("--model " + model + " is a llama2.c checkpoint: give its --tokenizer");
         }
-        return ModelDirectory.open(model, tokenizer, Precision.parse(dtype));
+        return ModelDirectory.openForInference(model, tokenizer, engine.options(dtype));
     }
 }

@@ -8,7 +8,9 @@ import org.instruct4j.cli.Reads;
 import org.instruct4j.cli.Writes;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.FileRoles;
+import org.instruct4j.cli.model.EngineOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,6 +78,9 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bars.")
     boolean quiet;
 
+    @Mixin
+    EngineOptions engine;
+
     @Override
     public Integer call() {
         if (heldOut < 1 || maxNewTokens < 1 || batch < 1 || trainRows < 0) {
@@ -84,7 +89,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         Quickstart.Plan plan = new Quickstart.Plan(new Source(data), new Source(base), tokenizer, questions, output,
                 maxTime, heldOut, trainRows, maxNewTokens, batch, seed,
-                sft.stream().map(s -> s.startsWith("--") ? s : "--" + s).toList(), quiet);
+                sft.stream().map(s -> s.startsWith("--") ? s : "--" + s).toList(), quiet, engine.options("fp32"));
         Quickstart.Outcome outcome = new Quickstart(plan, line -> {
             err.println(line);
             err.flush();

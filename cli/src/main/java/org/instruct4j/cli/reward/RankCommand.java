@@ -24,6 +24,9 @@ public final class RankCommand implements Callable<Integer> {
     @Mixin
     RewardModelOptions rewardModel;
 
+    @Mixin
+    org.instruct4j.cli.model.EngineOptions engine;
+
     @Reads
     @Option(names = "--input", required = true, paramLabel = "answers.jsonl", description = "Candidate answers.")
     Path input;
@@ -44,7 +47,7 @@ public final class RankCommand implements Callable<Integer> {
     public Integer call() {
         var questionRows = questions == null ? List.<org.instruct4j.eval.qa.EvalQuestion>of() : QuestionFile.read(questions);
         Reranker.Candidates candidates = Reranker.read(input, questionRows);
-        RewardModel model = rewardModel.load();
+        RewardModel model = rewardModel.load(engine);
         int ranked = new Reranker(model::scoreResponses).rank(candidates, output);
         spec.commandLine().getOut().printf("kept the best answer of %,d questions -> %s%n", ranked, output);
         spec.commandLine().getOut().flush();

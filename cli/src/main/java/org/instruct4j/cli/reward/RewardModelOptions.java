@@ -5,6 +5,7 @@ import org.instruct4j.cli.Reads;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.FileRoles;
 import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.cli.model.EngineOptions;
 import org.instruct4j.train.reward.RewardModel;
 import picocli.CommandLine.Option;
 
@@ -23,11 +24,11 @@ public final class RewardModelOptions {
         return directory;
     }
 
-    /** The reward model; fails with a clear message when none was given. */
-    public RewardModel load() {
+    /** The reward model, run as {@code engine} says, for scoring; fails with a clear message when none was given. */
+    public RewardModel load(EngineOptions engine) {
         if (directory == null) {
             throw new BadInputException("give the reward model (--reward-model DIR)");
         }
-        return RewardModel.load(directory, Precision.parse(dtype));
+        return RewardModel.loadForScoring(directory, engine.options(dtype));
     }
 }

@@ -24,6 +24,9 @@ public final class ScoreCommand implements Callable<Integer> {
     @Mixin
     RewardModelOptions rewardModel;
 
+    @Mixin
+    org.instruct4j.cli.model.EngineOptions engine;
+
     @Reads
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSON array or JSONL of responses to score.")
     Path input;
@@ -44,7 +47,7 @@ public final class ScoreCommand implements Callable<Integer> {
             throw new BadInputException("--batch-size must be at least 1");
         }
         ScoreFile.Rows rows = ScoreFile.read(input);
-        ScoreFile.Scored scored = ScoreFile.score(rewardModel.load(), rows, batchSize);
+        ScoreFile.Scored scored = ScoreFile.score(rewardModel.load(engine), rows, batchSize);
         StringBuilder lines = new StringBuilder();
         scored.rows().forEach(row -> lines.append(Json.line(row)).append('\n'));
         var out = spec.commandLine().getOut();

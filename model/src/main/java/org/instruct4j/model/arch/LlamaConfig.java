@@ -11,7 +11,8 @@ import org.instruct4j.core.io.BadInputException;
 public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize, int numHiddenLayers,
                           int numAttentionHeads, int numKeyValueHeads, int headDim, int vocabSize,
                           int maxPositionEmbeddings, double rmsNormEps, double ropeTheta, RopeScaling ropeScaling,
-                          boolean tieWordEmbeddings, int slidingWindow, int bosTokenId, int[] eosTokenIds) {
+                          boolean tieWordEmbeddings, int slidingWindow, int bosTokenId, int[] eosTokenIds)
+        implements ArchitectureConfig {
 
     public LlamaConfig {
         if (numAttentionHeads % numKeyValueHeads != 0) {
@@ -38,6 +39,23 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
             case "base" -> llama(768, 2048, 12, 12, 12, vocabSize, 1024, true);
             default -> throw new BadInputException("unknown preset '" + name + "': use tiny, small or base");
         };
+    }
+
+    /** RoPE's inverse frequencies theta^(-2i / headDim), i < headDim / 2, after rope_scaling; what both engines rotate by. */
+    public float[] ropeInverseFrequencies() {
+        int half = headDim / 2;
+        double[] inv = new double[half];
+        for (int i = 0; i < half; i++) {
+            inv[i] = 1.0 / Math.pow(ropeTheta, (2.0 * i) / headDim);
+        }
+        if (ropeScaling != null) {
+            inv = ropeScaling.apply(inv);
+        }
+        float[] out = new float[half];
+        for (int i = 0; i < half; i++) {
+            out[i] = (float) inv[i];
+        }
+        return out;
     }
 
     public int queriesPerKeyValueHead() {
@@ -74,6 +92,16 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
                 windowed ? json.optionalInt("sliding_window", 0) : 0,
                 json.optionalInt("bos_token_id", 1),
                 json.intOrIntList("eos_token_id"));
+    }
+
+    /** config.json for this configuration, as transformers writes it for the model_type's ...ForCausalLM. */
+    public ObjectNode configJson(String torchDtype) {
+        String architecture = switch (modelType) {
+            case "mistral" -> "MistralForCausalLM";
+            case "qwen2" -> "Qwen2ForCausalLM";
+            default -> "LlamaForCausalLM";
+        };
+        return toJson(torchDtype, architecture);
     }
 
     ObjectNode toJson(String torchDtype, String architecture) {
