@@ -21,7 +21,7 @@ public record DpoConfig(TrainingOptions training, double beta, String referenceE
 
     public static final List<ConfigKey> KEYS = TrainingOptions.keys(DEFAULTS,
             ConfigKey.of("beta", DOUBLE, 0.1, "DPO beta: how far the policy may move from the reference (smaller = further)"),
-            ConfigKey.choice("reference_engine", "auto", "engine that computes the reference model's log-probabilities "
+            ConfigKey.choice("reference-engine", "auto", "engine that computes the reference model's log-probabilities "
                     + "(once, before training): java (the CPU engine), torch, auto (java on the CPU)", "auto", "java", "torch"));
 
     public DpoConfig {
@@ -45,11 +45,11 @@ public record DpoConfig(TrainingOptions training, double beta, String referenceE
     }
 
     public static DpoConfig from(ConfigValues v) {
-        return new DpoConfig(TrainingOptions.from(v), (double) v.get("beta"), (String) v.get("reference_engine"));
+        return new DpoConfig(TrainingOptions.from(v), (double) v.get("beta"), (String) v.get("reference-engine"));
     }
 
     public ConfigValues toValues() {
         return training.writeTo(new ConfigValues(KEYS)).set("beta", String.valueOf(beta), "config")
-                .set("reference_engine", referenceEngine, "config");
+                .set("reference-engine", referenceEngine, "config");
     }
 }
