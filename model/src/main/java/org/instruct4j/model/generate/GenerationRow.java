@@ -25,6 +25,7 @@ public final class GenerationRow implements AutoCloseable {
     private int produced;
     private int promptRead;
     private int lastToken;
+    private int sampled = -1;
     private boolean ready;
     private FinishReason finishReason;
 
@@ -78,6 +79,7 @@ public final class GenerationRow implements AutoCloseable {
         }
         ready = false;
         int token = sampler.next(sequence.logits());
+        sampled = token;
         if (config.stopAtEos() && token == eosId) {
             return finish(FinishReason.EOS, "");
         }
@@ -101,6 +103,11 @@ public final class GenerationRow implements AutoCloseable {
         finishReason = reason;
         sequence.close();
         return piece + text.finish();
+    }
+
+    /** The token the last {@link #next} sampled (an end-of-sequence token included), or -1 before the first. */
+    public int lastSampled() {
+        return sampled;
     }
 
     public boolean finished() {

@@ -76,6 +76,24 @@ class CpuStories260KTest {
         assertThat(batched.get(0).tokenIds()).isNotEqualTo(batched.get(1).tokenIds());
     }
 
+    @Test
+    void rowsWithTheirOwnSettingsAndSeedsDecodeAsTheyDoAlone() {
+        Generator generator = new Generator(engine, tokenizer);
+        int[][] prompts = {tokenizer.encode("Once upon a time", true), tokenizer.encode("Lily", true),
+            tokenizer.encode("The dog", true)};
+        List<GenerationConfig> configs = List.of(GenerationConfig.greedy(30).withSampling(1.0, 0.9, 0, 7),
+                GenerationConfig.greedy(12), GenerationConfig.greedy(45).withSampling(0.7, 1.0, 20, 3).withRepetitionPenalty(1.3));
+
+        List<Generation> batched = generator.generateFromIds(prompts, configs, null);
+
+        for (int i = 0; i < prompts.length; i++) {
+            Generation alone = generator.generateFromIds(new int[][] {prompts[i]}, List.of(configs.get(i)), null).get(0);
+            assertThat(batched.get(i).tokenIds()).as("row %d", i).containsExactly(alone.tokenIds());
+            assertThat(batched.get(i).text()).isEqualTo(alone.text());
+        }
+        assertThat(batched.get(1).tokenIds()).hasSize(12);
+    }
+
     static void assertClose(float[] actual, float[] expected) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < expected.length; i++) {
