@@ -44,7 +44,8 @@ import org.instruct4j.testkit.SharedData;
  */
 public final class ModelBenchmark {
     private static final int BOS = 1;
-    private static final int WARMUP = 2;
+    /** Warm-up lasts at least this long (the JIT compiles the kernels meanwhile, slowly on a busy machine). */
+    private static final long WARMUP_NANOS = 8_000_000_000L;
 
     private final int runs;
     private final Path dir;
@@ -120,23 +121,26 @@ public final class ModelBenchmark {
 
     /** The batch-1 decode rows of one model: the CPU engine with 1 and 2 threads, libtorch, run.c. */
     private void decodeRows(String name, Path checkpoint, Path tokenizer, int steps, boolean torch) throws Exception {
+        long bytes = 0;
         for (int threads : new int[] {1, 2}) {
-            javaRow(name + " fp32", checkpoint, Quantization.NONE, threads, steps);
+            bytes = javaRow(name + " fp32", checkpoint, Quantization.NONE, threads, steps);
         }
         if (torch) {
             Llama model = Llama2cCheckpoint.load(checkpoint, Precision.FP32, new Device("cpu"));
-            report(name + " fp32", "libtorch", measure(() -> decode(new TorchEngine(model), steps)), 0);
+            report(name + " fp32", "libtorch", measure(() -> decode(new TorchEngine(model), steps)), bytes);
         }
         for (RunC binary : runC) {
             report(name + " fp32", binary.label(), measure(() -> binary.tokensPerSecond(checkpoint, tokenizer, steps)),
-                    Files.size(checkpoint));
+                    bytes);
         }
     }
 
-    private void javaRow(String name, Path checkpoint, Quantization quantization, int threads, int steps) throws Exception {
+    /** Reports the CPU engine's row and returns the weight bytes it reads per token. */
+    private long javaRow(String name, Path checkpoint, Quantization quantization, int threads, int steps) throws Exception {
         try (CpuEngine engine = open(checkpoint, quantization, threads)) {
             report(name, "java, " + threads + " thread" + (threads == 1 ? "" : "s"), measure(() -> decode(engine, steps)),
                     engine.weightBytesPerToken());
+            return engine.weightBytesPerToken();
         }
     }
 
@@ -253,9 +257,10 @@ public final class ModelBenchmark {
         double tokensPerSecond() throws Exception;
     }
 
-    /** The median of {@code runs} measurements after {@link #WARMUP} discarded ones (the JIT compiles meanwhile). */
+    /** {@code runs} measurements after at least two discarded ones lasting {@link #WARMUP_NANOS} together. */
     private double[] measure(Measurement measurement) throws Exception {
-        for (int i = 0; i < WARMUP; i++) {
+        long start = System.nanoTime();
+        for (int i = 0; i < 2 || System.nanoTime() - start < WARMUP_NANOS; i++) {
             measurement.tokensPerSecond();
         }
         double[] values = new double[runs];

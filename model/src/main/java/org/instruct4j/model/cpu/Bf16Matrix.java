@@ -22,8 +22,12 @@ final class Bf16Matrix extends Matrix {
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
 
+    /** Weights read in place from {@code data} (usually a slice of a memory-mapped checkpoint). */
+    final MemorySegment data;
+
     Bf16Matrix(int rows, int cols, MemorySegment data) {
-        super(rows, cols, data);
+        super(rows, cols);
+        this.data = checked(data);
     }
 
     @Override

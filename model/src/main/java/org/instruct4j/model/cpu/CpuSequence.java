@@ -1,6 +1,7 @@
 package org.instruct4j.model.cpu;
 
 import java.util.Arrays;
+import org.instruct4j.model.engine.Capacity;
 import org.instruct4j.model.engine.Sequence;
 
 /**
@@ -45,13 +46,7 @@ final class CpuSequence implements Sequence {
         if (owner != engine) {
             throw new IllegalArgumentException("the row belongs to another engine");
         }
-        if (closed) {
-            throw new IllegalArgumentException("the row is closed");
-        }
-        if (length + tokens > capacity) {
-            throw new IllegalArgumentException("the row holds " + length + " tokens and cannot take " + tokens
-                    + " more: its capacity is " + capacity);
-        }
+        Capacity.check(closed, length, tokens, capacity);
     }
 
     @Override

@@ -11,11 +11,11 @@ import org.instruct4j.model.engine.Quantization;
 import org.instruct4j.model.tensor.Precision;
 
 /**
- * A checkpoint's tensors as the CPU engine uses them. Matrices are read in place when their format is used as
- * stored (float32, bfloat16, Q8_0, Q4_0); they are converted into {@code arena} only when asked to: quantized on
- * load, rounded to bfloat16, or widened from float16 (which the kernels do not read). bfloat16 weights computed in
- * float32 are exactly the float32 weights, so fp32 precision keeps them as stored. Vectors (norms, biases) are
- * copied to float arrays.
+ * A checkpoint's tensors as the CPU engine uses them. float32 and bfloat16 matrices are read in place from the mapped
+ * file; they are converted into {@code arena} only when asked to: rounded to bfloat16, or widened from float16 (which
+ * the kernels do not read). bfloat16 weights computed in float32 are exactly the float32 weights, so fp32 precision
+ * keeps them as stored. Quantized matrices live on the heap ({@link Q8Matrix}): quantized on load, or unpacked once
+ * from a GGUF file's blocks. Vectors (norms, biases) are copied to float arrays.
  */
 final class CpuWeights {
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -60,10 +60,10 @@ final class CpuWeights {
         Matrix asStored = view(stored);
         boolean blocks = asStored.cols % Q8Matrix.BLOCK == 0 && !stored.format().quantized();
         if (blocks && quantization == Quantization.Q8_0) {
-            return Q8Matrix.quantize(asStored, arena);
+            return Q8Matrix.quantize(asStored);
         }
         if (blocks && quantization == Quantization.Q4_0) {
-            return Q4Matrix.quantize(asStored, arena);
+            return Q4Matrix.quantize(asStored);
         }
         if (precision == Precision.BF16 && asStored instanceof F32Matrix) {
             return toBf16(asStored);
@@ -78,8 +78,8 @@ final class CpuWeights {
         return switch (stored.format()) {
             case F32 -> new F32Matrix(rows, cols, data);
             case BF16 -> new Bf16Matrix(rows, cols, data);
-            case Q8_0 -> new Q8Matrix(rows, cols, data);
-            case Q4_0 -> new Q4Matrix(rows, cols, data);
+            case Q8_0 -> Q8Matrix.fromBlocks(rows, cols, data);
+            case Q4_0 -> Q4Matrix.fromBlocks(rows, cols, data);
             case F16 -> new F32Matrix(rows, cols, widenHalf(data, (long) rows * cols));
             default -> throw new BadInputException(checkpoint.source() + ": tensor '" + stored.name()
                     + "' is " + stored.format() + "; the CPU engine reads float32, bfloat16, float16, Q8_0 and Q4_0 weights");

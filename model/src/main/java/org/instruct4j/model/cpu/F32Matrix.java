@@ -12,8 +12,12 @@ import jdk.incubator.vector.FloatVector;
 final class F32Matrix extends Matrix {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /** Weights read in place from {@code data} (usually a slice of a memory-mapped checkpoint). */
+    final MemorySegment data;
+
     F32Matrix(int rows, int cols, MemorySegment data) {
-        super(rows, cols, data);
+        super(rows, cols);
+        this.data = checked(data);
     }
 
     @Override
@@ -28,7 +32,14 @@ final class F32Matrix extends Matrix {
 
     @Override
     void dequantizeRow(int row, float[] out, int offset) {
-        MemorySegment.copy(data, FLOAT, (long) row * cols * Float.BYTES, out, offset, cols);
+        long base = (long) row * cols * Float.BYTES;
+        int c = 0;
+        for (int bound = F.loopBound(cols); c < bound; c += LANES) {
+            load(base + (long) c * Float.BYTES).intoArray(out, offset + c);
+        }
+        for (; c < cols; c++) {
+            out[offset + c] = data.get(FLOAT, base + (long) c * Float.BYTES);
+        }
     }
 
     @Override

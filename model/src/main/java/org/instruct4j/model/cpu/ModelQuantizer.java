@@ -67,8 +67,8 @@ public final class ModelQuantizer {
                 default -> throw new BadInputException(stored.name() + " is " + stored.format()
                         + "; quantizing reads float32 and bfloat16 weights");
             };
-            return type == Quantization.Q8_0 ? Q8Matrix.quantize(source, arena, rows).data
-                    : Q4Matrix.quantize(source, arena, rows).data;
+            return type == Quantization.Q8_0 ? Q8Matrix.quantize(source, rows).toBlocks(arena)
+                    : Q4Matrix.quantize(source, rows).toBlocks(arena);
         }
         if (stored.shape().length != 2) {
             return stored.data();

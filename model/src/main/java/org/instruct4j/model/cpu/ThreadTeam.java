@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.model.tensor.ThreadCount;
 
 /**
  * A fixed team of threads that share the units of one task at a time: a pass of the CPU engine hands its matrix
@@ -65,20 +65,7 @@ final class ThreadTeam implements AutoCloseable {
 
     /** {@value #VARIABLE}, or every available processor. */
     static int configuredSize() {
-        String value = System.getenv(VARIABLE);
-        int processors = Runtime.getRuntime().availableProcessors();
-        if (value == null || value.isBlank()) {
-            return processors;
-        }
-        try {
-            int threads = Integer.parseInt(value.trim());
-            if (threads >= 1) {
-                return threads;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new BadInputException(VARIABLE + " must be a positive number of threads, got '" + value + "'");
+        return ThreadCount.parse(VARIABLE, System.getenv(VARIABLE), Runtime.getRuntime().availableProcessors());
     }
 
     int size() {

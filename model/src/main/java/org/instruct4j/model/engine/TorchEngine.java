@@ -103,13 +103,7 @@ public final class TorchEngine implements InferenceEngine {
         }
 
         void checkRoom(int steps) {
-            if (closed) {
-                throw new IllegalArgumentException("the row is closed");
-            }
-            if (length() + steps > capacity) {
-                throw new IllegalArgumentException("the row holds " + length() + " tokens and cannot take " + steps
-                        + " more: its capacity is " + capacity);
-            }
+            Capacity.check(closed, length(), steps, capacity);
         }
 
         @Override

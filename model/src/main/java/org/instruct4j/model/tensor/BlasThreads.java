@@ -26,17 +26,6 @@ public final class BlasThreads {
     }
 
     static int threads(String value) {
-        if (value == null || value.isBlank()) {
-            return 1;
-        }
-        try {
-            int threads = Integer.parseInt(value.trim());
-            if (threads >= 1) {
-                return threads;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new BadInputException(VARIABLE + " must be a positive number of threads, got '" + value + "'");
+        return ThreadCount.parse(VARIABLE, value, 1);
     }
 }

@@ -62,8 +62,8 @@ class KernelsTest {
                 F32Matrix f32 = new F32Matrix(rows, cols, segment(arena, weights));
                 List<Matrix> matrices = new ArrayList<>(List.of(f32, toBf16(f32, arena)));
                 if (cols % 32 == 0) {
-                    matrices.add(Q8Matrix.quantize(f32, arena));
-                    matrices.add(Q4Matrix.quantize(f32, arena));
+                    matrices.add(Q8Matrix.quantize(f32));
+                    matrices.add(Q4Matrix.quantize(f32));
                 }
                 for (Matrix m : matrices) {
                     for (int n : new int[] {1, 5, 9}) {
@@ -81,7 +81,7 @@ class KernelsTest {
             x[i] = (float) random.nextGaussian();
         }
         float[] out = new float[n * m.rows];
-        m.multiply(x, 0, m.cols, n, out, 0, m.rows, 0, m.rows, new float[m.cols]);
+        m.multiply(x, 0, m.cols, n, out, 0, m.rows, 0, m.rows, new float[2 * m.cols]);
         float[] row = new float[m.cols];
         for (int r = 0; r < m.rows; r++) {
             m.dequantizeRow(r, row, 0);
@@ -98,7 +98,7 @@ class KernelsTest {
         }
         if (n > 1) {
             float[] alone = new float[m.rows];
-            m.multiply(x, m.cols, m.cols, 1, alone, 0, m.rows, 0, m.rows, new float[m.cols]);
+            m.multiply(x, m.cols, m.cols, 1, alone, 0, m.rows, 0, m.rows, new float[2 * m.cols]);
             for (int r = 0; r < m.rows; r++) {
                 if (Float.compare(alone[r], out[m.rows + r]) != 0) {
                     problems.add(m.format() + ": input 1 alone gives " + alone[r] + " for row " + r + ", with others "
