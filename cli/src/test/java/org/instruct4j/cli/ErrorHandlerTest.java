@@ -47,7 +47,7 @@ class ErrorHandlerTest {
     @MethodSource("failures")
     void exitCodesSayWhoseFaultItIs(String failure, int exitCode, String firstLine) {
         StringWriter err = new StringWriter();
-        int code = CommandLines.configure(new CommandLine(new Failing())).setErr(new PrintWriter(err, true)).execute("--with", failure);
+        int code = CommandLines.configure(new CommandLine(new Failing()), () -> {}).setErr(new PrintWriter(err, true)).execute("--with", failure);
         assertThat(code).isEqualTo(exitCode);
         assertThat(err.toString()).startsWith(firstLine);
     }

@@ -54,6 +54,11 @@ class FileOptionsTest {
                 Arguments.of("--output", "--data", List.of("train", "reward", "--data", "{X}", "--output", "{X}")));
     }
 
+    @Test
+    void theFilesBesideATeacherJobAreTheOnesTheTeacherWrites() {
+        assertThat(Beside.TEACHER_JOB.globs()).isEqualTo(org.instruct4j.teacher.run.JobFiles.BESIDE_OUTPUT);
+    }
+
     @ParameterizedTest(name = "{2}")
     @MethodSource("inputAsOutput")
     void anOutputThatIsAnInputIsRefusedAndTheInputIsKept(String outputOption, String inputOption, List<String> args)

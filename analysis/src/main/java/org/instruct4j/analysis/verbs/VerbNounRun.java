@@ -15,7 +15,7 @@ import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.progress.Progress;
 
 /**
- * Applies one shared rule (a {@link VerbNounExtractor}) to many texts on a pool of threads (one per core by
+ * Applies one shared rule (CoreNLP's, in the analysis-corenlp module) to many texts on a pool of threads (one per core by
  * default); each thread takes the next unparsed text, so long and short texts balance out. Results keep the input
  * order.
  */
@@ -23,9 +23,10 @@ public final class VerbNounRun {
     private VerbNounRun() {}
 
     /** Counts the rule's results over a dataset's texts, with a progress bar on stderr unless {@code quiet}. */
-    public static VerbNounCounts count(VerbNounExtractor extractor, DatasetTexts dataset, int threads, boolean quiet) {
+    public static VerbNounCounts count(Function<String, Optional<VerbNoun>> rule, DatasetTexts dataset, int threads,
+            boolean quiet) {
         try (Progress progress = Progress.create("verbs " + dataset.name(), dataset.size(), "rows", quiet)) {
-            return VerbNounCounts.of(extractAll(extractor::extract, dataset.texts(), threads, progress));
+            return VerbNounCounts.of(extractAll(rule, dataset.texts(), threads, progress));
         }
     }
 

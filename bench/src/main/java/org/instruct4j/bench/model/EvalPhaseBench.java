@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import org.bytedeco.pytorch.Device;
 import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
@@ -20,12 +19,14 @@ import org.instruct4j.model.engine.InferenceEngine;
 import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.engine.Quantization;
 import org.instruct4j.model.engine.TorchEngine;
-import org.instruct4j.model.generate.Generation;
 import org.instruct4j.model.generate.GenerationConfig;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tokenizer.Tokenizer;
 import org.instruct4j.model.tokenizer.Tokenizers;
-import org.instruct4j.serve.LocalEngine;
+import org.instruct4j.serve.LocalModel;
+import org.instruct4j.serve.schedule.Job;
+import org.instruct4j.serve.schedule.SchedulerOptions;
+import org.instruct4j.serve.schedule.Ticket;
 import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.teacher.client.ChatMessage;
 import org.instruct4j.testkit.SharedData;
@@ -33,7 +34,7 @@ import org.instruct4j.testkit.SharedData;
 /**
  * The quickstart's evaluation phase: the student answers the 80 Vicuna questions and 100 held-out Alpaca
  * instructions (Alpaca prompt, greedy, up to 128 new tokens, stopping at EOS), all submitted at once to a
- * {@link LocalEngine} of batch 8 as the quickstart does; on libtorch, then on the CPU engine, in the same run.
+ * {@link LocalModel} (continuous batching) of 8 rows as the quickstart does; on libtorch, then on the CPU engine, in the same run.
  *
  * <p>Usage: {@code bench/run model.EvalPhaseBench [260K|110M] [maxNewTokens=128]} (110M: a random Llama of
  * llama2.c's 110M shape, close to the quickstart's default SmolLM2-135M, which is not available offline).
@@ -49,17 +50,17 @@ public final class EvalPhaseBench {
                 prompts.size(), which, maxNewTokens);
         double torchSeconds = 0;
         for (EngineChoice engine : List.of(EngineChoice.TORCH, EngineChoice.JAVA)) {
-            try (LocalEngine local = new LocalEngine(load(which, engine), 8)) {
+            try (LocalModel local = LocalModel.start(load(which, engine), SchedulerOptions.defaults().withMaxRows(8))) {
                 Tokenizer tokenizer = local.model().tokenizer();
                 GenerationConfig config = GenerationConfig.greedy(maxNewTokens);
                 long start = System.nanoTime();
-                List<CompletableFuture<Generation>> answers = new ArrayList<>();
+                List<Job> jobs = new ArrayList<>();
                 for (String prompt : prompts) {
-                    answers.add(local.submit(tokenizer.encode(prompt, true), config, null));
+                    jobs.add(Job.of(tokenizer.encode(prompt, true), config));
                 }
                 long tokens = 0;
-                for (CompletableFuture<Generation> answer : answers) {
-                    tokens += answer.get().tokenIds().length;
+                for (Ticket answer : local.queue().submit(jobs)) {
+                    tokens += answer.result().get().generation().tokenIds().length;
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 if (engine == EngineChoice.TORCH) {

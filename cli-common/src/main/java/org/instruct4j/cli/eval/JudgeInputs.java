@@ -3,6 +3,7 @@ package org.instruct4j.cli.eval;
 import java.nio.file.Path;
 import java.util.List;
 import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.data.DataPaths;
 import picocli.CommandLine.Option;
 
 /** What {@code eval judge} and {@code spark judge} judge: the questions, the answers, the order, the prompts. */
@@ -28,8 +29,9 @@ public final class JudgeInputs {
     @Option(names = "--reviewer-file", paramLabel = "reviewer.jsonl", description = "FastChat's table/reviewer.jsonl to use instead of the bundled copy.")
     Path reviewerFile;
 
+    /** The questions file as given, or the data layer's path for data:NAME. */
     public String questions() {
-        return questions;
+        return DataPaths.resolve(questions);
     }
 
     public List<Path> answers() {
