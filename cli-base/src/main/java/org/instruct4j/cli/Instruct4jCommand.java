@@ -44,21 +44,7 @@ public final class Instruct4jCommand implements Runnable {
         root.addSubcommand(new CommandLine.HelpCommand());
         groups.forEach(group -> group.configure(root));
         DataPaths data = new DataPaths(root::getErr);
-        return root.setExecutionExceptionHandler(new ErrorHandler())
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .registerConverter(Path.class, data::convert)
-                .setExecutionStrategy(parsed -> {
-                    Integer help = CommandLine.executeHelpRequest(parsed);
-                    if (help != null) {
-                        return help;
-                    }
-                    try {
-                        data.fetch();
-                    } catch (RuntimeException e) {
-                        throw new CommandLine.ExecutionException(root, e.getMessage(), e);
-                    }
-                    return new CommandLine.RunLast().execute(parsed);
-                });
+        return CommandLines.configure(root.registerConverter(Path.class, data::convert), data::fetch);
     }
 
     /** The command under which {@code words} goes: the root, or the command named by all words but the last. */

@@ -88,11 +88,11 @@ class GroupClassPathTest {
         GroupRun help = GroupRun.of("cli-base", Map.of(), "--help");
 
         assertThat(local.exitCode()).isEqualTo(1);
-        assertThat(local.err()).contains("--local-model runs the model on libtorch, which comes with the cli-model group")
+        assertThat(local.err()).contains("--local-model runs the model with the model engines, which come with the cli-model group")
                 .contains("./instruct4j");
         assertThat(dir.resolve("o.jsonl")).doesNotExist();
         assertThat(train.exitCode()).isEqualTo(1);
-        assertThat(train.err()).contains("instruct4j train comes with the cli-model group (libtorch)").contains("./instruct4j");
+        assertThat(train.err()).contains("instruct4j train comes with the cli-model group (the pure-Java CPU engine and libtorch)").contains("./instruct4j");
         assertThat(help.out()).contains("spark", "[comes with the cli-spark group (Apache Spark)");
     }
 

@@ -153,11 +153,38 @@ public final class HubClient {
         try {
             return http.send(request, handler);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot reach " + endpoint + " for " + repo + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot reach " + request.uri() + " for " + repo + ": " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while downloading " + repo, e);
         }
+    }
+
+    /** Why a request got no answer; Java's HTTP client leaves most of these exceptions without a message. */
+    private static String describe(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            switch (t) {
+                case java.nio.channels.UnresolvedAddressException unresolved -> {
+                    return "the host name does not resolve (UnresolvedAddressException)";
+                }
+                case java.net.UnknownHostException unknown -> {
+                    return "the host name does not resolve (" + unknown + ")";
+                }
+                case java.net.http.HttpConnectTimeoutException timeout -> {
+                    return "the connection timed out (" + timeout.getMessage() + ")";
+                }
+                default -> { }
+            }
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "the connection was refused or the host is unreachable (ConnectException; is HF_ENDPOINT right, is the network up?)";
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     private String hint(int status) {

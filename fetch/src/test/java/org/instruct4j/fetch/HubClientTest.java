@@ -136,6 +136,23 @@ class HubClientTest {
     }
 
     @Test
+    void anUnreachableEndpointIsNamedWithTheCause() throws IOException {
+        int closed;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closed = socket.getLocalPort();
+        }
+        HubClient unreachable = new HubClient(URI.create("http://127.0.0.1:" + closed), TOKEN);
+        assertThatThrownBy(() -> unreachable.download(REPO, "main", dir, name -> { }))
+                .hasMessageStartingWith("cannot reach http://127.0.0.1:" + closed + "/api/models/" + REPO + "/revision/main?blobs=true"
+                        + " for " + REPO + ": the connection was refused")
+                .hasMessageNotContaining("null").hasMessageNotContaining(TOKEN);
+        HubClient unknownHost = new HubClient(URI.create("http://no-such-host.invalid"), null);
+        assertThatThrownBy(() -> unknownHost.download(REPO, "main", dir, name -> { }))
+                .hasMessageContaining("http://no-such-host.invalid/api/models/").hasMessageContaining("the host name does not resolve")
+                .hasMessageNotContaining("null");
+    }
+
+    @Test
     void downloadsChosenFilesOfADatasetRepository() throws Exception {
         client(null).download(HubClient.RepoType.DATASET, REPO, "main", dir, name -> name.endsWith(".json"), name -> { });
 

@@ -1,8 +1,13 @@
 package org.instruct4j.serve;
 
+import java.util.List;
 import java.util.concurrent.ExecutionException;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.generate.Generation;
 import org.instruct4j.model.generate.GenerationConfig;
+import org.instruct4j.serve.schedule.Job;
+import org.instruct4j.serve.schedule.QueueFullException;
+import org.instruct4j.serve.schedule.Ticket;
 import org.instruct4j.teacher.client.ChatCall;
 import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.client.ChatReply;
@@ -11,17 +16,17 @@ import org.instruct4j.teacher.client.TeacherException;
 
 /**
  * A local model in place of an API endpoint: every generation and evaluation command can run without any API.
- * Calls are rendered with a {@link PromptFormat} and batched by a {@link LocalEngine}; a reply cut by
- * max_tokens is marked truncated, as the API's finish_reason "length" is.
+ * Calls are rendered with a {@link PromptFormat} and run in the model's generation queue (continuous batching with
+ * the other calls in flight); a reply cut by max_tokens is marked truncated, as the API's finish_reason "length" is.
  */
 public final class LocalChatClient implements ChatClient {
-    private final LocalEngine engine;
+    private final LocalModel model;
     private final PromptFormat format;
     private final String modelName;
     private final long seed;
 
-    public LocalChatClient(LocalEngine engine, PromptFormat format, String modelName, long seed) {
-        this.engine = engine;
+    public LocalChatClient(LocalModel model, PromptFormat format, String modelName, long seed) {
+        this.model = model;
         this.format = format;
         this.modelName = modelName;
         this.seed = seed;
@@ -29,13 +34,20 @@ public final class LocalChatClient implements ChatClient {
 
     @Override
     public ChatReply complete(ChatCall call) throws TeacherException {
-        int[] prompt = engine.model().tokenizer().encode(format.render(call.messages()), true);
+        int[] prompt = model.tokenizer().encode(format.render(call.messages()), true);
+        Ticket ticket;
+        try {
+            ticket = model.queue().submit(List.of(Job.of(prompt, config(call.sampling())))).get(0);
+        } catch (BadInputException tooLong) {
+            throw new TeacherException(TeacherException.Kind.REJECTED, tooLong.getMessage(), null, null);
+        } catch (QueueFullException full) {
+            throw new TeacherException(TeacherException.Kind.RETRYABLE, full.getMessage(), full.retryAfter(), null);
+        }
         Generation generation;
         try {
-            generation = engine.submit(prompt, config(call.sampling()), null).get();
-        } catch (IllegalArgumentException tooLong) {
-            throw new TeacherException(TeacherException.Kind.REJECTED, tooLong.getMessage(), null, null);
+            generation = ticket.result().get().generation();
         } catch (InterruptedException e) {
+            ticket.cancel();
             Thread.currentThread().interrupt();
             throw new TeacherException(TeacherException.Kind.FATAL, "interrupted", null, e);
         } catch (ExecutionException e) {
@@ -46,8 +58,8 @@ public final class LocalChatClient implements ChatClient {
     }
 
     /**
-     * The request's decoding settings; the same settings give the same batch, and the seed makes sampling
-     * repeatable. A request's own seed is added to the client's, so n requests with seeds 0..n-1 draw n samples.
+     * The request's decoding settings; the seed makes sampling repeatable. A request's own seed is added to the
+     * client's, so n requests with seeds 0..n-1 draw n samples.
      */
     GenerationConfig config(Sampling sampling) {
         return GenerationConfig.greedy(sampling.maxTokens())
@@ -62,6 +74,6 @@ public final class LocalChatClient implements ChatClient {
 
     @Override
     public void close() {
-        engine.close();
+        model.close();
     }
 }

@@ -2,6 +2,7 @@ package org.instruct4j.serve;
 
 import java.util.List;
 import java.util.Locale;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.teacher.client.ChatMessage;
 
@@ -19,7 +20,7 @@ public enum PromptFormat {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown prompt format '" + name + "': use alpaca or raw");
+            throw new BadInputException("unknown prompt format '" + name + "': use alpaca or raw");
         }
     }
 
@@ -58,6 +59,6 @@ public enum PromptFormat {
                 return i;
             }
         }
-        throw new IllegalArgumentException("the conversation has no user message");
+        throw new BadInputException("the conversation has no user message");
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.instruct4j.analysis.input.DatasetTexts;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.progress.Progress;
 
 /**
@@ -33,7 +34,7 @@ public final class VerbNounRun {
     public static List<Optional<VerbNoun>> extractAll(Function<String, Optional<VerbNoun>> rule, List<String> texts,
                                                       int threads, Progress progress) {
         if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            throw new BadInputException("--threads must be at least 1, got " + threads);
         }
         @SuppressWarnings("unchecked")
         Optional<VerbNoun>[] results = new Optional[texts.size()];

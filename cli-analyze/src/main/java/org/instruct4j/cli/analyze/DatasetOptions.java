@@ -3,10 +3,12 @@ package org.instruct4j.cli.analyze;
 import java.nio.file.Path;
 import java.util.List;
 import org.instruct4j.analysis.input.DatasetTexts;
+import org.instruct4j.cli.Reads;
 import picocli.CommandLine.Option;
 
 /** The datasets to analyse: one or more files, their display names, and the text field. */
 final class DatasetOptions {
+    @Reads
     @Option(names = "--input", required = true, paramLabel = "FILE",
             description = "Dataset file: Alpaca / GPT-4-LLM JSON or JSONL, FastChat answers JSONL... (repeatable).")
     List<Path> inputs;

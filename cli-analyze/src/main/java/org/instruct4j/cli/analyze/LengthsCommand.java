@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.instruct4j.analysis.lengths.LengthStats;
 import org.instruct4j.analysis.report.AnalysisJson;
 import org.instruct4j.analysis.report.SummaryTables;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.core.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,6 +25,7 @@ final class LengthsCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions datasets;
 
+    @Writes
     @Option(names = "--output", paramLabel = "lengths.json",
             description = "Also write the statistics and histogram counts as JSON (written atomically).")
     Path output;

@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 import org.instruct4j.analysis.report.SummaryTables;
 import org.instruct4j.analysis.scores.ScoreDistribution;
 import org.instruct4j.analysis.scores.SourceScores;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.core.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,9 +21,11 @@ final class ScoresCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Reads
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "Comparison data v2 (JSON or JSONL) or a score-lists file.")
     Path input;
 
+    @Writes
     @Option(names = "--output", paramLabel = "scores.json", description = "Also write the counts as JSON (written atomically).")
     Path output;
 

@@ -7,8 +7,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
 import picocli.CommandLine.Command;
@@ -24,12 +27,14 @@ public final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Reads
     @Option(names = "--input", required = true, paramLabel = "O.jsonl", description = "Rows with id, instruction, input, output.")
     Path input;
 
     @Option(names = "--format", defaultValue = "alpaca-json", paramLabel = "alpaca-json", description = "Output format (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @Writes
     @Option(names = "--output", required = true, paramLabel = "F.json", description = "Output file (written atomically).")
     Path output;
 
@@ -38,7 +43,7 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!format.equals("alpaca-json")) {
-            throw new IllegalArgumentException("unknown --format \"" + format + "\"; supported: alpaca-json");
+            throw new BadInputException("unknown --format \"" + format + "\"; supported: alpaca-json");
         }
         List<Row> rows = new ArrayList<>(Datasets.readAll(input, row -> new Row(row.id("id"), AlpacaExample.fromJson(row))));
         rows.sort(inputOrder(rows));

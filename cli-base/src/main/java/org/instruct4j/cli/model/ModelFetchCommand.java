@@ -1,6 +1,8 @@
 package org.instruct4j.cli.model;
 
 import java.nio.file.Path;
+import org.instruct4j.cli.Writes;
+import org.instruct4j.core.io.FileRoles;
 import org.instruct4j.fetch.HubClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,6 +17,7 @@ public final class ModelFetchCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "REPO_ID", description = "Repository, e.g. TinyLlama/TinyLlama-1.1B-Chat-v1.0.")
     String repo;
 
+    @Writes(FileRoles.Kind.DIRECTORY)
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Directory to download into.")
     Path output;
 

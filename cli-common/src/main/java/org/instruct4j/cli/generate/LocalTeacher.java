@@ -9,8 +9,9 @@ import org.instruct4j.teacher.client.ChatClient;
  * error that says how to run it.
  */
 public interface LocalTeacher {
-    /** What --local-* and --device ask for. */
-    record Settings(Path model, Path tokenizer, String dtype, int batchSize, String format, long seed, String device) {}
+    /** What --local-*, --device, --engine and --quantize ask for. */
+    record Settings(Path model, Path tokenizer, String dtype, int batchSize, String format, long seed, String device,
+                    String engine, String quantize) {}
 
     ChatClient open(Settings settings);
 }

@@ -3,6 +3,7 @@ package org.instruct4j.cli.generate;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.function.Consumer;
 import org.instruct4j.teacher.batch.BatchRunner;
 import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.client.OpenAiChatClient;
@@ -12,15 +13,15 @@ import org.instruct4j.teacher.run.JobOptions;
 import org.instruct4j.teacher.run.JobResult;
 import org.instruct4j.teacher.run.JobRunner;
 import org.instruct4j.teacher.run.TeacherCaller;
+import org.instruct4j.teacher.usage.CostGuard;
 import org.instruct4j.teacher.usage.UsageMeter;
 
 /**
  * Runs a generation task against the configured teacher and reports the outcome the same way for every command
- * that calls a model (generate, eval answer, eval judge).
+ * that calls a model (generate, eval answer, eval judge): first the requests and what they should cost, last what
+ * the run did ({@link JobReport}).
  */
 public final class TeacherJob {
-    /** Exit code when the job finished but some rows failed after all retries. */
-    public static final int SOME_ROWS_FAILED = 3;
     /** The Batch API costs half the list price. */
     private static final double BATCH_PRICE_FACTOR = 0.5;
 
@@ -34,40 +35,25 @@ public final class TeacherJob {
             settings.put("local_model", teacher.localModel().toString());
         }
         settings.put("batch_api", teacher.batchApi);
+        if (teacher.maxCost != null) {
+            settings.put("max_cost_usd", teacher.maxCost);
+        }
         return settings;
     }
 
     public static <S> int run(TeacherOptions teacher, GenerationTask<S> task, JobFiles files, ObjectNode settings, PrintWriter err) {
         JobOptions options = teacher.jobOptions();
-        var prices = teacher.priceTable();
+        UsageMeter usage = new UsageMeter(teacher.priceTable(), teacher.batchApi ? BATCH_PRICE_FACTOR : 1.0);
+        CostGuard guard = teacher.costGuard(usage);
+        Consumer<String> notes = line -> {
+            err.println(line);
+            err.flush();
+        };
         try (ChatClient client = teacher.batchApi ? teacher.openAiClient() : teacher.client()) {
-            UsageMeter usage = new UsageMeter(prices, teacher.batchApi ? BATCH_PRICE_FACTOR : 1.0);
             JobResult result = teacher.batchApi
-                    ? new BatchRunner((OpenAiChatClient) client, teacher.batchOptions(), usage).run(task, files, settings)
-                    : new JobRunner(new TeacherCaller(client, options, usage), options).run(task, files, settings);
-            report(task.name(), result, usage, files, err);
-            if (!result.ok()) {
-                return 1;
-            }
-            return result.failed() > 0 ? SOME_ROWS_FAILED : 0;
+                    ? new BatchRunner((OpenAiChatClient) client, teacher.batchOptions(), usage, guard, notes).run(task, files, settings)
+                    : new JobRunner(new TeacherCaller(client, options, usage, guard), options, notes).run(task, files, settings);
+            return JobReport.print(task.name(), result, usage.summary(), files.rows(), files.failures(), err);
         }
-    }
-
-    private static void report(String name, JobResult result, UsageMeter usage, JobFiles files, PrintWriter err) {
-        err.printf("%s: %,d new rows, %,d already done, %,d failed, %,d truncated, %,d retries -> %s%n",
-                name, result.succeeded(), result.alreadyDone(), result.failed(), result.truncated(), result.retries(), files.rows());
-        err.println(usage.summary());
-        if (result.failed() > 0) {
-            err.printf("failed rows are in %s; rerun with --retry-failed to try them again%n", files.failures());
-        }
-        long unanswered = result.pending() - result.succeeded() - result.failed();
-        if (result.ok() && unanswered > 0) {
-            err.printf("%,d requests were not run (their batch expired or was cancelled); run the same command again to submit them%n",
-                    unanswered);
-        }
-        if (!result.ok()) {
-            err.println("stopped early: " + result.fatalError());
-        }
-        err.flush();
     }
 }

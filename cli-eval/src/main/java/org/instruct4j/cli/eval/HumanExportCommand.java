@@ -2,6 +2,7 @@ package org.instruct4j.cli.eval;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.eval.human.AnnotationStore;
@@ -22,6 +23,7 @@ final class HumanExportCommand implements Callable<Integer> {
     @Mixin
     AnnotationDbOption db;
 
+    @Writes
     @Option(names = "--output", required = true, paramLabel = "J.jsonl", description = "Output (written atomically).")
     Path output;
 

@@ -3,6 +3,9 @@ package org.instruct4j.cli.eval;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.eval.human.Pair;
 import org.instruct4j.eval.human.PairsFile;
 import org.instruct4j.eval.qa.AnswerFile;
@@ -20,12 +23,15 @@ final class HumanPairsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Reads
     @Option(names = "--questions", required = true, paramLabel = "Q.jsonl", description = "The questions (FastChat, llm_judge or Self-Instruct format).")
     Path questions;
 
+    @Reads
     @Option(names = "--answers", required = true, paramLabel = "A.jsonl", description = "Model A's answers, then model B's (exactly two).")
     List<Path> answers;
 
+    @Writes
     @Option(names = "--output", required = true, paramLabel = "P.jsonl", description = "The pairs file (written atomically).")
     Path output;
 
@@ -35,7 +41,7 @@ final class HumanPairsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (answers.size() != 2) {
-            throw new IllegalArgumentException("give exactly two --answers files (model A, then model B), got " + answers.size());
+            throw new BadInputException("give exactly two --answers files (model A, then model B), got " + answers.size());
         }
         List<EvalQuestion> rows = QuestionFile.read(questions);
         if (limit > 0 && limit < rows.size()) {

@@ -2,6 +2,8 @@ package org.instruct4j.cli.eval;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Beside;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.eval.human.AnnotationStore;
 import org.instruct4j.eval.human.HumanResults;
@@ -21,9 +23,11 @@ final class HumanResultsCommand implements Callable<Integer> {
     @Mixin
     AnnotationDbOption db;
 
+    @Writes(beside = Beside.CHARTS)
     @Option(names = "--output", paramLabel = "results.html", description = "HTML page; PNGs are written beside it.")
     Path output;
 
+    @Writes
     @Option(names = "--json", paramLabel = "results.json", description = "The counts as JSON.")
     Path json;
 

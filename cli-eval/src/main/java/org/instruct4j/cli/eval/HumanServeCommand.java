@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.instruct4j.cli.Reads;
 import org.instruct4j.eval.human.AnnotationStore;
 import org.instruct4j.eval.human.Database;
 import org.instruct4j.eval.human.HumanEvalServer;
@@ -23,6 +24,7 @@ final class HumanServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Reads
     @Option(names = "--pairs", required = true, paramLabel = "P.jsonl", description = "The items (from `eval human pairs`).")
     Path pairs;
 

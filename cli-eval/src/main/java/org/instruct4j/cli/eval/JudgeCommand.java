@@ -6,9 +6,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Beside;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.cli.generate.SamplingOptions;
 import org.instruct4j.cli.generate.TeacherJob;
 import org.instruct4j.cli.generate.TeacherOptions;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.eval.judge.PairwiseJudgeTask;
 import org.instruct4j.eval.judge.SingleJudgeTask;
 import org.instruct4j.eval.judge.SinglePrompt;
@@ -40,12 +44,14 @@ final class JudgeCommand implements Callable<Integer> {
     @Mixin
     JudgeInputs inputs;
 
+    @Writes(beside = Beside.TEACHER_JOB)
     @Option(names = "--output", required = true, paramLabel = "R.jsonl", description = "Reviews JSONL (appended; resumable).")
     Path output;
 
     @Option(names = "--mode", defaultValue = "pairwise", paramLabel = "pairwise|single", description = "Judging mode (default: ${DEFAULT-VALUE}).")
     String mode;
 
+    @Reads
     @Option(names = "--judge-prompts", paramLabel = "judge_prompts.jsonl", description = "single: FastChat llm_judge's judge_prompts.jsonl instead of the bundled copy.")
     Path judgePrompts;
 
@@ -73,7 +79,7 @@ final class JudgeCommand implements Callable<Integer> {
                 task = single(rows, answerFiles, sampling);
                 settings = TeacherJob.settings(teacher, sampling);
             }
-            default -> throw new IllegalArgumentException("unknown --mode '" + mode + "'; expected pairwise or single");
+            default -> throw new BadInputException("unknown --mode '" + mode + "'; expected pairwise or single");
         }
         settings.put("mode", mode);
         settings.put("questions", inputs.questions());
@@ -89,10 +95,10 @@ final class JudgeCommand implements Callable<Integer> {
 
     private GenerationTask<?> pairwise(List<EvalQuestion> rows, List<AnswerFile> answerFiles, VicunaProtocol protocol) {
         if (answerFiles.size() != 2) {
-            throw new IllegalArgumentException("--mode pairwise needs exactly two --answers files, got " + answerFiles.size());
+            throw new BadInputException("--mode pairwise needs exactly two --answers files, got " + answerFiles.size());
         }
         if (judgePrompts != null) {
-            throw new IllegalArgumentException("--judge-prompts is for --mode single; pairwise uses --prompt-file and --reviewer-file");
+            throw new BadInputException("--judge-prompts is for --mode single; pairwise uses --prompt-file and --reviewer-file");
         }
         return new PairwiseJudgeTask(rows, answerFiles.get(0), answerFiles.get(1), protocol, teacher.model(),
                 samplingOptions::resolve, inputs.swap());
@@ -100,7 +106,7 @@ final class JudgeCommand implements Callable<Integer> {
 
     private GenerationTask<?> single(List<EvalQuestion> rows, List<AnswerFile> answerFiles, Sampling sampling) {
         if (inputs.swap() || inputs.promptFile() != null || inputs.reviewerFile() != null) {
-            throw new IllegalArgumentException("--swap, --prompt-file and --reviewer-file are for --mode pairwise");
+            throw new BadInputException("--swap, --prompt-file and --reviewer-file are for --mode pairwise");
         }
         return new SingleJudgeTask(rows, answerFiles, SinglePrompt.read(judgePrompts), teacher.model(), sampling);
     }

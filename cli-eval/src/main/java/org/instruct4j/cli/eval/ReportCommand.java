@@ -3,6 +3,9 @@ package org.instruct4j.cli.eval;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Beside;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.eval.report.JudgeReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,18 +22,23 @@ final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Reads
     @Option(names = "--reviews", required = true, paramLabel = "R.jsonl", description = "Reviews (eval judge output or FastChat's review files); repeat for several.")
     List<Path> reviews;
 
+    @Reads
     @Option(names = "--questions", paramLabel = "Q.jsonl", description = "The questions, for the per-category breakdown of reviews that do not name their category.")
     Path questions;
 
+    @Reads
     @Option(names = "--answers", paramLabel = "A.jsonl", description = "Answer files, to name the models of reviews that carry only answer ids.")
     List<Path> answers = List.of();
 
+    @Writes(beside = Beside.CHARTS)
     @Option(names = "--output", paramLabel = "report.html", description = "HTML page (self-contained); PNGs are written beside it.")
     Path output;
 
+    @Writes
     @Option(names = "--json", paramLabel = "summary.json", description = "The numbers as JSON.")
     Path json;
 

@@ -3,6 +3,8 @@ package org.instruct4j.cli.eval;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.eval.rouge.RougeEvaluation;
@@ -25,6 +27,7 @@ final class RougeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Reads
     @Option(names = "--input", required = true, paramLabel = "F.jsonl",
             description = "Rows with a prediction and a reference (JSONL or JSON array), e.g. GPT-4-LLM's {instruction, input, output, label}.")
     Path input;
@@ -32,9 +35,11 @@ final class RougeCommand implements Callable<Integer> {
     @Mixin
     RougeOptions rouge;
 
+    @Writes
     @Option(names = "--output", paramLabel = "R.json", description = "Result JSON: [{Length, NumInstance, Model, rouge1, rouge2, rougeL}, ...].")
     Path output;
 
+    @Writes
     @Option(names = "--scores", paramLabel = "S.jsonl", description = "Also write every row's scores: {id, reference_words, length, rouge1, rouge2, rougeL}.")
     Path scores;
 

@@ -3,6 +3,9 @@ package org.instruct4j.cli.generate;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Beside;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.run.JobFiles;
 import org.instruct4j.teacher.tasks.InstructionInput;
@@ -23,13 +26,16 @@ final class RatingsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Reads
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "The instructions (Alpaca JSON array or JSONL).")
     Path input;
 
+    @Reads
     @Option(names = "--responses", required = true, paramLabel = "R.jsonl",
             description = "One model's responses (output of `generate answers`: id, output, model); repeat for each model.")
     List<Path> responses;
 
+    @Writes(beside = {Beside.TEACHER_JOB, Beside.RATINGS})
     @Option(names = "--output", required = true, paramLabel = "O.jsonl", description = "Comparison data v2 JSONL.")
     Path output;
 

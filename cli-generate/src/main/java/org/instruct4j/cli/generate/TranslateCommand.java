@@ -2,6 +2,9 @@ package org.instruct4j.cli.generate;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Beside;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.run.JobFiles;
 import org.instruct4j.teacher.tasks.InstructionInput;
@@ -19,9 +22,11 @@ final class TranslateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Reads
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "Instructions: Alpaca JSON array or JSONL.")
     Path input;
 
+    @Writes(beside = Beside.TEACHER_JOB)
     @Option(names = "--output", required = true, paramLabel = "O.jsonl", description = "Output JSONL (appended; resumable).")
     Path output;
 

@@ -3,10 +3,14 @@ package org.instruct4j.cli.eval;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Beside;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.cli.generate.SamplingOptions;
 import org.instruct4j.cli.reward.RewardModelOptions;
 import org.instruct4j.cli.generate.TeacherJob;
 import org.instruct4j.cli.generate.TeacherOptions;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.eval.answer.AnswerQuestionsTask;
 import org.instruct4j.eval.answer.PromptStyle;
 import org.instruct4j.eval.qa.EvalQuestion;
@@ -32,9 +36,11 @@ public final class AnswerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Reads
     @Option(names = "--questions", required = true, paramLabel = "Q.jsonl", description = "The questions.")
     Path questions;
 
+    @Writes(beside = {Beside.TEACHER_JOB, Beside.SAMPLES})
     @Option(names = "--output", required = true, paramLabel = "A.jsonl", description = "Answers JSONL (appended; resumable).")
     Path output;
 
@@ -74,15 +80,15 @@ public final class AnswerCommand implements Callable<Integer> {
             return TeacherJob.run(teacher, answers, JobFiles.forOutput(output), settings, spec.commandLine().getErr());
         }
         if (bestOf < 2 || rewardModel.directory() == null) {
-            throw new IllegalArgumentException("best-of-n needs both --best-of N (N >= 2) and --reward-model DIR");
+            throw new BadInputException("best-of-n needs both --best-of N (N >= 2) and --reward-model DIR");
         }
         if (sampling.temperature() == 0) {
-            throw new IllegalArgumentException("--best-of " + bestOf + " needs sampling: with --temperature 0 every sample is the same");
+            throw new BadInputException("--best-of " + bestOf + " needs sampling: with --temperature 0 every sample is the same");
         }
         settings.put("best_of", bestOf);
         settings.put("reward_model", rewardModel.directory().toString());
         Path samples = JobFiles.sibling(output, ".samples.jsonl");
-        BestOfNTask task = new BestOfNTask(answers, rows, bestOf, rewardModel.load()::scoreResponses, samples, output);
+        BestOfNTask task = new BestOfNTask(answers, rows, bestOf, rewardModel.load(teacher.runtime(), teacher.engine())::scoreResponses, samples, output);
         return TeacherJob.run(teacher, task, JobFiles.withRows(output, samples), settings, spec.commandLine().getErr());
     }
 }

@@ -1,22 +1,23 @@
 package org.instruct4j.cli.generate;
 
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.cli.model.Inference;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
-import org.instruct4j.model.tensor.Devices;
-import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalChatClient;
-import org.instruct4j.serve.LocalEngine;
+import org.instruct4j.serve.LocalModel;
 import org.instruct4j.serve.PromptFormat;
+import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.teacher.client.ChatClient;
 
-/** {@code --local-model}: the model loaded onto the chosen device, batched behind the chat-client interface. */
+/** {@code --local-model}: the model on the chosen device and engine, its requests continuously batched. */
 public final class LocalModelTeacher implements LocalTeacher {
     @Override
     public ChatClient open(Settings settings) {
         PromptFormat format = PromptFormat.parse(settings.format());
-        Devices.use(settings.device());
-        LoadedModel loaded = ModelDirectory.open(settings.model(), settings.tokenizer(), Precision.parse(settings.dtype()));
+        InferenceModel loaded = ModelDirectory.openForInference(settings.model(), settings.tokenizer(),
+                Inference.options(settings.device(), settings.engine(), settings.quantize(), settings.dtype()));
         String name = settings.model().toAbsolutePath().normalize().getFileName().toString();
-        return new LocalChatClient(new LocalEngine(loaded, settings.batchSize()), format, name, settings.seed());
+        return new LocalChatClient(LocalModel.start(loaded, SchedulerOptions.defaults().withMaxRows(settings.batchSize())),
+                format, name, settings.seed());
     }
 }

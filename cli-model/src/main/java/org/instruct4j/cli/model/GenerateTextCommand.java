@@ -1,8 +1,9 @@
 package org.instruct4j.cli.model;
 
 import java.util.List;
+import org.instruct4j.cli.EngineOptions;
 import org.instruct4j.core.prompt.AlpacaPrompt;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.generate.Generation;
 import org.instruct4j.model.generate.GenerationConfig;
 import picocli.CommandLine.Command;
@@ -18,6 +19,9 @@ public final class GenerateTextCommand implements Runnable {
 
     @Mixin
     ModelOptions modelOptions;
+
+    @Mixin
+    EngineOptions engine;
 
     @Option(names = "--prompt", required = true, paramLabel = "TEXT",
             description = "The prompt, or with --template alpaca the instruction.")
@@ -55,7 +59,7 @@ public final class GenerateTextCommand implements Runnable {
 
     @Override
     public void run() {
-        LoadedModel loaded = modelOptions.load();
+        InferenceModel loaded = modelOptions.load(engine);
         GenerationConfig config = loaded.defaults();
         if (maxNewTokens != null) {
             config = config.withMaxNewTokens(maxNewTokens);

@@ -1,6 +1,10 @@
 package org.instruct4j.cli.model;
 
 import java.nio.file.Path;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
+import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.io.FileRoles;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.arch.Architectures;
 import org.instruct4j.model.arch.Llama;
@@ -24,10 +28,12 @@ public final class ModelInitCommand implements Runnable {
             description = "Size: tiny = stories260K shape, small = stories15M, base = stories110M.")
     String preset;
 
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--tokenizer", required = true, paramLabel = "PATH",
             description = "Tokenizer file or directory; it sets the vocabulary size and is copied into the model.")
     Path tokenizer;
 
+    @Writes(FileRoles.Kind.DIRECTORY)
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Model directory to write.")
     Path output;
 
@@ -43,7 +49,7 @@ public final class ModelInitCommand implements Runnable {
     @Override
     public void run() {
         if (!arch.equals("llama")) {
-            throw new IllegalArgumentException("--arch " + arch + " is not supported by model init: use llama");
+            throw new BadInputException("--arch " + arch + " is not supported by model init: use llama");
         }
         Tokenizer vocabulary = Tokenizers.load(tokenizer);
         LlamaConfig config = LlamaConfig.preset(preset, vocabulary.vocabSize());

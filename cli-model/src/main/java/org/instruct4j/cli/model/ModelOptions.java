@@ -1,20 +1,24 @@
 package org.instruct4j.cli.model;
 
 import java.nio.file.Path;
-import org.instruct4j.model.LoadedModel;
-import org.instruct4j.cli.ModelRuntimeOptions;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.io.FileRoles;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
-import org.instruct4j.model.tensor.Devices;
-import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.cli.EngineOptions;
+import org.instruct4j.cli.ModelRuntimeOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Which local model to load: a Hugging Face directory, or a llama2.c .bin with its tokenizer. */
 public final class ModelOptions {
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--model", required = true, paramLabel = "DIR",
             description = "Hugging Face model directory (config.json + safetensors), or a llama2.c .bin checkpoint.")
     Path model;
 
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--tokenizer", paramLabel = "FILE",
             description = "Tokenizer for a llama2.c .bin checkpoint (tokenizer.bin, tokenizer.model or tokenizer.json).")
     Path tokenizer;
@@ -26,12 +30,11 @@ public final class ModelOptions {
     @Mixin
     ModelRuntimeOptions runtime;
 
-    /** The model, on the device --device chose. */
-    public LoadedModel load() {
+    /** The model, on the device --device chose and the engine {@code engine} says. */
+    public InferenceModel load(EngineOptions engine) {
         if (tokenizer == null && java.nio.file.Files.isRegularFile(model)) {
-            throw new IllegalArgumentException("--model " + model + " is a llama2.c checkpoint: give its --tokenizer");
+            throw new BadInputException("--model " + model + " is a llama2.c checkpoint: give its --tokenizer");
         }
-        Devices.use(runtime.device());
-        return ModelDirectory.open(model, tokenizer, Precision.parse(dtype));
+        return ModelDirectory.openForInference(model, tokenizer, Inference.options(runtime, engine, dtype));
     }
 }

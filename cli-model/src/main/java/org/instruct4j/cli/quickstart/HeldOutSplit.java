@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
 
@@ -27,7 +28,7 @@ final class HeldOutSplit {
         Path held = dir.resolve("heldout.jsonl");
         List<AlpacaExample> rows = Datasets.readAll(data, AlpacaExample::fromJson);
         if (rows.size() <= heldOut) {
-            throw new IllegalArgumentException(data + ": " + rows.size() + " rows; need more than the " + heldOut + " held out");
+            throw new BadInputException(data + ": " + rows.size() + " rows; need more than the " + heldOut + " held out");
         }
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {

@@ -21,13 +21,15 @@ import org.instruct4j.eval.rouge.RougeEvaluation;
 import org.instruct4j.eval.rouge.RougeResult;
 import org.instruct4j.eval.rouge.RougeRow;
 import org.instruct4j.metrics.rouge.RougeTokenizer;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.fetch.HubClient;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalChatClient;
-import org.instruct4j.serve.LocalEngine;
+import org.instruct4j.serve.LocalModel;
 import org.instruct4j.serve.PromptFormat;
+import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.limits.RetryPolicy;
 import org.instruct4j.teacher.run.GenerationTask;
@@ -40,7 +42,7 @@ import org.instruct4j.teacher.tasks.InstructionInput;
 import org.instruct4j.teacher.tasks.Language;
 import org.instruct4j.teacher.usage.PriceTable;
 import org.instruct4j.teacher.usage.UsageMeter;
-import org.instruct4j.train.sft.SftConfig;
+import org.instruct4j.train.config.Settings;
 import org.instruct4j.train.sft.SftRecipe;
 import org.instruct4j.train.sft.SftResult;
 
@@ -53,7 +55,8 @@ import org.instruct4j.train.sft.SftResult;
 final class Quickstart {
     /** What the run needs; {@code sftOverrides} are {@code --key=value} settings of the SFT recipe. */
     record Plan(Source data, Source base, Path tokenizer, Path questions, Path output, String maxTime, int heldOut,
-                int trainRows, int maxNewTokens, int batch, long seed, List<String> sftOverrides, boolean quiet) {}
+                int trainRows, int maxNewTokens, int batch, long seed, List<String> sftOverrides, boolean quiet,
+                InferenceOptions inference) {}
 
     /** Where everything ended up, and the numbers the report shows. */
     record Outcome(Path report, Path model, SftResult training, RougeResult rouge, int vicunaAnswers) {}
@@ -82,12 +85,11 @@ final class Quickstart {
         log.accept("2/5 fine-tuning " + base + " for at most " + plan.maxTime());
         SftResult training = train(base, split.train(), out.resolve("model"));
 
-        LoadedModel student = ModelDirectory.load(out.resolve("model"), Precision.FP32,
-                org.instruct4j.model.tensor.Tensors.defaultDevice());
+        InferenceModel student = ModelDirectory.openForInference(out.resolve("model"), null, plan.inference());
         Sampling greedy = new Sampling(0, 1, plan.maxNewTokens(), List.of());
         Path eval = out.resolve("eval");
-        try (LocalEngine engine = new LocalEngine(student, plan.batch())) {
-            LocalChatClient client = new LocalChatClient(engine, PromptFormat.ALPACA, "student", plan.seed());
+        try (LocalModel local = LocalModel.start(student, SchedulerOptions.defaults().withMaxRows(plan.batch()))) {
+            LocalChatClient client = new LocalChatClient(local, PromptFormat.ALPACA, "student", plan.seed());
             log.accept("3/5 answering the " + questions.size() + " Vicuna questions");
             answer(client, new AnswerQuestionsTask(questions, "student", "instruct4j-quickstart", greedy, PromptStyle.ALPACA),
                     eval.resolve("vicuna_answers.jsonl"));
@@ -117,7 +119,7 @@ final class Quickstart {
             overrides.add("--tokenizer=" + plan.tokenizer());
         }
         overrides.addAll(plan.sftOverrides());
-        SftConfig config = SftConfig.defaults().with(overrides.toArray(String[]::new));
+        Settings config = SftRecipe.SETTINGS.defaults().with(overrides);
         if (Files.exists(done)) {
             log.accept("  already trained (" + modelDir + ")");
             return TrainingRecord.read(done, modelDir);

@@ -4,8 +4,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.EngineOptions;
 import org.instruct4j.cli.ModelRuntimeOptions;
-import org.instruct4j.model.tensor.Devices;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
+import org.instruct4j.cli.model.Inference;
+import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.io.FileRoles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,22 +27,27 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Reads
     @Option(names = "--data", paramLabel = "FILE|data:NAME|hf:datasets/ORG/NAME/FILE",
             defaultValue = "hf:datasets/llamafactory/alpaca_gpt4_en/alpaca_gpt4_data_en.json",
             description = "Instruction data with the teacher's answers (default: GPT-4-LLM's English data, ${DEFAULT-VALUE}).")
     String data;
 
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--base", paramLabel = "DIR|FILE|data:NAME|hf:ORG/NAME", defaultValue = "hf:HuggingFaceTB/SmolLM2-135M",
             description = "Base model: a Hugging Face model directory, a llama2.c .bin (with --tokenizer), or a hub repository (default: ${DEFAULT-VALUE}).")
     String base;
 
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--tokenizer", paramLabel = "FILE", description = "Tokenizer of a llama2.c --base.")
     Path tokenizer;
 
+    @Reads
     @Option(names = "--questions", paramLabel = "FILE", defaultValue = "data:gpt4llm/vicuna_question_80.jsonl",
             description = "The questions to answer (FastChat format; default: ${DEFAULT-VALUE}).")
     Path questions;
 
+    @Writes(FileRoles.Kind.DIRECTORY)
     @Option(names = "--output", paramLabel = "DIR", defaultValue = "runs/quickstart",
             description = "Run directory: downloads, data split, model, answers, report (default: ${DEFAULT-VALUE}).")
     Path output;
@@ -71,18 +81,20 @@ public final class QuickstartCommand implements Callable<Integer> {
     boolean quiet;
 
     @Mixin
+    EngineOptions engine;
+
+    @Mixin
     ModelRuntimeOptions runtime;
 
     @Override
     public Integer call() {
-        Devices.use(runtime.device());
         if (heldOut < 1 || maxNewTokens < 1 || batch < 1 || trainRows < 0) {
-            throw new IllegalArgumentException("--held-out, --max-new-tokens and --batch must be positive, --train-rows not negative");
+            throw new BadInputException("--held-out, --max-new-tokens and --batch must be positive, --train-rows not negative");
         }
         var err = spec.commandLine().getErr();
         Quickstart.Plan plan = new Quickstart.Plan(new Source(data), new Source(base), tokenizer, questions, output,
                 maxTime, heldOut, trainRows, maxNewTokens, batch, seed,
-                sft.stream().map(s -> s.startsWith("--") ? s : "--" + s).toList(), quiet);
+                sft.stream().map(s -> s.startsWith("--") ? s : "--" + s).toList(), quiet, Inference.options(runtime, engine, "fp32"));
         Quickstart.Outcome outcome = new Quickstart(plan, line -> {
             err.println(line);
             err.flush();

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.cli.data.DataPaths;
 import org.instruct4j.fetch.HubClient;
 
@@ -33,7 +34,7 @@ record Source(String spec) {
         }
         String ref = spec.substring(HUB.length());
         if (!ref.startsWith(DATASETS) || ref.split("/").length < 4) {
-            throw new IllegalArgumentException("--data " + spec + ": a hub dataset is written hf:datasets/ORG/NAME/FILE");
+            throw new BadInputException("--data " + spec + ": a hub dataset is written hf:datasets/ORG/NAME/FILE");
         }
         String[] parts = ref.substring(DATASETS.length()).split("/", 3);
         String repo = parts[0] + "/" + parts[1];
@@ -50,7 +51,7 @@ record Source(String spec) {
         }
         String repo = spec.substring(HUB.length());
         if (repo.split("/").length != 2) {
-            throw new IllegalArgumentException("--base " + spec + ": a hub model is written hf:ORG/NAME");
+            throw new BadInputException("--base " + spec + ": a hub model is written hf:ORG/NAME");
         }
         Path dir = downloads.resolve("models").resolve(repo);
         Predicate<String> wanted = name -> MODEL_FILES.matcher(name).matches();
@@ -61,7 +62,7 @@ record Source(String spec) {
     private Path local() {
         Path path = Path.of(DataPaths.resolve(spec));
         if (!Files.exists(path)) {
-            throw new IllegalArgumentException(spec + ": no such file or directory (a hub source starts with hf:)");
+            throw new BadInputException(spec + ": no such file or directory (a hub source starts with hf:)");
         }
         return path;
     }

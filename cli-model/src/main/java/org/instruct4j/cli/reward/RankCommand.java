@@ -3,11 +3,13 @@ package org.instruct4j.cli.reward;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.eval.qa.QuestionFile;
 import org.instruct4j.eval.rerank.Reranker;
 import org.instruct4j.train.reward.RewardModel;
+import org.instruct4j.cli.EngineOptions;
 import org.instruct4j.cli.ModelRuntimeOptions;
-import org.instruct4j.model.tensor.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,13 +26,19 @@ public final class RankCommand implements Callable<Integer> {
     @Mixin
     RewardModelOptions rewardModel;
 
+    @Mixin
+    EngineOptions engine;
+
+    @Reads
     @Option(names = "--input", required = true, paramLabel = "answers.jsonl", description = "Candidate answers.")
     Path input;
 
+    @Reads
     @Option(names = "--questions", paramLabel = "Q.jsonl", description = "The questions FastChat answers refer to (FastChat, "
             + "MT-bench or Self-Instruct format).")
     Path questions;
 
+    @Writes
     @Option(names = "--output", required = true, paramLabel = "best.jsonl", description = "The best answer per question (written atomically).")
     Path output;
 
@@ -42,10 +50,9 @@ public final class RankCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Devices.use(runtime.device());
         var questionRows = questions == null ? List.<org.instruct4j.eval.qa.EvalQuestion>of() : QuestionFile.read(questions);
         Reranker.Candidates candidates = Reranker.read(input, questionRows);
-        RewardModel model = rewardModel.load();
+        RewardModel model = rewardModel.load(runtime, engine);
         int ranked = new Reranker(model::scoreResponses).rank(candidates, output);
         spec.commandLine().getOut().printf("kept the best answer of %,d questions -> %s%n", ranked, output);
         spec.commandLine().getOut().flush();

@@ -1,12 +1,18 @@
 package org.instruct4j.cli.reward;
 
 import java.nio.file.Path;
-import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.io.FileRoles;
+import org.instruct4j.cli.EngineOptions;
+import org.instruct4j.cli.ModelRuntimeOptions;
+import org.instruct4j.cli.model.Inference;
 import org.instruct4j.train.reward.RewardModel;
 import picocli.CommandLine.Option;
 
 /** The reward model a command scores with: its directory and the precision it runs in. */
 public final class RewardModelOptions {
+    @Reads(FileRoles.Kind.DIRECTORY)
     @Option(names = "--reward-model", paramLabel = "DIR", description = "Reward model directory (instruct4j train reward, or a "
             + "transformers ...ForSequenceClassification model with one label).")
     Path directory;
@@ -19,11 +25,11 @@ public final class RewardModelOptions {
         return directory;
     }
 
-    /** The reward model; fails with a clear message when none was given. */
-    public RewardModel load() {
+    /** The reward model, run where and as the options say, for scoring; fails with a clear message when none was given. */
+    public RewardModel load(ModelRuntimeOptions runtime, EngineOptions engine) {
         if (directory == null) {
-            throw new IllegalArgumentException("give the reward model (--reward-model DIR)");
+            throw new BadInputException("give the reward model (--reward-model DIR)");
         }
-        return RewardModel.load(directory, Precision.parse(dtype));
+        return RewardModel.loadForScoring(directory, Inference.options(runtime, engine, dtype));
     }
 }

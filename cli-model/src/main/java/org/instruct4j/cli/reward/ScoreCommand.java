@@ -2,11 +2,14 @@ package org.instruct4j.cli.reward;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.train.reward.ScoreFile;
+import org.instruct4j.cli.EngineOptions;
 import org.instruct4j.cli.ModelRuntimeOptions;
-import org.instruct4j.model.tensor.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,9 +26,14 @@ public final class ScoreCommand implements Callable<Integer> {
     @Mixin
     RewardModelOptions rewardModel;
 
+    @Mixin
+    EngineOptions engine;
+
+    @Reads
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSON array or JSONL of responses to score.")
     Path input;
 
+    @Writes
     @Option(names = "--output", paramLabel = "O.jsonl", description = "Scored rows (written atomically); stdout when absent.")
     Path output;
 
@@ -40,12 +48,11 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Devices.use(runtime.device());
         if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be at least 1");
+            throw new BadInputException("--batch-size must be at least 1");
         }
         ScoreFile.Rows rows = ScoreFile.read(input);
-        ScoreFile.Scored scored = ScoreFile.score(rewardModel.load(), rows, batchSize);
+        ScoreFile.Scored scored = ScoreFile.score(rewardModel.load(runtime, engine), rows, batchSize);
         StringBuilder lines = new StringBuilder();
         scored.rows().forEach(row -> lines.append(Json.line(row)).append('\n'));
         var out = spec.commandLine().getOut();

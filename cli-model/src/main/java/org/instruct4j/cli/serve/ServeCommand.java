@@ -3,16 +3,20 @@ package org.instruct4j.cli.serve;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.core.io.FileRoles;
+import org.instruct4j.cli.EngineOptions;
+import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
-import org.instruct4j.model.tensor.Precision;
-import org.instruct4j.serve.LocalEngine;
+import org.instruct4j.serve.LocalModel;
 import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.serve.http.OpenAiServer;
 import org.instruct4j.serve.http.ServeOptions;
+import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.teacher.client.ApiKey;
 import org.instruct4j.cli.ModelRuntimeOptions;
-import org.instruct4j.model.tensor.Devices;
+import org.instruct4j.cli.model.Inference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,20 +26,26 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code instruct4j serve}: a local model behind an OpenAI-compatible HTTP API until SIGINT/SIGTERM. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve a local model behind OpenAI's API: /v1/models, /v1/chat/completions (streaming too), /v1/completions.",
-            "Concurrent requests are generated together in batches. Ctrl-C (SIGINT/SIGTERM) finishes the requests in flight, then stops."})
+            "Requests join and leave one running batch at every step (continuous batching); /health and Prometheus /metrics too.",
+            "Ctrl-C (SIGINT/SIGTERM) finishes the requests in flight, then stops."})
 public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--model", required = true, paramLabel = "DIR",
             description = "Hugging Face model directory, or a llama2.c .bin checkpoint with --tokenizer.")
     Path model;
 
+    @Reads(FileRoles.Kind.FILE_OR_DIRECTORY)
     @Option(names = "--tokenizer", paramLabel = "FILE", description = "Tokenizer of a llama2.c .bin checkpoint.")
     Path tokenizer;
 
     @Option(names = "--dtype", defaultValue = "fp32", paramLabel = "fp32|bf16", description = "Precision (default: ${DEFAULT-VALUE}).")
     String dtype;
+
+    @Mixin
+    EngineOptions engineOptions;
 
     @Option(names = "--model-id", paramLabel = "NAME", description = "The model name clients send (default: the directory or file name).")
     String modelId;
@@ -54,9 +64,21 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How chat messages become the prompt (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--max-batch", defaultValue = "8", paramLabel = "N",
-            description = "Most requests generated together (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-batch", defaultValue = "32", paramLabel = "N",
+            description = "Most rows (choices of requests) in the running batch (default: ${DEFAULT-VALUE}).")
     int maxBatch;
+
+    @Option(names = "--max-batch-tokens", defaultValue = "65536", paramLabel = "N",
+            description = "Most tokens the running rows' KV caches hold together; each row reserves its prompt plus its max_tokens (default: ${DEFAULT-VALUE}).")
+    int maxBatchTokens;
+
+    @Option(names = "--prefill-chunk", defaultValue = "512", paramLabel = "N",
+            description = "Most prompt tokens read in one step, so long prompts do not stall the decoding rows (default: ${DEFAULT-VALUE}).")
+    int prefillChunk;
+
+    @Option(names = "--max-queue", defaultValue = "256", paramLabel = "N",
+            description = "Most requests waiting beyond the free rows; past it requests get 429 with Retry-After (default: ${DEFAULT-VALUE}).")
+    int maxQueue;
 
     @Option(names = "--default-max-tokens", defaultValue = "256", paramLabel = "N",
             description = "Tokens generated when a request sets no max_tokens (default: ${DEFAULT-VALUE}).")
@@ -75,26 +97,35 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Devices.use(runtime.device());
         PromptFormat promptFormat = PromptFormat.parse(format);
+        SchedulerOptions scheduling = schedulerOptions();
         ApiKey key = apiKeyEnv == null ? null : ApiKey.fromEnvironment(apiKeyEnv);
         String id = modelId != null ? modelId : model.toAbsolutePath().normalize().getFileName().toString();
         ServeOptions options = new ServeOptions(host, port, id, key, defaultMaxTokens, maxTokensLimit, maxBodyBytes);
-        LoadedModel loaded = ModelDirectory.open(model, tokenizer, Precision.parse(dtype));
-        LocalEngine engine = new LocalEngine(loaded, maxBatch);
-        OpenAiServer server = OpenAiServer.start(engine, promptFormat, options);
+        InferenceModel loaded = ModelDirectory.openForInference(model, tokenizer, Inference.options(runtime, engineOptions, dtype));
+        LocalModel local = LocalModel.start(loaded, scheduling);
+        OpenAiServer server = OpenAiServer.start(local, promptFormat, options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("instruct4j serve: finishing " + server.inFlight() + " requests in flight, then stopping");
             server.close();
-            engine.close();
+            local.close();
             stopped.countDown();
         }));
         var err = spec.commandLine().getErr();
-        err.printf("instruct4j serve: model '%s' at %s (%s, batches of up to %d%s)%n", id, server.baseUrl(), dtype, maxBatch,
-                key == null ? ", no API key required" : ", bearer key from $" + apiKeyEnv);
+        err.printf("instruct4j serve: model '%s' at %s (%s; up to %d rows holding %d tokens, %d more requests queued%s)%n", id,
+                server.baseUrl(), loaded.engine().description(), maxBatch, maxBatchTokens, maxQueue,
+                key == null ? "; no API key required" : "; bearer key from $" + apiKeyEnv);
         err.flush();
         stopped.await();
         return 0;
+    }
+
+    private SchedulerOptions schedulerOptions() {
+        try {
+            return new SchedulerOptions(maxBatch, maxBatchTokens, prefillChunk, maxQueue);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--max-batch, --max-batch-tokens and --prefill-chunk must be at least 1 and --max-queue at least 0");
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.instruct4j.cli.analyze;
 
 import java.io.PrintWriter;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.analysis.corenlp.VerbNounExtractor;
 import picocli.CommandLine.Option;
 
@@ -14,7 +15,7 @@ final class ParserOptions {
 
     VerbNounExtractor load(PrintWriter err) {
         if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            throw new BadInputException("--threads must be at least 1, got " + threads);
         }
         if (!quiet) {
             err.println("loading the Stanford CoreNLP English models (tagger, lemmatizer, dependency parser)...");

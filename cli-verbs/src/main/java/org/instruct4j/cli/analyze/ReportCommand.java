@@ -12,6 +12,9 @@ import org.instruct4j.analysis.report.DatasetAnalysis;
 import org.instruct4j.analysis.scores.SourceScores;
 import org.instruct4j.analysis.corenlp.VerbNounExtractor;
 import org.instruct4j.analysis.verbs.VerbNounRun;
+import org.instruct4j.cli.Beside;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,12 +36,14 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     ParserOptions parser;
 
+    @Reads
     @Option(names = "--scores", paramLabel = "FILE", description = "Comparison data v2 or a score-lists file for Figure 2.")
     Path scores;
 
     @Mixin
     TopOption topPairs;
 
+    @Writes(beside = Beside.CHARTS)
     @Option(names = "--output", required = true, paramLabel = "report.html", description = "The HTML page; PNGs go beside it.")
     Path output;
 

@@ -13,6 +13,7 @@ import org.instruct4j.analysis.report.SummaryTables;
 import org.instruct4j.analysis.verbs.VerbNounCounts;
 import org.instruct4j.analysis.corenlp.VerbNounExtractor;
 import org.instruct4j.analysis.verbs.VerbNounRun;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Json;
 import picocli.CommandLine.Command;
@@ -39,6 +40,7 @@ final class VerbsCommand implements Callable<Integer> {
     @Mixin
     TopOption topPairs;
 
+    @Writes
     @Option(names = "--output", paramLabel = "pairs.json",
             description = "Also write the counts as JSON: totals, top pairs, sunburst, every pair (written atomically).")
     Path output;

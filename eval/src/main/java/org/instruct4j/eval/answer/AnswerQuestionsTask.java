@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.eval.qa.EvalQuestion;
 import org.instruct4j.eval.qa.ShortUuid;
@@ -31,7 +32,7 @@ public final class AnswerQuestionsTask implements GenerationTask<EvalQuestion> {
 
     public AnswerQuestionsTask(List<EvalQuestion> questions, String model, String modelId, Sampling sampling, PromptStyle style) {
         if (modelId.isBlank()) {
-            throw new IllegalArgumentException("--model-id must not be blank");
+            throw new BadInputException("--model-id must not be blank");
         }
         this.questions = List.copyOf(questions);
         this.model = model;

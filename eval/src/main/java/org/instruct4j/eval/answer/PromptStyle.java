@@ -3,6 +3,7 @@ package org.instruct4j.eval.answer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.eval.qa.EvalQuestion;
 import org.instruct4j.teacher.client.ChatMessage;
@@ -22,7 +23,7 @@ public enum PromptStyle {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown --prompt-style '" + name + "'; expected chat, alpaca or plain");
+            throw new BadInputException("unknown --prompt-style '" + name + "'; expected chat, alpaca or plain");
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.eval.qa.AnswerFile;
 import org.instruct4j.eval.qa.EvalQuestion;
@@ -35,7 +36,7 @@ public final class SingleJudgeTask implements GenerationTask<SingleJudgeTask.Gra
         for (AnswerFile file : answers) {
             file.requireAll(questions);
             if (!models.add(file.modelId())) {
-                throw new IllegalArgumentException(file.file() + ": model \"" + file.modelId()
+                throw new BadInputException(file.file() + ": model \"" + file.modelId()
                         + "\" is already graded from another --answers file");
             }
         }

@@ -3,6 +3,7 @@ package org.instruct4j.eval.judge;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.teacher.client.Sampling;
 
@@ -33,7 +34,7 @@ public final class SinglePrompt {
                 return new SinglePrompt(row.string("system_prompt"), row.string("prompt_template"));
             }
         }
-        throw new IllegalArgumentException("no prompt named \"" + NAME + "\" in " + (file == null ? "the bundled judge_prompts.jsonl" : file));
+        throw new BadInputException("no prompt named \"" + NAME + "\" in " + (file == null ? "the bundled judge_prompts.jsonl" : file));
     }
 
     public JudgePrompt prompt(String question, String answer, Sampling sampling) {

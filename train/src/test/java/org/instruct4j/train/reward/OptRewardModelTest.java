@@ -10,8 +10,8 @@ import java.util.Map;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.model.checkpoint.Safetensors;
 import org.instruct4j.model.tensor.Precision;
@@ -20,12 +20,13 @@ import org.instruct4j.train.data.AlpacaFormat;
 import org.instruct4j.train.data.ExampleEncoder;
 import org.instruct4j.train.preference.PreferenceData;
 import org.instruct4j.train.preference.PreferenceFixtures;
+import org.instruct4j.train.run.RunResult;
 import org.instruct4j.train.sft.TinyRuns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The paper's backbone architecture: a reward model on a (small, random) OPT, saved as OPTForSequenceClassification. */
-class OptRewardModelTest {
+public class OptRewardModelTest {
     static final int HIDDEN = 32, FFN = 64, LAYERS = 2, VOCAB = 512, POSITIONS = 256;
 
     @TempDir
@@ -36,7 +37,7 @@ class OptRewardModelTest {
         Path base = randomOpt(dir.resolve("opt"));
         Path data = PreferenceFixtures.ruleBased(dir, 8);
         Path output = dir.resolve("rm");
-        RewardRecipe.Result result = RewardRecipe.run(RewardConfig.defaults().with("--base=" + base, "--data=" + data,
+        RunResult<RewardEvaluation> result = new RewardRecipe().train(RewardRecipe.SETTINGS.defaults().with("--base=" + base, "--data=" + data,
                 "--output=" + output, "--precision=fp32", "--quiet", "--max-length=160", "--lr=3e-3", "--batch-size=2",
                 "--micro-batch-size=2", "--max-steps=3", "--eval-fraction=0.25", "--save-steps=0"));
 
@@ -51,12 +52,12 @@ class OptRewardModelTest {
         ExampleEncoder encoder = new ExampleEncoder(new AlpacaFormat(loaded.tokenizer()), loaded.tokenizer().eosId(), 160);
         RewardEvaluation again = RewardEvaluation.of(loaded, PreferenceData.load(data, encoder, 0.25, 42, true).eval(), 4);
         for (String source : PreferenceFixtures.SOURCES) {
-            assertThat(again.rewardsBySource().get(source)).as(source).containsExactly(result.evaluation().rewardsBySource().get(source));
+            assertThat(again.rewardsBySource().get(source)).as(source).containsExactly(result.evalAfter().rewardsBySource().get(source));
         }
     }
 
     /** A Hugging Face OPT directory with random weights (normal(0, 0.02), unit LayerNorms) and stories260K's vocabulary. */
-    static Path randomOpt(Path dir) throws Exception {
+    public static Path randomOpt(Path dir) throws Exception {
         Files.createDirectories(dir);
         torch.manual_seed(3);
         Map<String, Tensor> w = new LinkedHashMap<>();
