@@ -2,10 +2,13 @@ package org.instruct4j.cli.data;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.fetch.Downloader;
 import org.instruct4j.fetch.Endpoints;
 import org.instruct4j.fetch.data.DataCatalog;
 import org.instruct4j.fetch.data.DataFiles;
+import org.instruct4j.fetch.data.UnknownDataNameException;
 import picocli.CommandLine.Option;
 
 /** Where the data commands look for files: an offline mirror, the cache. */
@@ -29,5 +32,14 @@ final class DataOptions {
                     log.println("instruct4j: " + line);
                     log.flush();
                 }, new TransferProgress(quiet));
+    }
+
+    /** What {@code lookup} finds for a name the user gave; a name the catalog does not hold is a bad option (exit 2). */
+    static <T> T byName(Supplier<T> lookup) {
+        try {
+            return lookup.get();
+        } catch (UnknownDataNameException e) {
+            throw new BadInputException(e.getMessage());
+        }
     }
 }

@@ -44,7 +44,7 @@ public final class DataPaths {
             return value;
         }
         DataPaths paths = new DataPaths(() -> new PrintWriter(System.err, true));
-        Path path = paths.convert(value);
+        Path path = DataOptions.byName(() -> paths.convert(value));
         paths.fetch();
         return path.toString();
     }

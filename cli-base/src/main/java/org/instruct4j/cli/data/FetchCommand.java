@@ -37,7 +37,7 @@ public final class FetchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DataFiles files = options.files(spec.commandLine().getErr());
         Set<DataFile> selected = new LinkedHashSet<>();
-        names.forEach(name -> selected.addAll(files.catalog().select(name)));
+        names.forEach(name -> selected.addAll(DataOptions.byName(() -> files.catalog().select(name))));
         printLicences(out, selected);
         List<String> failures = new ArrayList<>();
         for (DataFile file : selected) {

@@ -31,7 +31,7 @@ public final class ListCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         DataFiles files = options.files(spec.commandLine().getErr());
         for (String name : names) {
-            for (DataFile file : files.catalog().select(name)) {
+            for (DataFile file : DataOptions.byName(() -> files.catalog().select(name))) {
                 out.printf(Locale.ROOT, "%-72s %10s  %-9s %-26s %s%n", file.name(), size(file.expected()), place(files, file),
                         file.licence().name(), file.about());
             }

@@ -24,7 +24,8 @@ public final class PathCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        out.println(options.files(spec.commandLine().getErr()).path(name));
+        var files = options.files(spec.commandLine().getErr());
+        out.println(DataOptions.byName(() -> files.path(name)));
         out.flush();
         return 0;
     }

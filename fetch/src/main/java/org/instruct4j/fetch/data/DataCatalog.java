@@ -71,7 +71,7 @@ public final class DataCatalog {
     /**
      * The files {@code name} stands for: one file, every file under a folder, or every file for {@code all}.
      *
-     * @throws IllegalArgumentException for a name the catalog does not know
+     * @throws UnknownDataNameException for a name the catalog does not know
      */
     public List<DataFile> select(String name) {
         if (ALL.equals(name)) {
@@ -84,7 +84,7 @@ public final class DataCatalog {
         String folder = name.endsWith("/") ? name : name + "/";
         List<DataFile> under = files().stream().filter(f -> f.name().startsWith(folder)).toList();
         if (under.isEmpty()) {
-            throw new IllegalArgumentException("unknown data name '" + name + "': `instruct4j data list` shows the names");
+            throw new UnknownDataNameException(name);
         }
         return under;
     }

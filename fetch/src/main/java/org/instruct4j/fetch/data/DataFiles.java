@@ -101,9 +101,10 @@ public final class DataFiles {
         return cache.resolve(folder(name));
     }
 
-    /** Where {@link #path} gives {@code name}, found without checking or fetching anything. */
+    /** Where {@link #path} gives {@code name}, found without checking or fetching anything but the name. */
     public Path location(String name) {
-        boolean inMirror = mirror != null && catalog.select(name).stream().allMatch(f -> Files.exists(mirror.resolve(f.name())));
+        List<DataFile> files = catalog.select(name);
+        boolean inMirror = mirror != null && files.stream().allMatch(f -> Files.exists(mirror.resolve(f.name())));
         return (inMirror ? mirror : cache).resolve(folder(name));
     }
 
