@@ -3,7 +3,10 @@ package org.instruct4j.cli.data;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.io.FileRoles;
 import org.instruct4j.fetch.Downloader;
 import org.instruct4j.fetch.Endpoints;
 import org.instruct4j.fetch.data.DataCatalog;
@@ -13,10 +16,12 @@ import picocli.CommandLine.Option;
 
 /** Where the data commands look for files: an offline mirror, the cache. */
 final class DataOptions {
+    @Reads(FileRoles.Kind.DIRECTORY)
     @Option(names = "--mirror", paramLabel = "DIR",
             description = "An offline mirror laid out by data name (default: $INSTRUCT4J_DATA_MIRROR, if set).")
     Path mirror;
 
+    @Writes(FileRoles.Kind.DIRECTORY)
     @Option(names = "--cache", paramLabel = "DIR",
             description = "Where downloaded files are kept (default: $INSTRUCT4J_DATA_CACHE, else ~/.cache/instruct4j/data).")
     Path cache;
