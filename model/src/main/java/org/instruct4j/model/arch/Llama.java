@@ -138,27 +138,8 @@ public final class Llama implements CausalLm {
     public LayeredPass layeredPass(Tensor inputIds, Tensor positions, Tensor segments) {
         Tensor blocked = Attention.blockedAcrossSegments(segments, inputIds.size(1), config.slidingWindow(), device);
         Tensor[] cosSin = rotaryTables(positions, inputIds.size(0), inputIds.size(1));
-        return new LayeredPass() {
-            @Override
-            public Tensor embed() {
-                return torch.embedding(embedTokens, inputIds);
-            }
-
-            @Override
-            public int layerCount() {
-                return layers.length;
-            }
-
-            @Override
-            public Tensor layer(int index, Tensor x) {
-                return Llama.this.layer(index, x, cosSin, blocked, null);
-            }
-
-            @Override
-            public Tensor finish(Tensor x) {
-                return rmsNorm(x, norm);
-            }
-        };
+        return new LayeredPass(() -> torch.embedding(embedTokens, inputIds), layers.length,
+                (index, x) -> layer(index, x, cosSin, blocked, null), x -> rmsNorm(x, norm));
     }
 
     private Tensor attention(int index, Layer layer, Tensor h, Tensor[] cosSin, Tensor blocked, KvCache cache) {

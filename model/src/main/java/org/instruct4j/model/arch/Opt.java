@@ -151,27 +151,8 @@ public final class Opt implements CausalLm {
     @Override
     public LayeredPass layeredPass(Tensor inputIds, Tensor positions, Tensor segments) {
         Tensor blocked = Attention.blockedAcrossSegments(segments, inputIds.size(1), 0, device);
-        return new LayeredPass() {
-            @Override
-            public Tensor embed() {
-                return Opt.this.embed(inputIds, positions);
-            }
-
-            @Override
-            public int layerCount() {
-                return layers.length;
-            }
-
-            @Override
-            public Tensor layer(int index, Tensor x) {
-                return Opt.this.layer(index, x, blocked, null);
-            }
-
-            @Override
-            public Tensor finish(Tensor x) {
-                return Opt.this.finish(x);
-            }
-        };
+        return new LayeredPass(() -> embed(inputIds, positions), layers.length, (index, x) -> layer(index, x, blocked, null),
+                this::finish);
     }
 
     private Tensor attention(int index, Layer layer, Tensor h, Tensor blocked, KvCache cache) {

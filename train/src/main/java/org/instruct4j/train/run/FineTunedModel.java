@@ -62,23 +62,21 @@ public final class FineTunedModel {
                 ? lora(base, precision, TrainingSettings.loraSpec(settings), settings.get(TrainingSettings.SEED), tokenizerSource,
                         settings.get(TrainingSettings.BASE).toAbsolutePath().normalize().toString(), heads)
                 : full(base, precision, tokenizerSource, heads);
-        if (settings.get(TrainingSettings.GRADIENT_CHECKPOINTING)) {
-            boolean dropout = settings.get(TrainingSettings.LORA) && settings.get(TrainingSettings.LORA_DROPOUT) > 0;
-            if (dropout && !base.device().is_cpu()) {
-                throw new BadInputException("--gradient-checkpointing with --lora-dropout above 0 runs on the CPU only (the "
-                        + "recomputed layers replay the CPU generator's dropout masks); set --lora-dropout=0");
-            }
-            model.checkpointActivations();
+        boolean checkpointing = settings.get(TrainingSettings.GRADIENT_CHECKPOINTING);
+        boolean dropout = settings.get(TrainingSettings.LORA) && settings.get(TrainingSettings.LORA_DROPOUT) > 0;
+        if (checkpointing && dropout && !base.device().is_cpu()) {
+            throw new BadInputException("--gradient-checkpointing with --lora-dropout above 0 runs on the CPU only (the "
+                    + "recomputed layers replay the CPU generator's dropout masks); set --lora-dropout=0");
         }
-        return model;
+        return model.checkpointActivations(checkpointing);
     }
 
     /**
-     * From now on the training pass keeps only each layer's input and recomputes the layers in the backward pass
-     * ({@link CheckpointedModel}); {@link #completeBackward} must follow each backward pass.
+     * Whether from now on the training pass keeps only each layer's input and recomputes the layers in the backward
+     * pass ({@link CheckpointedModel}); {@link #completeBackward} must follow each backward pass.
      */
-    public FineTunedModel checkpointActivations() {
-        checkpointed = new CheckpointedModel(working);
+    public FineTunedModel checkpointActivations(boolean on) {
+        checkpointed = on ? new CheckpointedModel(working) : null;
         return this;
     }
 

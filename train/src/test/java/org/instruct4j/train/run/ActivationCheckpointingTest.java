@@ -96,7 +96,7 @@ class ActivationCheckpointingTest {
         SequenceBatch batch = batch(stories(), true);
 
         Outcome plain = backward(model.get(), lm -> TokenLoss.sum(lm, batch));
-        Outcome checkpointed = backward(model.get().checkpointActivations(), lm -> TokenLoss.sum(lm, batch));
+        Outcome checkpointed = backward(model.get().checkpointActivations(true), lm -> TokenLoss.sum(lm, batch));
 
         assertThat(plain.gradients()).containsKeys("model.embed_tokens.weight", "model.norm.weight");
         assertSame(plain, checkpointed);
@@ -116,7 +116,7 @@ class ActivationCheckpointingTest {
         SequenceBatch batch = batch(stories(), false);
 
         Outcome plain = backward(model.get(), lm -> TokenLoss.sequenceLogProbs(lm, batch).sum());
-        Outcome checkpointed = backward(model.get().checkpointActivations(), lm -> TokenLoss.sequenceLogProbs(lm, batch).sum());
+        Outcome checkpointed = backward(model.get().checkpointActivations(true), lm -> TokenLoss.sequenceLogProbs(lm, batch).sum());
         Outcome otherMasks;
         try (PointerScope scope = new PointerScope()) {
             FineTunedModel other = model.get();
@@ -147,7 +147,7 @@ class ActivationCheckpointingTest {
 
         FineTunedModel plainModel = model.get();
         Outcome plain = backward(plainModel, pairwise.apply(plainModel));
-        FineTunedModel checkpointedModel = model.get().checkpointActivations();
+        FineTunedModel checkpointedModel = model.get().checkpointActivations(true);
         Outcome checkpointed = backward(checkpointedModel, pairwise.apply(checkpointedModel));
 
         assertThat(plain.gradients()).containsKeys("model.decoder.embed_positions.weight", RewardModel.HEAD);
