@@ -73,7 +73,7 @@ public final class TrainingSettings {
             "layers that get adapters, comma-separated");
     public static final Setting<Boolean> GRADIENT_CHECKPOINTING = Setting.flag("gradient-checkpointing", false,
             "keep only each decoder layer's input in the forward pass and recompute the layer in the backward pass: "
-                    + "less memory for about a third more compute, the same gradients").resumable();
+                    + "less memory for one more forward pass of compute per step, the same gradients").resumable();
     public static final Setting<Integer> THREADS = Setting.integer("threads", 0, "libtorch intra-op threads (0 = one per core)")
             .must(v -> v >= 0, NOT_NEGATIVE).resumable();
     public static final Setting<Boolean> QUIET = Setting.flag("quiet", false, "no progress bar").resumable();
