@@ -43,14 +43,15 @@ class TrainCommandsTest {
         Path data = alpacaSubset(64);
         Path uninterrupted = dir.resolve("uninterrupted");
         Path killed = dir.resolve("killed");
-        Process child = launch(sft(data, killed));
+        // both runs recompute their layers in the backward pass (equal to the plain pass to 1e-5: GradientCheckpointingRunTest)
+        Process child = launch(sft(data, killed, "--gradient-checkpointing"));
         waitForCheckpointAndLines(killed, 3, child);
         child.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
         assertThat(killed.resolve("train_summary.json")).doesNotExist();
-        CliRun reference = CliRun.of(sft(data, uninterrupted));
+        CliRun reference = CliRun.of(sft(data, uninterrupted, "--gradient-checkpointing"));
         assertThat(reference.exitCode()).as(reference.err()).isZero();
 
-        Process resumed = launch(sft(data, killed, "--resume"));
+        Process resumed = launch(sft(data, killed, "--gradient-checkpointing", "--resume"));
         assertThat(resumed.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(resumed.exitValue()).as(new String(resumed.getErrorStream().readAllBytes())).isZero();
 

@@ -1,5 +1,9 @@
 package org.instruct4j.bench.train;
 
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,12 +36,43 @@ import org.instruct4j.train.run.Sums;
  * CPU-second is the number to compare on a shared machine: other processes stretch wall time far more than CPU time.
  * bench/python/train_throughput.py runs the same model and batch in PyTorch eager.
  *
- * <pre>bench/run train.TrainThroughputBench MODEL SEQ BATCH PRECISION [STEPS]   (MODEL: 10m | 110m | 260k)</pre>
+ * <p>CHECKPOINTING is off (the default), on (--gradient-checkpointing: each layer recomputed in the backward pass) or
+ * both: then the steps alternate between the two, a warm-up of each first, so both see the same load, and each is
+ * summarised with the ratio of its tokens/s and peak RSS to the plain step's. Then the memory the previous step freed
+ * is given back to the system before each step (or the smaller step would report the larger one's peak), so every step
+ * faults its memory in afresh; off and on alone measure the steady state of a real run.
+ *
+ * <pre>bench/run train.TrainThroughputBench MODEL SEQ BATCH PRECISION [STEPS [off|on|both]]   (MODEL: 10m | 110m | 260k)</pre>
  */
 public final class TrainThroughputBench {
     private static final int WARMUP = 1;
 
     private TrainThroughputBench() {}
+
+    /** What the steps of one setting measured: tokens/s (wall and CPU time) and the peak RSS of each. */
+    private record Series(String name, double[] rates, double[] cpuRates, long[] peaks) {
+        Series(String name, int steps) {
+            this(name, new double[steps], new double[steps], new long[steps]);
+        }
+
+        double median() {
+            return sorted(rates)[rates.length / 2];
+        }
+
+        double cpuMedian() {
+            return sorted(cpuRates)[cpuRates.length / 2];
+        }
+
+        long peak() {
+            return Arrays.stream(peaks).max().orElse(-1);
+        }
+
+        private static double[] sorted(double[] values) {
+            double[] copy = values.clone();
+            Arrays.sort(copy);
+            return copy;
+        }
+    }
 
     public static void main(String[] args) {
         String name = args[0];
@@ -45,6 +80,13 @@ public final class TrainThroughputBench {
         int batch = Integer.parseInt(args[2]);
         Precision precision = Precision.parse(args[3]);
         int steps = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+        String checkpointing = args.length > 5 ? args[5] : "off";
+        List<Boolean> modes = switch (checkpointing) {
+            case "off" -> List.of(false);
+            case "on" -> List.of(true);
+            case "both" -> List.of(false, true);
+            default -> throw new IllegalArgumentException("checkpointing: off, on or both");
+        };
         HugePages.enable();
         BaseModels.useThreads(0);
         LlamaConfig config = shape(name, seq);
@@ -55,10 +97,11 @@ public final class TrainThroughputBench {
         GradientStep gradientStep = new GradientStep(trained, optimizer, 1.0, 0);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         Random random = new Random(0);
-        double[] rates = new double[steps];
-        double[] cpuRates = new double[steps];
-        long peak = 0;
-        for (int step = 0; step < WARMUP + steps; step++) {
+        List<Series> series = modes.stream().map(on -> new Series(on ? "checkpointed" : "plain", steps)).toList();
+        int total = (WARMUP + steps) * modes.size();
+        for (int step = 0; step < total; step++) {
+            int mode = step % modes.size();
+            trained.checkpointActivations(modes.get(mode));
             List<List<EncodedExample>> rows = new ArrayList<>();
             for (int b = 0; b < batch; b++) {
                 int[] tokens = random.ints(seq + 1, 3, config.vocabSize()).toArray();
@@ -66,6 +109,9 @@ public final class TrainThroughputBench {
                 rows.add(List.of(new EncodedExample(tokens, 1, false, b)));
             }
             long targets = (long) batch * seq;
+            if (modes.size() > 1) {
+                returnFreedMemory();
+            }
             long cpuBefore = os.getProcessCpuTime();
             GradientStep.Outcome result = gradientStep.run(step, 1e-4, List.of(rows), targets, new Sums(), (micro, sums) -> {
                 SequenceBatch sequences = SequenceBatch.of(micro, 0, false, trained.model().device());
@@ -74,27 +120,55 @@ public final class TrainThroughputBench {
             });
             double cpu = (os.getProcessCpuTime() - cpuBefore) / 1e9;
             double tokens = result.sums().get(Sums.INPUT_TOKENS);
-            if (step >= WARMUP) {
-                rates[step - WARMUP] = tokens / result.seconds();
-                cpuRates[step - WARMUP] = tokens / cpu;
-                peak = Math.max(peak, result.peakBytes());
+            int measured = step / modes.size() - WARMUP;
+            if (measured >= 0) {
+                Series s = series.get(mode);
+                s.rates()[measured] = tokens / result.seconds();
+                s.cpuRates()[measured] = tokens / cpu;
+                s.peaks()[measured] = result.peakBytes();
             }
-            System.err.printf("step %d: loss %.4f, %.2f s (%.2f CPU-s), %.0f tokens/s, peak RSS %d MB%n", step,
-                    result.sums().get(Sums.LOSS) / targets, result.seconds(), cpu, tokens / result.seconds(), result.peakBytes() >> 20);
+            System.err.printf("step %d (%s): loss %.4f, %.2f s (%.2f CPU-s), %.0f tokens/s, peak RSS %d MB%n", step,
+                    series.get(mode).name(), result.sums().get(Sums.LOSS) / targets, result.seconds(), cpu,
+                    tokens / result.seconds(), result.peakBytes() >> 20);
         }
         double peakAfter = MatmulPeakBench.gflops(2048, precision.scalarType());
-        Arrays.sort(rates);
-        Arrays.sort(cpuRates);
-        double median = rates[steps / 2];
         double flopsPerToken = 6.0 * matmulParameters(config) + 12.0 * config.numHiddenLayers() * seq * config.hiddenSize();
-        double achieved = median * flopsPerToken / 1e9;
         double matmulPeak = Math.max(peakBefore, peakAfter);
-        System.out.printf("%s seq %d batch %d %s threads %d: median %.0f tokens/s over %d steps (min %.0f, max %.0f), "
-                        + "%.0f tokens per CPU-second, peak RSS %d MB; %.1f MFLOP/token -> %.1f GFLOP/s = %.0f %% of the "
-                        + "%s matmul peak measured in this run (%.1f before, %.1f after the steps)%n",
-                name, seq, batch, args[3], torch.get_num_threads(), median, steps, rates[0], rates[steps - 1],
-                cpuRates[steps / 2], peak >> 20, flopsPerToken / 1e6, achieved, 100 * achieved / matmulPeak, args[3],
-                peakBefore, peakAfter);
+        Series plain = series.get(0);
+        for (Series s : series) {
+            double median = s.median();
+            double achieved = median * flopsPerToken / 1e9;
+            System.out.printf("%s seq %d batch %d %s threads %d, %s: median %.0f tokens/s over %d steps (min %.0f, max %.0f), "
+                            + "%.0f tokens per CPU-second, peak RSS %d MB; %.1f MFLOP/token -> %.1f GFLOP/s = %.0f %% of the "
+                            + "%s matmul peak measured in this run (%.1f before, %.1f after the steps)%n",
+                    name, seq, batch, args[3], torch.get_num_threads(), s.name(), median, steps, Arrays.stream(s.rates()).min().orElse(0),
+                    Arrays.stream(s.rates()).max().orElse(0), s.cpuMedian(), s.peak() >> 20, flopsPerToken / 1e6, achieved,
+                    100 * achieved / matmulPeak, args[3], peakBefore, peakAfter);
+            if (s != plain) {
+                System.out.printf("%s / plain: tokens/s %.2fx, tokens per CPU-second %.2fx, peak RSS %.2fx%n", s.name(),
+                        median / plain.median(), s.cpuMedian() / plain.cpuMedian(), (double) s.peak() / plain.peak());
+            }
+        }
+    }
+
+    private static final MethodHandle MALLOC_TRIM = Linker.nativeLinker().defaultLookup().find("malloc_trim")
+            .map(f -> Linker.nativeLinker().downcallHandle(f, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG)))
+            .orElse(null);
+
+    /**
+     * Gives the memory the last step freed back to the system (glibc's malloc_trim), so that the next step's peak RSS
+     * is its own: malloc keeps freed blocks for reuse, and a step that needs less memory than the one before it would
+     * otherwise report the larger one's peak (both settings alternate in one process).
+     */
+    private static void returnFreedMemory() {
+        if (MALLOC_TRIM == null) {
+            return;
+        }
+        try {
+            int ignored = (int) MALLOC_TRIM.invokeExact(0L); // 1 when memory was released, 0 when none was free
+        } catch (Throwable e) {
+            throw new IllegalStateException("malloc_trim failed", e);
+        }
     }
 
     /** Weights used in matrix products per token: every layer's projections and the output head (tied or not). */

@@ -32,6 +32,9 @@ public interface CausalLm {
      */
     Tensor hiddenStates(Tensor inputIds, Tensor positions, Tensor segments);
 
+    /** The same training pass cut at its layer boundaries, for a trainer that recomputes layers in backward. */
+    LayeredPass layeredPass(Tensor inputIds, Tensor positions, Tensor segments);
+
     /**
      * The output head: logits [..., vocab] for hidden states [..., hidden]. A backbone loaded without its head
      * (a sequence-classification checkpoint) throws {@link IllegalStateException}.

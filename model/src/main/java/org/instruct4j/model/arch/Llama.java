@@ -115,11 +115,7 @@ public final class Llama implements CausalLm {
         Tensor[] cosSin = rotaryTables(positions, batch, steps);
         Tensor x = torch.embedding(embedTokens, inputIds);
         for (int i = 0; i < layers.length; i++) {
-            Layer layer = layers[i];
-            x = x.add(attention(i, layer, rmsNorm(x, layer.inputNorm()), cosSin, blocked, cache));
-            Tensor h = rmsNorm(x, layer.postNorm());
-            Tensor gated = torch.silu(layer.gate().apply(h)).mul(layer.up().apply(h));
-            x = x.add(layer.down().apply(gated));
+            x = layer(i, x, cosSin, blocked, cache);
         }
         if (cache != null) {
             cache.advance(steps);
@@ -128,6 +124,22 @@ public final class Llama implements CausalLm {
             x = x.narrow(1, steps - 1, 1);
         }
         return rmsNorm(x, norm);
+    }
+
+    private Tensor layer(int index, Tensor x, Tensor[] cosSin, Tensor blocked, KvCache cache) {
+        Layer layer = layers[index];
+        x = x.add(attention(index, layer, rmsNorm(x, layer.inputNorm()), cosSin, blocked, cache));
+        Tensor h = rmsNorm(x, layer.postNorm());
+        Tensor gated = torch.silu(layer.gate().apply(h)).mul(layer.up().apply(h));
+        return x.add(layer.down().apply(gated));
+    }
+
+    @Override
+    public LayeredPass layeredPass(Tensor inputIds, Tensor positions, Tensor segments) {
+        Tensor blocked = Attention.blockedAcrossSegments(segments, inputIds.size(1), config.slidingWindow(), device);
+        Tensor[] cosSin = rotaryTables(positions, inputIds.size(0), inputIds.size(1));
+        return new LayeredPass(() -> torch.embedding(embedTokens, inputIds), layers.length,
+                (index, x) -> layer(index, x, cosSin, blocked, null), x -> rmsNorm(x, norm));
     }
 
     private Tensor attention(int index, Layer layer, Tensor h, Tensor[] cosSin, Tensor blocked, KvCache cache) {

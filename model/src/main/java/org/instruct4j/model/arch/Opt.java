@@ -105,26 +105,9 @@ public final class Opt implements CausalLm {
 
     private Tensor decode(Tensor inputIds, Tensor positions, Tensor blocked, KvCache cache, boolean lastStepOnly) {
         long steps = inputIds.size(1);
-        Tensor x = torch.embedding(embedTokens, inputIds);
-        if (projectIn != null) {
-            x = Linear.apply(x, projectIn);
-        }
-        x = x.add(torch.embedding(embedPositions, positions.add(new Scalar(POSITION_OFFSET))));
-        boolean before = config.doLayerNormBefore();
+        Tensor x = embed(inputIds, positions);
         for (int i = 0; i < layers.length; i++) {
-            Layer layer = layers[i];
-            Tensor h = before ? layerNorm(x, layer.attnNorm(), layer.attnNormBias()) : x;
-            x = x.add(attention(i, layer, h, blocked, cache));
-            if (!before) {
-                x = layerNorm(x, layer.attnNorm(), layer.attnNormBias());
-            }
-            h = before ? layerNorm(x, layer.ffnNorm(), layer.ffnNormBias()) : x;
-            Tensor up = layer.fc1().apply(h);
-            up = config.activationFunction().equals("relu") ? up.relu() : torch.gelu(up);
-            x = x.add(layer.fc2().apply(up));
-            if (!before) {
-                x = layerNorm(x, layer.ffnNorm(), layer.ffnNormBias());
-            }
+            x = layer(i, x, blocked, cache);
         }
         if (cache != null) {
             cache.advance(steps);
@@ -132,10 +115,44 @@ public final class Opt implements CausalLm {
         if (lastStepOnly) {
             x = x.narrow(1, steps - 1, 1);
         }
+        return finish(x);
+    }
+
+    private Tensor embed(Tensor inputIds, Tensor positions) {
+        Tensor x = torch.embedding(embedTokens, inputIds);
+        if (projectIn != null) {
+            x = Linear.apply(x, projectIn);
+        }
+        return x.add(torch.embedding(embedPositions, positions.add(new Scalar(POSITION_OFFSET))));
+    }
+
+    private Tensor layer(int index, Tensor x, Tensor blocked, KvCache cache) {
+        Layer layer = layers[index];
+        boolean before = config.doLayerNormBefore();
+        Tensor h = before ? layerNorm(x, layer.attnNorm(), layer.attnNormBias()) : x;
+        x = x.add(attention(index, layer, h, blocked, cache));
+        if (!before) {
+            x = layerNorm(x, layer.attnNorm(), layer.attnNormBias());
+        }
+        h = before ? layerNorm(x, layer.ffnNorm(), layer.ffnNormBias()) : x;
+        Tensor up = layer.fc1().apply(h);
+        up = config.activationFunction().equals("relu") ? up.relu() : torch.gelu(up);
+        x = x.add(layer.fc2().apply(up));
+        return before ? x : layerNorm(x, layer.ffnNorm(), layer.ffnNormBias());
+    }
+
+    private Tensor finish(Tensor x) {
         if (finalNorm != null) {
             x = layerNorm(x, finalNorm, finalNormBias);
         }
         return projectOut == null ? x : Linear.apply(x, projectOut);
+    }
+
+    @Override
+    public LayeredPass layeredPass(Tensor inputIds, Tensor positions, Tensor segments) {
+        Tensor blocked = Attention.blockedAcrossSegments(segments, inputIds.size(1), 0, device);
+        return new LayeredPass(() -> embed(inputIds, positions), layers.length, (index, x) -> layer(index, x, blocked, null),
+                this::finish);
     }
 
     private Tensor attention(int index, Layer layer, Tensor h, Tensor blocked, KvCache cache) {

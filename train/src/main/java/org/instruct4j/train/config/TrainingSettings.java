@@ -71,6 +71,9 @@ public final class TrainingSettings {
     public static final Setting<Double> LORA_DROPOUT = Setting.number("lora-dropout", 0.05, "dropout on the LoRA input");
     public static final Setting<List<String>> LORA_TARGET_MODULES = Setting.list("lora-target-modules", List.of("q_proj", "v_proj"),
             "layers that get adapters, comma-separated");
+    public static final Setting<Boolean> GRADIENT_CHECKPOINTING = Setting.flag("gradient-checkpointing", false,
+            "keep only each decoder layer's input in the forward pass and recompute the layer in the backward pass: "
+                    + "less memory for one more forward pass of compute per step, the same gradients").resumable();
     public static final Setting<Integer> THREADS = Setting.integer("threads", 0, "libtorch intra-op threads (0 = one per core)")
             .must(v -> v >= 0, NOT_NEGATIVE).resumable();
     public static final Setting<Boolean> QUIET = Setting.flag("quiet", false, "no progress bar").resumable();
@@ -88,7 +91,7 @@ public final class TrainingSettings {
                         BATCH_SIZE.withHelp("global batch: " + rows + " per optimizer step"),
                         MICRO_BATCH_SIZE.withHelp(rows + " per forward/backward pass; batch-size / micro-batch-size passes are accumulated"),
                         PRECISION, SEED, EVAL_FRACTION, EVAL_STEPS, SAVE_STEPS, SAVE_TOTAL_LIMIT, LOGGING_STEPS, LORA, LORA_R,
-                        LORA_ALPHA, LORA_DROPOUT, LORA_TARGET_MODULES, THREADS, QUIET, RESUME))
+                        LORA_ALPHA, LORA_DROPOUT, LORA_TARGET_MODULES, GRADIENT_CHECKPOINTING, THREADS, QUIET, RESUME))
                 .rule(TrainingSettings::wholeMicroBatches)
                 .rule(s -> {
                     if (s.get(LORA)) {

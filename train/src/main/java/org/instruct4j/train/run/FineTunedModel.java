@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.arch.CausalLm;
 import org.instruct4j.model.arch.LowRankAdapter;
@@ -35,6 +36,8 @@ public final class FineTunedModel {
     private final Map<String, Tensor> heads;
     private final Path tokenizerSource;
     private final String baseName;
+    /** The working model under activation checkpointing, else null. */
+    private CheckpointedModel checkpointed;
 
     private FineTunedModel(CausalLm working, CausalLm fp32, TrainableWeights weights, LoraSpec lora,
                            List<LowRankAdapter> adapters, Map<String, Tensor> heads, Path tokenizerSource, String baseName) {
@@ -55,10 +58,33 @@ public final class FineTunedModel {
     public static FineTunedModel of(Settings settings, CausalLm base, Map<String, Tensor> heads) {
         Path tokenizerSource = BaseModels.tokenizerSource(settings);
         Precision precision = TrainingSettings.precision(settings);
-        return settings.get(TrainingSettings.LORA)
+        FineTunedModel model = settings.get(TrainingSettings.LORA)
                 ? lora(base, precision, TrainingSettings.loraSpec(settings), settings.get(TrainingSettings.SEED), tokenizerSource,
                         settings.get(TrainingSettings.BASE).toAbsolutePath().normalize().toString(), heads)
                 : full(base, precision, tokenizerSource, heads);
+        boolean checkpointing = settings.get(TrainingSettings.GRADIENT_CHECKPOINTING);
+        boolean dropout = settings.get(TrainingSettings.LORA) && settings.get(TrainingSettings.LORA_DROPOUT) > 0;
+        if (checkpointing && dropout && !base.device().is_cpu()) {
+            throw new BadInputException("--gradient-checkpointing with --lora-dropout above 0 runs on the CPU only (the "
+                    + "recomputed layers replay the CPU generator's dropout masks); set --lora-dropout=0");
+        }
+        return model.checkpointActivations(checkpointing);
+    }
+
+    /**
+     * Whether from now on the training pass keeps only each layer's input and recomputes the layers in the backward
+     * pass ({@link CheckpointedModel}); {@link #completeBackward} must follow each backward pass.
+     */
+    public FineTunedModel checkpointActivations(boolean on) {
+        checkpointed = on ? new CheckpointedModel(working) : null;
+        return this;
+    }
+
+    /** Ends the backward pass of a micro-batch: under activation checkpointing, through the recomputed layers. */
+    public void completeBackward() {
+        if (checkpointed != null) {
+            checkpointed.backward();
+        }
     }
 
     /** All weights trained: fp32 masters, computing in {@code precision}. */
@@ -125,9 +151,9 @@ public final class FineTunedModel {
                 settings.get(TrainingSettings.MICRO_BATCH_SIZE));
     }
 
-    /** The model computing in the run's precision (with the adapters attached, under LoRA). */
+    /** The model computing in the run's precision (with the adapters attached, under LoRA; checkpointed if asked). */
     public CausalLm model() {
-        return working;
+        return checkpointed == null ? working : checkpointed;
     }
 
     /** The working copy of head {@code name}, in the run's precision. */

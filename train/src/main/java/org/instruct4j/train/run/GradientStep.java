@@ -46,6 +46,7 @@ public final class GradientStep {
             try (PointerScope scope = new PointerScope()) {
                 Tensor sum = loss.apply(micro, sums);
                 sum.div(new Scalar((double) units)).backward();
+                model.completeBackward();
                 sums.add(Sums.LOSS, sum.item_double());
             }
             model.weights().accumulateGradients();

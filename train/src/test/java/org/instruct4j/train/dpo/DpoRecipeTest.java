@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,6 +75,23 @@ class DpoRecipeTest {
         assertThat(reward).isCloseTo(result.evalAfter().chosenReward(), within(1e-4)).isNotZero();
         assertThat(output.resolve("generation_config.json")).exists();
         assertThat(Files.readString(output.resolve("train_summary.json"))).contains("\"eval_before\"", "\"eval_reward_margin\"");
+    }
+
+    @Test
+    void gradientCheckpointingGivesThePlainLossCurve() throws Exception {
+        Path data = PreferenceFixtures.ruleBased(dir, 12);
+        String[] run = {"--lr=1e-3", "--epochs=1", "--batch-size=6", "--micro-batch-size=3", "--save-steps=0", "--warmup-ratio=0"};
+        new DpoRecipe().train(stories(data, dir.resolve("plain"), run));
+        new DpoRecipe().train(stories(data, dir.resolve("checkpointed"), run).with("--gradient-checkpointing"));
+
+        List<JsonNode> plain = TinyRuns.metrics(dir.resolve("plain"));
+        List<JsonNode> checkpointed = TinyRuns.metrics(dir.resolve("checkpointed"));
+        assertThat(plain).hasSizeGreaterThan(2).hasSameSizeAs(checkpointed);
+        for (int i = 0; i < plain.size(); i++) {
+            assertThat(checkpointed.get(i).path("loss").asDouble()).as("step %d", i + 1)
+                    .isCloseTo(plain.get(i).path("loss").asDouble(), within(1e-5));
+            assertThat(checkpointed.get(i).path("grad_norm").asDouble()).isCloseTo(plain.get(i).path("grad_norm").asDouble(), within(1e-5));
+        }
     }
 
     @Test

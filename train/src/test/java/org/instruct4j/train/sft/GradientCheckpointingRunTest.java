@@ -1,0 +1,82 @@
+package org.instruct4j.train.sft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.instruct4j.train.config.Settings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A whole fine-tuning run with --gradient-checkpointing learns exactly what the run without it learns, and resumes. */
+class GradientCheckpointingRunTest {
+    private static final String[] RUN = {"--batch-size=4", "--micro-batch-size=2", "--epochs=1", "--lr=1e-3", "--save-steps=3",
+        "--save-total-limit=5", "--eval-fraction=0.125", "--eval-steps=4", "--max-length=256", "--packing"};
+
+    @TempDir
+    Path dir;
+
+    private static void assertSameCurve(List<JsonNode> actual, List<JsonNode> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.size(); i++) {
+            assertThat(actual.get(i).get("step").asInt()).isEqualTo(expected.get(i).get("step").asInt());
+            assertThat(actual.get(i).path("loss").asDouble(-1)).as("loss at row %d", i)
+                    .isCloseTo(expected.get(i).path("loss").asDouble(-1), within(1e-5));
+            assertThat(actual.get(i).path("grad_norm").asDouble(-1)).as("gradient norm at row %d", i)
+                    .isCloseTo(expected.get(i).path("grad_norm").asDouble(-1), within(1e-5));
+            assertThat(actual.get(i).path("eval_loss").asDouble(-1)).isCloseTo(expected.get(i).path("eval_loss").asDouble(-1), within(1e-5));
+        }
+    }
+
+    @Test
+    void theLossCurveIsTheSameWithTheSettingFromYamlAndAResumedRunContinuesIt() throws Exception {
+        Path data = TinyRuns.alpacaSubset(dir, 32, 150);
+        Path plain = dir.resolve("plain");
+        SftRecipe.run(TinyRuns.stories(data, plain, RUN));
+
+        Path checkpointed = dir.resolve("checkpointed");
+        Path yaml = dir.resolve("sft.yaml");
+        Files.writeString(yaml, "gradient_checkpointing: true\n");
+        List<String> overrides = new ArrayList<>(List.of(TinyRuns.storiesRun(data, checkpointed)));
+        overrides.addAll(List.of(RUN));
+        Settings settings = SftRecipe.SETTINGS.resolve(yaml, overrides);
+        assertThat(settings.get(org.instruct4j.train.config.TrainingSettings.GRADIENT_CHECKPOINTING)).isTrue();
+        SftRecipe.run(settings);
+
+        List<JsonNode> expected = TinyRuns.metrics(plain);
+        assertThat(expected).hasSize(8);
+        assertSameCurve(TinyRuns.metrics(checkpointed), expected);
+        assertThat(TinyRuns.metrics(checkpointed).subList(1, 8)).as("peak memory of every step")
+                .allSatisfy(row -> assertThat(row.path("peak_rss_mb").asLong()).isPositive());
+
+        // a run killed after step 5 (checkpoint at step 3) resumes with checkpointing to the same curve
+        Path killed = dir.resolve("killed");
+        Files.createDirectories(killed.resolve("checkpoints"));
+        Files.copy(checkpointed.resolve("sft_config.yaml"), killed.resolve("sft_config.yaml"));
+        TinyRuns.copyTree(checkpointed.resolve("checkpoints/step-000003"), killed.resolve("checkpoints/step-000003"));
+        List<String> lines = Files.readAllLines(checkpointed.resolve("metrics.jsonl"));
+        Files.writeString(killed.resolve("metrics.jsonl"), String.join("\n", lines.subList(0, 6)) + "\n");
+        SftResult resumed = SftRecipe.run(TinyRuns.stories(data, killed, RUN).with("--gradient-checkpointing", "--resume"));
+
+        assertThat(resumed.finished()).isTrue();
+        assertSameCurve(TinyRuns.metrics(killed), expected);
+    }
+
+    @Test
+    void loraWithDropoutDrawsTheSameMasksStepAfterStep() throws Exception {
+        Path data = TinyRuns.alpacaSubset(dir, 16, 150);
+        String[] lora = {"--lora", "--lora-dropout=0.2", "--lora-target-modules=q_proj,v_proj,down_proj", "--batch-size=4",
+            "--micro-batch-size=2", "--epochs=1", "--lr=3e-3", "--max-length=256", "--save-steps=0"};
+        Path plain = dir.resolve("plain");
+        SftRecipe.run(TinyRuns.stories(data, plain, lora));
+        Path checkpointed = dir.resolve("checkpointed");
+        SftRecipe.run(TinyRuns.stories(data, checkpointed, lora).with("--gradient-checkpointing"));
+
+        assertThat(TinyRuns.metrics(plain)).hasSizeGreaterThan(3);
+        assertSameCurve(TinyRuns.metrics(checkpointed), TinyRuns.metrics(plain));
+    }
+}
