@@ -1,5 +1,6 @@
 package org.instruct4j.serve;
 
+import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import org.instruct4j.model.generate.Generation;
 import org.instruct4j.model.generate.GenerationConfig;
@@ -12,24 +13,33 @@ import org.instruct4j.teacher.client.TeacherException;
 /**
  * A local model in place of an API endpoint: every generation and evaluation command can run without any API.
  * Calls are rendered with a {@link PromptFormat} and batched by a {@link LocalEngine}; a reply cut by
- * max_tokens is marked truncated, as the API's finish_reason "length" is.
+ * max_tokens is marked truncated, as the API's finish_reason "length" is. A prompt too long for the model's context
+ * is rejected, like an API's 400, unless {@code truncatePrompts}: then it keeps its last context - max_tokens - 1
+ * tokens, as FastChat's model worker does ({@code fastchat/serve/inference.py}), so that a small model still answers
+ * long conversations (MT-bench's second turns on a 512-position model).
  */
 public final class LocalChatClient implements ChatClient {
     private final LocalEngine engine;
     private final PromptFormat format;
     private final String modelName;
     private final long seed;
+    private final boolean truncatePrompts;
 
     public LocalChatClient(LocalEngine engine, PromptFormat format, String modelName, long seed) {
+        this(engine, format, modelName, seed, false);
+    }
+
+    public LocalChatClient(LocalEngine engine, PromptFormat format, String modelName, long seed, boolean truncatePrompts) {
         this.engine = engine;
         this.format = format;
         this.modelName = modelName;
         this.seed = seed;
+        this.truncatePrompts = truncatePrompts;
     }
 
     @Override
     public ChatReply complete(ChatCall call) throws TeacherException {
-        int[] prompt = engine.model().tokenizer().encode(format.render(call.messages()), true);
+        int[] prompt = fit(engine.model().tokenizer().encode(format.render(call.messages()), true), call.sampling().maxTokens());
         Generation generation;
         try {
             generation = engine.submit(prompt, config(call.sampling()), null).get();
@@ -43,6 +53,14 @@ public final class LocalChatClient implements ChatClient {
         }
         return new ChatReply(generation.text().strip(), generation.finishReason() == Generation.FinishReason.LENGTH,
                 modelName, prompt.length, generation.tokenIds().length);
+    }
+
+    private int[] fit(int[] prompt, int maxTokens) {
+        int room = engine.model().model().maxPositions() - maxTokens - 1;
+        if (!truncatePrompts || prompt.length <= room || room < 1) {
+            return prompt;
+        }
+        return Arrays.copyOfRange(prompt, prompt.length - room, prompt.length);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.instruct4j.cli.generate;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.function.Supplier;
 import org.instruct4j.teacher.batch.BatchRunner;
 import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.client.OpenAiChatClient;
@@ -32,25 +33,41 @@ public final class TeacherJob {
         if (teacher.localModel() != null) {
             settings.remove(List.of("model", "base_url", "api_key_env"));
             settings.put("local_model", teacher.localModel().toString());
+            settings.put("local_truncate", teacher.localTruncate());
         }
         settings.put("batch_api", teacher.batchApi);
         return settings;
     }
 
     public static <S> int run(TeacherOptions teacher, GenerationTask<S> task, JobFiles files, ObjectNode settings, PrintWriter err) {
+        return runRounds(teacher, List.of(() -> task), files, settings, err);
+    }
+
+    /**
+     * Runs tasks one after another with the same teacher (a local model is loaded once), each made only when the one
+     * before has finished, since a round may ask what the previous one answered (the turns of a conversation). Stops
+     * at the first round that ends early; the exit code is the worst of the rounds'.
+     */
+    public static int runRounds(TeacherOptions teacher, List<Supplier<GenerationTask<?>>> rounds, JobFiles files,
+            ObjectNode settings, PrintWriter err) {
         JobOptions options = teacher.jobOptions();
         var prices = teacher.priceTable();
+        int exit = 0;
         try (ChatClient client = teacher.batchApi ? teacher.openAiClient() : teacher.client()) {
-            UsageMeter usage = new UsageMeter(prices, teacher.batchApi ? BATCH_PRICE_FACTOR : 1.0);
-            JobResult result = teacher.batchApi
-                    ? new BatchRunner((OpenAiChatClient) client, teacher.batchOptions(), usage).run(task, files, settings)
-                    : new JobRunner(new TeacherCaller(client, options, usage), options).run(task, files, settings);
-            report(task.name(), result, usage, files, err);
-            if (!result.ok()) {
-                return 1;
+            for (Supplier<GenerationTask<?>> round : rounds) {
+                GenerationTask<?> task = round.get();
+                UsageMeter usage = new UsageMeter(prices, teacher.batchApi ? BATCH_PRICE_FACTOR : 1.0);
+                JobResult result = teacher.batchApi
+                        ? new BatchRunner((OpenAiChatClient) client, teacher.batchOptions(), usage).run(task, files, settings)
+                        : new JobRunner(new TeacherCaller(client, options, usage), options).run(task, files, settings);
+                report(task.name(), result, usage, files, err);
+                if (!result.ok()) {
+                    return 1;
+                }
+                exit = result.failed() > 0 ? SOME_ROWS_FAILED : exit;
             }
-            return result.failed() > 0 ? SOME_ROWS_FAILED : 0;
         }
+        return exit;
     }
 
     private static void report(String name, JobResult result, UsageMeter usage, JobFiles files, PrintWriter err) {

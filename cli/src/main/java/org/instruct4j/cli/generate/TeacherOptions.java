@@ -34,6 +34,10 @@ public final class TeacherOptions extends ApiTeacherOptions {
             description = "How messages become the local model's prompt (default: ${DEFAULT-VALUE}).")
     String localFormat;
 
+    @Option(names = "--local-truncate",
+            description = "A prompt too long for the local model's context keeps its last tokens (as FastChat's model worker does) instead of failing.")
+    boolean localTruncate;
+
     @Option(names = "--local-seed", paramLabel = "N", defaultValue = "0", description = "Sampling seed of the local model (default: ${DEFAULT-VALUE}).")
     long localSeed;
 
@@ -50,6 +54,10 @@ public final class TeacherOptions extends ApiTeacherOptions {
         return localModel;
     }
 
+    public boolean localTruncate() {
+        return localTruncate;
+    }
+
     /** The teacher: an OpenAI-compatible endpoint, or the local model given with --local-model. */
     public ChatClient client() {
         if (localModel == null) {
@@ -64,7 +72,7 @@ public final class TeacherOptions extends ApiTeacherOptions {
         }
         LoadedModel loaded = ModelDirectory.open(localModel, localTokenizer, Precision.parse(localDtype));
         String name = localModel.toAbsolutePath().normalize().getFileName().toString();
-        return new LocalChatClient(new LocalEngine(loaded, localBatchSize), format, name, localSeed);
+        return new LocalChatClient(new LocalEngine(loaded, localBatchSize), format, name, localSeed, localTruncate);
     }
 
     public BatchOptions batchOptions() {

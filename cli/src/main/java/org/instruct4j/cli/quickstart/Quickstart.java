@@ -15,6 +15,7 @@ import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.eval.answer.AnswerQuestionsTask;
+import org.instruct4j.eval.answer.AnswerSampling;
 import org.instruct4j.eval.answer.PromptStyle;
 import org.instruct4j.eval.qa.QuestionFile;
 import org.instruct4j.eval.rouge.RougeEvaluation;
@@ -29,6 +30,7 @@ import org.instruct4j.serve.LocalChatClient;
 import org.instruct4j.serve.LocalEngine;
 import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.teacher.client.Sampling;
+import org.instruct4j.teacher.client.SamplingOverrides;
 import org.instruct4j.teacher.limits.RetryPolicy;
 import org.instruct4j.teacher.run.GenerationTask;
 import org.instruct4j.teacher.run.JobFiles;
@@ -89,7 +91,8 @@ final class Quickstart {
         try (LocalEngine engine = new LocalEngine(student, plan.batch())) {
             LocalChatClient client = new LocalChatClient(engine, PromptFormat.ALPACA, "student", plan.seed());
             log.accept("3/5 answering the " + questions.size() + " Vicuna questions");
-            answer(client, new AnswerQuestionsTask(questions, "student", "instruct4j-quickstart", greedy, PromptStyle.ALPACA),
+            answer(client, new AnswerQuestionsTask(questions, "student", "instruct4j-quickstart",
+                    new AnswerSampling(greedy, new SamplingOverrides(0.0, null, null)), PromptStyle.ALPACA, Language.EN),
                     eval.resolve("vicuna_answers.jsonl"));
             log.accept("4/5 answering the " + split.heldOutRows() + " held-out instructions");
             answer(client, new AnswerTask(InstructionInput.open(split.heldOut(), 0), "student", greedy, Language.EN),

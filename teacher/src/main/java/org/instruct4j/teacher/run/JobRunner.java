@@ -44,12 +44,20 @@ public final class JobRunner {
         JobResult result;
         try (JsonlAppender out = JsonlAppender.open(files.rows(), "id");
                 JsonlAppender failures = JsonlAppender.open(files.failures(), "id")) {
-            Set<String> done = new HashSet<>(out.ids());
-            long alreadyDone = done.size();
+            Set<String> written = new HashSet<>(out.ids());
+            Set<String> done = new HashSet<>(written);
             done.addAll(failures.ids());
-            long pending;
+            long pending = 0;
+            long alreadyDone = 0;
             try (Stream<WorkItem<S>> items = task.items()) {
-                pending = items.filter(item -> !done.contains(item.id())).count();
+                for (Iterator<WorkItem<S>> it = items.iterator(); it.hasNext(); ) {
+                    String id = it.next().id();
+                    if (written.contains(id)) {
+                        alreadyDone++;
+                    } else if (!done.contains(id)) {
+                        pending++;
+                    }
+                }
             }
             result = execute(task, out, failures, done, pending, alreadyDone);
         }
