@@ -46,8 +46,7 @@ public final class TaskResponder implements Responder {
             content = "The response addresses the question in part.\n\nRating: [[" + (1 + hash % 10) + "]]";
         } else if (system.contains("\"[[A]]\"")) {
             content = "Comparing the two responses.\n\n" + verdict(hash, lengths(prompt, PAIR_CONVERSATION, PAIR_ANSWER), "[[A]]", "[[B]]", "[[C]]");
-        } else if (prompt.contains("Please first output a single line containing only two values")
-                || prompt.contains("Python tuple")) {
+        } else if (prompt.contains("[The Start of Assistant 1's Answer]")) {
             content = vicuna(hash, prompt);
         } else {
             content = DeterministicResponder.answer(request.model(), request.messages());

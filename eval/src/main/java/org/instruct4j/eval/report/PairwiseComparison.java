@@ -28,7 +28,8 @@ public final class PairwiseComparison {
     private final Map<String, double[]> aFirst = new TreeMap<>(PairwiseComparison::questionOrder);
     private final Map<String, double[]> bFirst = new TreeMap<>(PairwiseComparison::questionOrder);
     private final Map<String, String> categories = new HashMap<>();
-    private final List<String> recovered = new ArrayList<>();
+    private final Set<String> recoveredAFirst = new TreeSet<>(PairwiseComparison::questionOrder);
+    private final Set<String> recoveredBFirst = new TreeSet<>(PairwiseComparison::questionOrder);
 
     /** How often the verdict (A better, tie, B better) changed when the answers changed places. */
     public record Flips(int flipped, int compared) {
@@ -73,7 +74,7 @@ public final class PairwiseComparison {
             throw new IllegalArgumentException(file + ": question " + review.questionKey() + " is reviewed twice in the same order");
         }
         if (review.recovered()) {
-            recovered.add(review.questionKey() + (review.swapped() ? " (B first)" : ""));
+            (review.swapped() ? recoveredBFirst : recoveredAFirst).add(review.questionKey());
         }
         String category = categoryByQuestion.getOrDefault(review.questionKey(), review.category());
         categories.put(review.questionKey(), category == null ? "all" : category);
@@ -174,8 +175,10 @@ public final class PairwiseComparison {
         return failed;
     }
 
-    /** Questions whose scores only the lenient parser read, with " (B first)" for swapped reviews, in file order. */
+    /** Questions whose scores only the lenient parser read, with " (B first)" for swapped reviews. */
     public List<String> recoveredQuestions() {
+        List<String> recovered = new ArrayList<>(recoveredAFirst);
+        recoveredBFirst.forEach(q -> recovered.add(q + " (B first)"));
         return recovered;
     }
 
