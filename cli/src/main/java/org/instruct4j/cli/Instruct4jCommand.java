@@ -13,11 +13,11 @@ import org.instruct4j.cli.serve.ServeCommand;
 import org.instruct4j.cli.train.RecipeCommand;
 import org.instruct4j.cli.train.TrainCommand;
 import org.instruct4j.spark.cli.SparkCommand;
-import org.instruct4j.train.dpo.DpoConfig;
-import org.instruct4j.train.reward.RewardConfig;
-import org.instruct4j.train.sft.SftConfig;
-import picocli.CommandLine;
+import org.instruct4j.train.dpo.DpoRecipe;
+import org.instruct4j.train.reward.RewardRecipe;
+import org.instruct4j.train.sft.SftRecipe;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The root command: one subcommand per pipeline stage. */
 @Command(
@@ -42,9 +42,9 @@ public final class Instruct4jCommand implements Runnable {
                 .setExecutionExceptionHandler(new ErrorHandler())
                 .setCaseInsensitiveEnumValuesAllowed(true);
         var train = commandLine.getSubcommands().get("train").getSubcommands();
-        train.get("sft").getCommandSpec().usageMessage().footer(RecipeCommand.settingsHelp(SftConfig.KEYS));
-        train.get("reward").getCommandSpec().usageMessage().footer(RecipeCommand.settingsHelp(RewardConfig.KEYS));
-        train.get("dpo").getCommandSpec().usageMessage().footer(RecipeCommand.settingsHelp(DpoConfig.KEYS));
+        train.get("sft").getCommandSpec().usageMessage().footer(RecipeCommand.settingsHelp(SftRecipe.SETTINGS.settings()));
+        train.get("reward").getCommandSpec().usageMessage().footer(RecipeCommand.settingsHelp(RewardRecipe.SETTINGS.settings()));
+        train.get("dpo").getCommandSpec().usageMessage().footer(RecipeCommand.settingsHelp(DpoRecipe.SETTINGS.settings()));
         return commandLine;
     }
 }

@@ -11,7 +11,6 @@ import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.generate.Generation;
 import org.instruct4j.model.generate.GenerationConfig;
 import org.instruct4j.testkit.SharedData;
-import org.instruct4j.train.sft.SftConfig;
 import org.instruct4j.train.sft.SftRecipe;
 import org.instruct4j.train.sft.SftResult;
 import org.instruct4j.train.synthetic.SyntheticInstructions;
@@ -40,7 +39,7 @@ public final class SftDemo {
             overrides.addAll(0, List.of("--data=" + SharedData.path("alpaca/alpaca_5000_subset_pr152.json"),
                     "--output=" + dir.resolve("alpaca"), "--eval-fraction=0.02", "--epochs=1", "--lr=2e-3",
                     "--batch-size=16", "--micro-batch-size=8", "--eval-steps=15", "--save-steps=15"));
-            SftResult result = SftRecipe.run(SftConfig.resolve(null, overrides));
+            SftResult result = SftRecipe.run(SftRecipe.SETTINGS.resolve(null, overrides));
             System.out.printf("alpaca: held-out loss %.4f before, %.4f after %d steps%n", result.firstEvalLoss(),
                     result.lastEvalLoss(), result.steps());
             return;
@@ -51,7 +50,7 @@ public final class SftDemo {
         overrides.addAll(0, List.of("--data=" + dir.resolve("synthetic_train.jsonl"), "--output=" + output,
                 "--epochs=3", "--lr=3e-3", "--batch-size=16", "--micro-batch-size=16", "--packing", "--max-length=256",
                 "--save-steps=50"));
-        SftResult result = SftRecipe.run(SftConfig.resolve(null, overrides));
+        SftResult result = SftRecipe.run(SftRecipe.SETTINGS.resolve(null, overrides));
         LoadedModel model = ModelDirectory.load(output);
         int[] correct = new int[2];
         int[] total = new int[2];

@@ -11,7 +11,12 @@ import org.instruct4j.model.arch.Llama;
 import org.instruct4j.model.arch.LlamaConfig;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.train.data.EncodedExample;
-import org.instruct4j.train.sft.StepRunner;
+import org.instruct4j.train.data.SequenceBatch;
+import org.instruct4j.train.loss.TokenLoss;
+import org.instruct4j.train.optim.AdamW;
+import org.instruct4j.train.run.FineTunedModel;
+import org.instruct4j.train.run.GradientStep;
+import org.instruct4j.train.run.Sums;
 
 /**
  * Training tokens/s of the SFT step (forward, backward, fp32 gradient accumulation, clipping, AdamW) on random
@@ -35,7 +40,9 @@ public final class TrainThroughputBench {
         int steps = args.length > 4 ? Integer.parseInt(args[4]) : 5;
         LlamaConfig config = shape(name, seq);
         Llama model = Architectures.randomLlama(config, Precision.FP32, new Device("cpu"), 0);
-        StepRunner runner = StepRunner.fullFineTuning(model, precision, 0);
+        FineTunedModel trained = FineTunedModel.full(model, precision, null);
+        AdamW optimizer = new AdamW(trained.weights().master().values(), 0.9, 0.999, 1e-8, 0.0);
+        GradientStep gradientStep = new GradientStep(trained, optimizer, 1.0, 0);
         Random random = new Random(0);
         double[] rates = new double[steps];
         for (int step = 0; step < WARMUP + steps; step++) {
@@ -45,13 +52,18 @@ public final class TrainThroughputBench {
                 tokens[0] = 1;
                 rows.add(List.of(new EncodedExample(tokens, 1, false, b)));
             }
-            long began = System.nanoTime();
-            StepRunner.StepResult result = runner.step(step, 1e-4, List.of(rows));
-            double seconds = (System.nanoTime() - began) / 1e9;
+            long targets = (long) batch * seq;
+            GradientStep.Outcome result = gradientStep.run(step, 1e-4, List.of(rows), targets, new Sums(), (micro, sums) -> {
+                SequenceBatch sequences = SequenceBatch.of(micro, 0, false, trained.model().device());
+                sums.add(Sums.INPUT_TOKENS, sequences.inputTokens());
+                return TokenLoss.sum(trained.model(), sequences);
+            });
+            double tokensPerSecond = result.sums().get(Sums.INPUT_TOKENS) / result.seconds();
             if (step >= WARMUP) {
-                rates[step - WARMUP] = result.inputTokens() / seconds;
+                rates[step - WARMUP] = tokensPerSecond;
             }
-            System.err.printf("step %d: loss %.4f, %.2f s, %.0f tokens/s%n", step, result.loss(), seconds, result.inputTokens() / seconds);
+            System.err.printf("step %d: loss %.4f, %.2f s, %.0f tokens/s%n", step, result.sums().get(Sums.LOSS) / targets,
+                    result.seconds(), tokensPerSecond);
         }
         Arrays.sort(rates);
         System.out.printf("%s seq %d batch %d %s threads %d: median %.0f tokens/s over %d steps (min %.0f, max %.0f)%n",

@@ -42,7 +42,7 @@ import org.instruct4j.teacher.tasks.InstructionInput;
 import org.instruct4j.teacher.tasks.Language;
 import org.instruct4j.teacher.usage.PriceTable;
 import org.instruct4j.teacher.usage.UsageMeter;
-import org.instruct4j.train.sft.SftConfig;
+import org.instruct4j.train.config.Settings;
 import org.instruct4j.train.sft.SftRecipe;
 import org.instruct4j.train.sft.SftResult;
 
@@ -120,7 +120,7 @@ final class Quickstart {
             overrides.add("--tokenizer=" + plan.tokenizer());
         }
         overrides.addAll(plan.sftOverrides());
-        SftConfig config = SftConfig.defaults().with(overrides.toArray(String[]::new));
+        Settings config = SftRecipe.SETTINGS.defaults().with(overrides);
         if (Files.exists(done)) {
             log.accept("  already trained (" + modelDir + ")");
             return TrainingRecord.read(done, modelDir);

@@ -1,7 +1,10 @@
 package org.instruct4j.cli.train;
 
-import org.instruct4j.train.dpo.DpoConfig;
+import org.instruct4j.train.config.Settings;
+import org.instruct4j.train.config.TrainingSettings;
 import org.instruct4j.train.dpo.DpoRecipe;
+import org.instruct4j.train.dpo.DpoStats;
+import org.instruct4j.train.run.RunResult;
 import picocli.CommandLine.Command;
 
 /** {@code instruct4j train dpo}: Direct Preference Optimization of a fine-tuned model on comparison data. */
@@ -15,8 +18,8 @@ import picocli.CommandLine.Command;
 public final class DpoCommand extends RecipeCommand {
     @Override
     public void run() {
-        DpoConfig resolved = DpoConfig.resolve(config, overrides());
-        DpoRecipe.Result result = DpoRecipe.run(resolved, log(resolved.training().quiet()));
+        Settings resolved = DpoRecipe.SETTINGS.resolve(config, overrides());
+        RunResult<DpoStats> result = new DpoRecipe().train(resolved, log(resolved.get(TrainingSettings.QUIET)));
         out().printf("%s %d/%d steps, loss %.4f%s -> %s%n", result.finished() ? "finished" : "stopped", result.steps(),
                 result.totalSteps(), result.lastLoss(), result.evalAfter() == null ? ""
                         : String.format(", held-out reward accuracy %.4f, margin %.4f (before: %.4f)", result.evalAfter().accuracy(),

@@ -5,11 +5,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.instruct4j.train.config.ConfigKey;
-import picocli.CommandLine;
+import org.instruct4j.train.config.Setting;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
+import picocli.CommandLine;
 
 /**
  * What every {@code train} recipe command takes: the base model, data, output and tokenizer as options, a YAML
@@ -69,10 +69,10 @@ public abstract class RecipeCommand implements Runnable {
     }
 
     /** The settings table shown at the end of --help. */
-    public static String settingsHelp(List<ConfigKey> keys) {
+    public static String settingsHelp(List<Setting<?>> settings) {
         StringBuilder text = new StringBuilder("%nSettings, with their defaults (--key=value, or key: value in the YAML file):%n");
-        for (ConfigKey key : keys) {
-            String entry = String.format("  --%s=%s%n      %s%n", key.name(), ConfigKey.format(key.defaultValue()), key.description());
+        for (Setting<?> setting : settings) {
+            String entry = String.format("  --%s=%s%n      %s%n", setting.name(), setting.defaultText(), setting.help());
             text.append(entry.replace("%", "%%"));
         }
         return text.toString();

@@ -1,7 +1,10 @@
 package org.instruct4j.cli.train;
 
-import org.instruct4j.train.reward.RewardConfig;
+import org.instruct4j.train.config.Settings;
+import org.instruct4j.train.config.TrainingSettings;
+import org.instruct4j.train.reward.RewardEvaluation;
 import org.instruct4j.train.reward.RewardRecipe;
+import org.instruct4j.train.run.RunResult;
 import picocli.CommandLine.Command;
 
 /** {@code instruct4j train reward}: a reward model on comparison data, as GPT-4-LLM section 4. */
@@ -16,12 +19,13 @@ import picocli.CommandLine.Command;
 public final class RewardCommand extends RecipeCommand {
     @Override
     public void run() {
-        RewardConfig resolved = RewardConfig.resolve(config, overrides());
-        RewardRecipe.Result result = RewardRecipe.run(resolved, log(resolved.training().quiet()));
+        Settings resolved = RewardRecipe.SETTINGS.resolve(config, overrides());
+        RunResult<RewardEvaluation> result = new RewardRecipe().train(resolved, log(resolved.get(TrainingSettings.QUIET)));
+        RewardEvaluation held = result.evalAfter();
         out().printf("%s %d/%d steps, loss %.4f%s -> %s%n", result.finished() ? "finished" : "stopped", result.steps(),
-                result.totalSteps(), result.lastLoss(), result.evaluation() == null ? ""
+                result.totalSteps(), result.lastLoss(), held == null ? ""
                         : String.format(", held-out pairwise accuracy %.4f on %d pairs (longer response wins: %.4f)",
-                                result.evaluation().accuracy(), result.evaluation().pairs(), result.lengthBaseline()),
+                                held.accuracy(), held.pairs(), held.lengthBaseline()),
                 result.output());
         out().flush();
     }

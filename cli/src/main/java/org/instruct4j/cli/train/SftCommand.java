@@ -1,6 +1,7 @@
 package org.instruct4j.cli.train;
 
-import org.instruct4j.train.sft.SftConfig;
+import org.instruct4j.train.config.Settings;
+import org.instruct4j.train.config.TrainingSettings;
 import org.instruct4j.train.sft.SftRecipe;
 import org.instruct4j.train.sft.SftResult;
 import picocli.CommandLine.Command;
@@ -14,8 +15,8 @@ import picocli.CommandLine.Command;
 public final class SftCommand extends RecipeCommand {
     @Override
     public void run() {
-        SftConfig resolved = SftConfig.resolve(config, overrides());
-        SftResult result = SftRecipe.run(resolved, log(resolved.training().quiet()));
+        Settings resolved = SftRecipe.SETTINGS.resolve(config, overrides());
+        SftResult result = SftRecipe.run(resolved, log(resolved.get(TrainingSettings.QUIET)));
         out().printf("%s %d/%d steps, loss %.4f%s -> %s%n", result.finished() ? "finished" : "stopped",
                 result.steps(), result.totalSteps(), result.lastLoss(),
                 Double.isNaN(result.lastEvalLoss()) ? "" : String.format(", eval loss %.4f", result.lastEvalLoss()), result.output());

@@ -64,7 +64,7 @@ public final class Checkpoints {
     public static long step(Path checkpoint) {
         Matcher m = NAME.matcher(checkpoint.getFileName().toString());
         if (!m.matches()) {
-            throw new IllegalArgumentException(checkpoint + " is not a checkpoint directory (step-N)");
+            throw new IllegalStateException(checkpoint + " is not a checkpoint directory (step-N)");
         }
         return Long.parseLong(m.group(1));
     }

@@ -2,8 +2,9 @@ package org.instruct4j.train.data;
 
 import java.util.List;
 import org.instruct4j.core.data.AlpacaExample;
-import org.instruct4j.model.chat.ChatTemplate;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.chat.ChatTemplate.Message;
+import org.instruct4j.model.chat.ChatTemplate;
 import org.instruct4j.model.tokenizer.Tokenizer;
 
 /**
@@ -22,7 +23,7 @@ public record ChatFormat(ChatTemplate template, Tokenizer tokenizer) implements 
         String prompt = prompt(example);
         String full = template.render(List.of(user(example), new Message("assistant", example.output())), false);
         if (!full.startsWith(prompt)) {
-            throw new IllegalArgumentException("the chat template renders the conversation with a reply differently from the"
+            throw new BadInputException("the chat template renders the conversation with a reply differently from the"
                     + " prompt before the reply, so the prompt cannot be masked; use --template alpaca");
         }
         return full;

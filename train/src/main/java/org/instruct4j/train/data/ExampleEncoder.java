@@ -2,8 +2,10 @@ package org.instruct4j.train.data;
 
 import java.util.Arrays;
 import org.instruct4j.core.data.AlpacaExample;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.tokenizer.Tokenizer;
-import org.instruct4j.train.config.TrainingOptions;
+import org.instruct4j.train.config.Settings;
+import org.instruct4j.train.config.TrainingSettings;
 
 /**
  * Tokenizes examples as stanford_alpaca's train.py does: the prompt and the prompt + response are tokenized
@@ -19,7 +21,7 @@ public final class ExampleEncoder {
 
     public ExampleEncoder(PromptFormat format, int eosId, int maxLength) {
         if (eosId < 0) {
-            throw new IllegalArgumentException("the tokenizer has no EOS token; the model could not learn to stop");
+            throw new BadInputException("the tokenizer has no EOS token; the model could not learn to stop");
         }
         this.format = format;
         this.eosId = eosId;
@@ -27,9 +29,10 @@ public final class ExampleEncoder {
     }
 
     /** The encoder a run asks for: its template (with the base's chat template for chat) and length limit. */
-    public static ExampleEncoder of(TrainingOptions options, Tokenizer tokenizer) {
-        return new ExampleEncoder(PromptFormats.of(options.template(), tokenizer, options.base(), options.tokenizer()),
-                tokenizer.eosId(), options.maxLength());
+    public static ExampleEncoder of(Settings settings, Tokenizer tokenizer) {
+        return new ExampleEncoder(PromptFormats.of(settings.get(TrainingSettings.TEMPLATE), tokenizer,
+                settings.get(TrainingSettings.BASE), settings.get(TrainingSettings.TOKENIZER)),
+                tokenizer.eosId(), settings.get(TrainingSettings.MAX_LENGTH));
     }
 
     public EncodedExample encode(AlpacaExample example, long row) {

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.function.ToLongFunction;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * A seeded split of a run's items into training and held-out ones: a fraction of them, drawn at random, is held
@@ -20,7 +21,7 @@ public record HeldOut<T>(List<T> train, List<T> eval) {
         Collections.shuffle(shuffled, new Random(seed));
         int held = (int) Math.round(fraction * shuffled.size());
         if (fraction > 0 && (held == 0 || held == shuffled.size())) {
-            throw new IllegalArgumentException("eval-fraction " + fraction + " of " + shuffled.size()
+            throw new BadInputException("eval-fraction " + fraction + " of " + shuffled.size()
                     + " usable rows leaves no " + (held == 0 ? "held-out" : "training") + " row");
         }
         List<T> eval = new ArrayList<>(shuffled.subList(0, held));

@@ -2,6 +2,7 @@ package org.instruct4j.train.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.chat.ChatTemplate;
 import org.instruct4j.model.tokenizer.Tokenizer;
 
@@ -18,7 +19,7 @@ public final class PromptFormats {
                 : tokenizerPath == null ? null : Files.isDirectory(tokenizerPath) ? tokenizerPath : tokenizerPath.getParent();
         ChatTemplate chat = dir == null ? null : ChatTemplate.of(dir).orElse(null);
         if (chat == null) {
-            throw new IllegalArgumentException("template chat: " + (dir == null ? base : dir)
+            throw new BadInputException("template chat: " + (dir == null ? base : dir)
                     + " has no tokenizer_config.json with a chat_template; use --template alpaca");
         }
         return new ChatFormat(chat, tokenizer);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.instruct4j.core.data.AlpacaExample;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.progress.Progress;
 
@@ -34,7 +35,7 @@ public record TrainingData(List<EncodedExample> train, List<EncodedExample> eval
             }
         }
         if (usable.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no row can be trained on: all " + examples.size()
+            throw new BadInputException(file + ": no row can be trained on: all " + examples.size()
                     + " prompts fill the length limit on their own; raise max-length");
         }
         HeldOut<EncodedExample> split = HeldOut.split(usable, evalFraction, seed, EncodedExample::row);

@@ -1,6 +1,15 @@
 package org.instruct4j.train.dpo;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static org.instruct4j.train.config.TrainingSettings.BATCH_SIZE;
+import static org.instruct4j.train.config.TrainingSettings.EPOCHS;
+import static org.instruct4j.train.config.TrainingSettings.EVAL_FRACTION;
+import static org.instruct4j.train.config.TrainingSettings.LR;
+import static org.instruct4j.train.config.TrainingSettings.MAX_LENGTH;
+import static org.instruct4j.train.config.TrainingSettings.MAX_STEPS;
+import static org.instruct4j.train.config.TrainingSettings.MICRO_BATCH_SIZE;
+import static org.instruct4j.train.config.TrainingSettings.QUIET;
+import static org.instruct4j.train.config.TrainingSettings.SEED;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,191 +18,79 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
-import org.instruct4j.core.io.Json;
 import org.instruct4j.core.progress.Progress;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.tensor.Tensors;
 import org.instruct4j.model.tokenizer.Tokenizer;
-import org.instruct4j.train.config.TrainingOptions;
+import org.instruct4j.train.config.Schema;
+import org.instruct4j.train.config.Setting;
+import org.instruct4j.train.config.Settings;
+import org.instruct4j.train.config.TrainingSettings;
 import org.instruct4j.train.data.EncodedExample;
 import org.instruct4j.train.data.ExampleEncoder;
 import org.instruct4j.train.data.SequenceBatch;
 import org.instruct4j.train.data.TrainingPlan;
 import org.instruct4j.train.loss.DpoLoss;
 import org.instruct4j.train.loss.TokenLoss;
-import org.instruct4j.train.optim.AdamW;
-import org.instruct4j.train.optim.LearningRateSchedule;
 import org.instruct4j.train.preference.ComparisonGroup;
 import org.instruct4j.train.preference.EncodedGroup;
 import org.instruct4j.train.preference.PreferenceData;
 import org.instruct4j.train.run.BaseModels;
 import org.instruct4j.train.run.FineTunedModel;
-import org.instruct4j.train.run.MetricsLog;
-import org.instruct4j.train.run.StepCadence;
-import org.instruct4j.train.run.TrainingRun;
+import org.instruct4j.train.run.Recipe;
+import org.instruct4j.train.run.RecipeRunner;
+import org.instruct4j.train.run.RecipeSession;
+import org.instruct4j.train.run.Sums;
 
 /**
- * Direct Preference Optimization (Rafailov et al., 2023) on comparison data, end to end: read the data (failing on a
- * bad row before anything is written), make every pair of an instruction's responses with different scores a
- * (chosen, rejected) pair, hold out a share of the prompts, and compute the frozen reference model's
- * log-probabilities of every response once, before the first update: the reference is the base model exactly as
- * loaded, which no step ever changes (TRL's precompute_ref_log_probs; it also saves a forward pass per step). Then
- * for every optimizer step: the policy's log-probabilities, the DPO loss, clip, update, log, evaluate the held-out
- * pairs, checkpoint. A killed run continues with {@code resume} (the reference is recomputed from the base, not from
- * the checkpoint) and computes what the uninterrupted run would have.
+ * Direct Preference Optimization (Rafailov et al., 2023) on comparison data: every pair of an instruction's responses
+ * with different scores is a (chosen, rejected) pair, prompts are held out, and the frozen reference model's
+ * log-probabilities of every response are computed once, before the first update: the reference is the base model
+ * exactly as loaded, which no step ever changes (TRL's precompute_ref_log_probs; it also saves a forward pass per
+ * step). A resumed run recomputes the reference from the base, not from the checkpoint. Defaults are Zephyr's DPO
+ * recipe (one epoch, learning rate 5e-7, cosine schedule) with TRL's beta of 0.1 and 10 % of the prompts held out.
  *
- * <p>Output directory: the policy as {@code train sft} writes it (a model directory, or a PEFT adapter with
- * {@code lora}), {@code dpo_config.yaml}, {@code metrics.jsonl} (per step: loss, reward accuracy, the chosen and
- * rejected implicit rewards beta * log(pi / ref) and their margin; the same on the held-out pairs at every
- * evaluation, step 0 being before training), {@code checkpoints/step-N/} and {@code train_summary.json}.
+ * <p>The policy is delivered as {@code train sft} delivers its model; metrics.jsonl has per step the loss, reward
+ * accuracy, the chosen and rejected implicit rewards beta * log(pi / ref) and their margin, the same on the held-out
+ * pairs at every evaluation. The rest of the run is {@link RecipeRunner}'s.
  */
-public final class DpoRecipe {
+public final class DpoRecipe extends Recipe<DpoRecipe.PreferencePair, DpoStats> {
+    public static final Setting<Double> BETA = Setting.number("beta", 0.1,
+            "DPO beta: how far the policy may move from the reference (smaller = further)").must(v -> v > 0, "must be positive");
+    public static final Schema SETTINGS = TrainingSettings.schema("comparison data (chosen = the higher-scored response): v2 "
+                    + "{user_input, responses_and_scores}, v1, {instruction, input, output: [chosen, rejected]} or "
+                    + "{prompt, chosen, rejected}; JSON array or JSONL", "preference pairs")
+            .with(EPOCHS.withDefault(1)).with(LR.withDefault(5e-7)).with(BATCH_SIZE.withDefault(32))
+            .with(MICRO_BATCH_SIZE.withDefault(2)).with(EVAL_FRACTION.withDefault(0.1))
+            .plus(BETA);
     static final String CONFIG_FILE = "dpo_config.yaml";
 
-    private final DpoConfig config;
-    private final TrainingOptions options;
-    private final Consumer<String> log;
-
     /** One (chosen, rejected) pair, tokenized, with the reference model's log-probability of each response. */
-    record PreferencePair(long row, EncodedExample chosen, EncodedExample rejected, double referenceChosen,
-                          double referenceRejected) {}
+    public record PreferencePair(long row, EncodedExample chosen, EncodedExample rejected, double referenceChosen,
+                                 double referenceRejected) {}
 
-    /**
-     * DPO's numbers over some pairs: mean loss, reward accuracy (the chosen response's implicit reward above the
-     * rejected one's), mean implicit rewards of the chosen and rejected responses, and their mean margin.
-     */
-    public record Stats(int pairs, double loss, double accuracy, double chosenReward, double rejectedReward) {
-        public double margin() {
-            return chosenReward - rejectedReward;
-        }
-
-        void putInto(ObjectNode row, String prefix) {
-            row.put(prefix + "pairs", pairs);
-            row.put(prefix + "loss", loss);
-            row.put(prefix + "reward_accuracy", accuracy);
-            row.put(prefix + "chosen_reward", chosenReward);
-            row.put(prefix + "rejected_reward", rejectedReward);
-            row.put(prefix + "reward_margin", margin());
-        }
-
-        static Stats from(JsonNode json, String prefix) {
-            return new Stats(json.path(prefix + "pairs").asInt(), json.path(prefix + "loss").asDouble(),
-                    json.path(prefix + "reward_accuracy").asDouble(), json.path(prefix + "chosen_reward").asDouble(),
-                    json.path(prefix + "rejected_reward").asDouble());
-        }
+    public DpoRecipe() {
+        super("dpo", SETTINGS, "pairs", DpoStats::from);
     }
 
-    /** What a DPO run did; the held-out stats are null when nothing is held out. */
-    public record Result(Path output, int steps, int totalSteps, double lastLoss, Stats evalBefore, Stats evalAfter,
-                         boolean finished, String dataSummary) {}
-
-    private DpoRecipe(DpoConfig config, Consumer<String> log) {
-        this.config = config;
-        this.options = config.training();
-        this.log = log;
-    }
-
-    public static Result run(DpoConfig config, Consumer<String> log) {
-        return new DpoRecipe(config, log).run();
-    }
-
-    public static Result run(DpoConfig config) {
-        return run(config, config.training().quiet() ? message -> { } : System.err::println);
-    }
-
-    private Result run() {
-        TrainingRun run = TrainingRun.open(options, config.toValues(), CONFIG_FILE);
-        LoadedModel loaded = BaseModels.load(options);
-        Tokenizer tokenizer = loaded.tokenizer();
-        PreferenceData data = PreferenceData.load(options, ExampleEncoder.of(options, tokenizer));
-        String dataSummary = data.summary(options.maxLength());
-        log.accept("data: " + dataSummary);
-        var finished = run.finishedSummary();
-        if (finished.isPresent()) {
-            log.accept("run in " + run.output() + " already finished; nothing to do");
-            JsonNode json = finished.get();
-            return new Result(run.output(), json.path("steps").asInt(), json.path("total_steps").asInt(),
-                    json.path("loss").asDouble(), json.has("eval_before") ? Stats.from(json.get("eval_before"), "") : null,
-                    json.has("eval_after") ? Stats.from(json.get("eval_after"), "") : null, true, dataSummary);
-        }
-
-        FineTunedModel model = FineTunedModel.of(options, loaded.model(), Map.of());
+    @Override
+    protected RecipeSession<PreferencePair, DpoStats> prepare(Settings settings, LoadedModel base, Consumer<String> log) {
+        Tokenizer tokenizer = base.tokenizer();
+        PreferenceData data = PreferenceData.load(settings, ExampleEncoder.of(settings, tokenizer));
+        FineTunedModel model = FineTunedModel.of(settings, base.model(), Map.of());
         int padId = BaseModels.padId(tokenizer);
-        List<PreferencePair> train = withReference(model, data.train(), padId, "reference log-probs (train)");
-        List<PreferencePair> eval = withReference(model, data.eval(), padId, "reference log-probs (held out)");
-        AdamW optimizer = model.optimizer(options);
-        TrainingPlan<PreferencePair> plan = new TrainingPlan<>(train, options.epochs(), options.maxSteps(), options.batchSize(),
-                options.microBatchSize(), options.seed());
-        LearningRateSchedule schedule = LearningRateSchedule.of(options.lrScheduler(), options.lr(), plan.totalSteps(),
-                options.warmupRatio());
-        log.accept(model.describe(options, plan.totalSteps(), "pairs") + ", DPO beta " + config.beta());
-
-        Consumer<Path> save = dir -> model.save(dir, tokenizer.bosId(), tokenizer.eosId(), padId);
-        int start = run.start(model::restore, optimizer, plan.totalSteps(), log);
-        int total = plan.totalSteps();
-        StepCadence cadence = new StepCadence(options, total, !eval.isEmpty());
-        double loss = Double.NaN;
-        Stats before = null, after = null;
-        int step = start;
-        try (MetricsLog metrics = MetricsLog.open(run.output(), start);
-             Progress progress = Progress.create("dpo", total - start, "steps", options.quiet())) {
-            if (!eval.isEmpty() && start == 0) {
-                before = evaluate(model, eval, padId);
-                metrics.append(evalRow(0, before));
-            } else {
-                before = metrics.keptRow(0).filter(row -> row.has("eval_pairs")).map(row -> Stats.from(row, "eval_")).orElse(null);
-            }
-            while (cadence.runs(step)) {
-                double lr = schedule.at(step);
-                torch.manual_seed(options.seed() * 1_000_003L + step); // LoRA dropout depends only on the step
-                Stats stats = train(model, plan.items(step), padId);
-                double norm = model.weights().update(optimizer, lr, options.maxGradNorm());
-                step++;
-                loss = stats.loss();
-                boolean evaluate = cadence.evaluates(step);
-                if (evaluate) {
-                    after = evaluate(model, eval, padId);
-                }
-                if (cadence.logs(step, evaluate)) {
-                    ObjectNode row = Json.object();
-                    row.put("step", step);
-                    row.put("epoch", Math.round(plan.epochAfter(step) * 1e4) / 1e4);
-                    stats.putInto(row, "");
-                    row.put("lr", lr);
-                    row.put("grad_norm", norm);
-                    if (evaluate) {
-                        after.putInto(row, "eval_");
-                    }
-                    metrics.append(row);
-                }
-                if (cadence.checkpoints(step)) {
-                    run.checkpoint(step, total, plan.epochAfter(step), save, optimizer);
-                }
-                progress.step();
-                progress.status(String.format("step %d/%d loss %.4f margin %.4f%s", step, total, loss, stats.margin(),
-                        after == null ? "" : String.format(" held-out acc %.3f margin %.4f", after.accuracy(), after.margin())));
-            }
-        }
-        boolean done = cadence.finished(step);
-        if (!done) {
-            run.checkpoint(step, total, plan.epochAfter(step), save, optimizer);
-            log.accept(cadence.stoppedMessage(step));
-        }
-        save.accept(run.output());
-        Result result = new Result(run.output(), step, total, loss, before, after, done, dataSummary);
-        if (done) {
-            run.finish(summary(result));
-        }
-        log.accept(String.format("%s: %d steps, loss %.4f%s -> %s", done ? "done" : "stopped", step, loss, after == null ? ""
-                : String.format(", held-out reward accuracy %.4f, margin %.4f", after.accuracy(), after.margin()), run.output()));
-        return result;
+        List<PreferencePair> train = withReference(settings, model, data.train(), padId, "reference log-probs (train)");
+        List<PreferencePair> eval = withReference(settings, model, data.eval(), padId, "reference log-probs (held out)");
+        TrainingPlan<PreferencePair> plan = new TrainingPlan<>(train, settings.get(EPOCHS), settings.get(MAX_STEPS),
+                settings.get(BATCH_SIZE), settings.get(MICRO_BATCH_SIZE), settings.get(SEED));
+        log.accept("DPO beta " + settings.get(BETA));
+        return new Session(settings, data.summary(settings.get(MAX_LENGTH)), eval, plan, model, tokenizer, padId);
     }
 
     /** Every pair of {@code groups} as (chosen, rejected), with the reference's log-probabilities, before any update. */
-    private List<PreferencePair> withReference(FineTunedModel model, List<EncodedGroup> groups, int padId, String task) {
+    private static List<PreferencePair> withReference(Settings settings, FineTunedModel model, List<EncodedGroup> groups, int padId,
+                                                      String task) {
         List<EncodedExample[]> pairs = new ArrayList<>();
         List<Long> rows = new ArrayList<>();
         for (EncodedGroup group : groups) {
@@ -204,8 +101,8 @@ public final class DpoRecipe {
         }
         List<PreferencePair> scored = new ArrayList<>();
         model.training(false);
-        int chunk = options.microBatchSize();
-        try (NoGradGuard noGrad = new NoGradGuard(); Progress progress = Progress.create(task, pairs.size(), "pairs", options.quiet())) {
+        int chunk = settings.get(MICRO_BATCH_SIZE);
+        try (NoGradGuard noGrad = new NoGradGuard(); Progress progress = Progress.create(task, pairs.size(), "pairs", settings.get(QUIET))) {
             for (int start = 0; start < pairs.size(); start += chunk) {
                 List<EncodedExample[]> slice = pairs.subList(start, Math.min(pairs.size(), start + chunk));
                 float[] logProbs;
@@ -232,96 +129,74 @@ public final class DpoRecipe {
         return SequenceBatch.of(rows, padId, false, model.model().device());
     }
 
-    /** Forward and backward over every micro-batch of a step, the loss normalised by the pairs of the whole step. */
-    private Stats train(FineTunedModel model, List<List<PreferencePair>> microBatches, int padId) {
-        int pairs = microBatches.stream().mapToInt(List::size).sum();
-        StatsSum sum = new StatsSum();
-        model.training(true);
-        for (List<PreferencePair> micro : microBatches) {
-            try (PointerScope scope = new PointerScope()) {
-                DpoLoss.Result result = forward(model, micro, padId);
-                result.sum().div(new Scalar((double) pairs)).backward();
-                sum.add(result);
-            }
-            model.weights().accumulateGradients();
+    /** A DPO run: its pairs with their reference log-probabilities, plan and policy. */
+    private record Session(Settings settings, String dataSummary, List<PreferencePair> eval, TrainingPlan<PreferencePair> plan,
+                           FineTunedModel model, Tokenizer tokenizer, int padId) implements RecipeSession<PreferencePair, DpoStats> {
+        @Override
+        public boolean hasHeldOut() {
+            return !eval.isEmpty();
         }
-        return sum.stats();
-    }
 
-    /** The held-out pairs, without dropout or gradients. */
-    private Stats evaluate(FineTunedModel model, List<PreferencePair> eval, int padId) {
-        model.training(false);
-        StatsSum sum = new StatsSum();
-        try (NoGradGuard noGrad = new NoGradGuard()) {
-            for (int start = 0; start < eval.size(); start += options.microBatchSize()) {
+        @Override
+        public Sums newSums() {
+            return DpoStats.newSums();
+        }
+
+        @Override
+        public long lossUnits(List<List<List<PreferencePair>>> microBatches) {
+            return microBatches.stream().mapToLong(List::size).sum();
+        }
+
+        @Override
+        public Tensor loss(List<List<PreferencePair>> microBatch, Sums sums) {
+            return forward(microBatch.stream().flatMap(List::stream).toList(), sums).sum();
+        }
+
+        @Override
+        public void putStepInto(ObjectNode row, Sums sums, long units) {
+            DpoStats.of(sums).putStepInto(row);
+        }
+
+        /** The held-out pairs, in micro-batches. */
+        @Override
+        public DpoStats evaluate() {
+            Sums sums = DpoStats.newSums();
+            int size = settings.get(MICRO_BATCH_SIZE);
+            for (int start = 0; start < eval.size(); start += size) {
                 try (PointerScope scope = new PointerScope()) {
-                    sum.add(forward(model, eval.subList(start, Math.min(eval.size(), start + options.microBatchSize())), padId));
+                    sums.add(Sums.LOSS, forward(eval.subList(start, Math.min(eval.size(), start + size)), sums).sum().item_double());
                 }
             }
+            return DpoStats.of(sums);
         }
-        return sum.stats();
-    }
 
-    private DpoLoss.Result forward(FineTunedModel model, List<PreferencePair> pairs, int padId) {
-        List<EncodedExample[]> examples = pairs.stream().map(p -> new EncodedExample[] {p.chosen(), p.rejected()}).toList();
-        Tensor logProbs = TokenLoss.sequenceLogProbs(model.model(), interleaved(examples, padId, model));
-        int n = pairs.size();
-        long[] chosen = new long[n], rejected = new long[n];
-        float[] referenceChosen = new float[n], referenceRejected = new float[n];
-        for (int i = 0; i < n; i++) {
-            chosen[i] = 2L * i;
-            rejected[i] = 2L * i + 1;
-            referenceChosen[i] = (float) pairs.get(i).referenceChosen();
-            referenceRejected[i] = (float) pairs.get(i).referenceRejected();
-        }
-        var device = logProbs.device();
-        return DpoLoss.of(logProbs.index_select(0, Tensors.longs(chosen, device, n)),
-                logProbs.index_select(0, Tensors.longs(rejected, device, n)),
-                Tensors.floats(referenceChosen, n).to(device, logProbs.scalar_type()),
-                Tensors.floats(referenceRejected, n).to(device, logProbs.scalar_type()), config.beta());
-    }
-
-    /** Running sums of DPO's numbers over micro-batches. */
-    private static final class StatsSum {
-        private int pairs, right;
-        private double loss, chosen, rejected;
-
-        void add(DpoLoss.Result result) {
-            float[] c = Tensors.toFloats(result.chosenRewards());
-            float[] r = Tensors.toFloats(result.rejectedRewards());
-            loss += result.sum().item_double();
-            for (int i = 0; i < c.length; i++) {
-                chosen += c[i];
-                rejected += r[i];
-                right += c[i] > r[i] ? 1 : 0;
+        /** The policy's log-probabilities of both responses of every pair, and the DPO loss against the reference's. */
+        private DpoLoss.Result forward(List<PreferencePair> pairs, Sums sums) {
+            List<EncodedExample[]> examples = pairs.stream().map(p -> new EncodedExample[] {p.chosen(), p.rejected()}).toList();
+            SequenceBatch batch = interleaved(examples, padId, model);
+            Tensor logProbs = TokenLoss.sequenceLogProbs(model.model(), batch);
+            int n = pairs.size();
+            long[] chosen = new long[n], rejected = new long[n];
+            float[] referenceChosen = new float[n], referenceRejected = new float[n];
+            for (int i = 0; i < n; i++) {
+                chosen[i] = 2L * i;
+                rejected[i] = 2L * i + 1;
+                referenceChosen[i] = (float) pairs.get(i).referenceChosen();
+                referenceRejected[i] = (float) pairs.get(i).referenceRejected();
             }
-            pairs += c.length;
+            var device = logProbs.device();
+            DpoLoss.Result result = DpoLoss.of(logProbs.index_select(0, Tensors.longs(chosen, device, n)),
+                    logProbs.index_select(0, Tensors.longs(rejected, device, n)),
+                    Tensors.floats(referenceChosen, n).to(device, logProbs.scalar_type()),
+                    Tensors.floats(referenceRejected, n).to(device, logProbs.scalar_type()), settings.get(BETA));
+            DpoStats.add(sums, result);
+            sums.add(Sums.INPUT_TOKENS, batch.inputTokens());
+            return result;
         }
 
-        Stats stats() {
-            return new Stats(pairs, loss / pairs, (double) right / pairs, chosen / pairs, rejected / pairs);
+        @Override
+        public void save(Path dir, boolean checkpoint) {
+            model.save(dir, tokenizer.bosId(), tokenizer.eosId(), padId);
         }
-    }
-
-    private static ObjectNode summary(Result result) {
-        ObjectNode json = Json.object();
-        json.put("steps", result.steps());
-        json.put("total_steps", result.totalSteps());
-        json.put("loss", result.lastLoss());
-        if (result.evalBefore() != null) {
-            result.evalBefore().putInto(json.putObject("eval_before"), "");
-        }
-        if (result.evalAfter() != null) {
-            result.evalAfter().putInto(json.putObject("eval_after"), "");
-        }
-        json.put("data", result.dataSummary());
-        return json;
-    }
-
-    private static ObjectNode evalRow(int step, Stats stats) {
-        ObjectNode row = Json.object();
-        row.put("step", step);
-        stats.putInto(row, "eval_");
-        return row;
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.report.HtmlReport;
@@ -23,7 +24,7 @@ public final class LossCurves {
         for (Path run : runs) {
             Path file = Files.isDirectory(run) ? run.resolve("metrics.jsonl") : run;
             if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException(run + ": no metrics.jsonl; is this an instruct4j train run directory?");
+                throw new BadInputException(run + ": no metrics.jsonl; is this an instruct4j train run directory?");
             }
             String name = (Files.isDirectory(run) ? run : file.toAbsolutePath().getParent()).getFileName().toString();
             lines.add(line(name + " train", series(file, "loss")));

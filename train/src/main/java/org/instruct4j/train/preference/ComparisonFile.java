@@ -7,6 +7,7 @@ import org.instruct4j.core.data.ComparisonV1;
 import org.instruct4j.core.data.ComparisonV2;
 import org.instruct4j.core.data.RankedPair;
 import org.instruct4j.core.data.ScoredResponse;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.core.io.JsonRows;
 import org.instruct4j.core.prompt.AlpacaPrompt;
@@ -36,7 +37,7 @@ public final class ComparisonFile {
             }
         }
         if (groups.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no comparison rows");
+            throw new BadInputException(file + ": no comparison rows");
         }
         return groups;
     }

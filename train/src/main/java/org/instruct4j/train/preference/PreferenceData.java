@@ -3,8 +3,10 @@ package org.instruct4j.train.preference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.progress.Progress;
-import org.instruct4j.train.config.TrainingOptions;
+import org.instruct4j.train.config.Settings;
+import org.instruct4j.train.config.TrainingSettings;
 import org.instruct4j.train.data.EncodedExample;
 import org.instruct4j.train.data.ExampleEncoder;
 import org.instruct4j.train.data.HeldOut;
@@ -19,8 +21,9 @@ public record PreferenceData(List<EncodedGroup> train, List<EncodedGroup> eval, 
                              List<Long> promptTooLongRows, int truncatedResponses) {
 
     /** The data of a run: its file, held-out fraction and seed. */
-    public static PreferenceData load(TrainingOptions options, ExampleEncoder encoder) {
-        return load(options.data(), encoder, options.evalFraction(), options.seed(), options.quiet());
+    public static PreferenceData load(Settings settings, ExampleEncoder encoder) {
+        return load(settings.get(TrainingSettings.DATA), encoder, settings.get(TrainingSettings.EVAL_FRACTION),
+                settings.get(TrainingSettings.SEED), settings.get(TrainingSettings.QUIET));
     }
 
     public static PreferenceData load(Path file, ExampleEncoder encoder, double evalFraction, long seed, boolean quiet) {
@@ -49,7 +52,7 @@ public record PreferenceData(List<EncodedGroup> train, List<EncodedGroup> eval, 
             }
         }
         if (usable.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no prompt can be trained on: " + Comparisons.summary(groups)
+            throw new BadInputException(file + ": no prompt can be trained on: " + Comparisons.summary(groups)
                     + (tooLong.isEmpty() ? "" : "; " + tooLong.size() + " prompts fill the length limit on their own"));
         }
         HeldOut<EncodedGroup> split = HeldOut.split(usable, evalFraction, seed, EncodedGroup::row);

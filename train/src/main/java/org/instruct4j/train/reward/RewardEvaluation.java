@@ -1,5 +1,6 @@
 package org.instruct4j.train.reward;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,14 +12,18 @@ import org.instruct4j.train.data.EncodedExample;
 import org.instruct4j.train.preference.ComparisonGroup;
 import org.instruct4j.train.preference.Comparisons;
 import org.instruct4j.train.preference.EncodedGroup;
+import org.instruct4j.train.preference.PreferenceData;
+import org.instruct4j.train.run.Evaluation;
 
 /**
  * How a reward model does on held-out prompts: pairwise accuracy (the better response scored higher; an exact tie
- * counts one half), the mean pairwise loss and margin r_high - r_low, and the rewards of every response grouped by
- * the model (source) that wrote it, whose distributions show what the model learned to prefer.
+ * counts one half), the mean pairwise loss and margin r_high - r_low, the rewards of every response grouped by
+ * the model (source) that wrote it, whose distributions show what the model learned to prefer, and the accuracy of
+ * the length-only baseline on the same pairs (the longer response wins), which a reward model must beat. Read back
+ * from metrics.jsonl or train_summary.json it has the numbers but not the distributions.
  */
-public record RewardEvaluation(int pairs, double accuracy, double loss, double margin, Map<String, double[]> rewardsBySource,
-                               Map<String, double[]> scoresBySource) {
+public record RewardEvaluation(int pairs, double accuracy, double loss, double margin, double lengthBaseline,
+                               Map<String, double[]> rewardsBySource, Map<String, double[]> scoresBySource) implements Evaluation {
 
     /** Scores every response of {@code groups} once and compares the pairs. */
     public static RewardEvaluation of(RewardModel model, List<EncodedGroup> groups, int batchSize) {
@@ -46,7 +51,37 @@ public record RewardEvaluation(int pairs, double accuracy, double loss, double m
             }
             offset += responses.size();
         }
-        return new RewardEvaluation(pairs, right / pairs, loss / pairs, margin / pairs, arrays(bySource), arrays(scores));
+        return new RewardEvaluation(pairs, right / pairs, loss / pairs, margin / pairs,
+                Comparisons.longerWins(PreferenceData.comparisons(groups)), arrays(bySource), arrays(scores));
+    }
+
+    static RewardEvaluation from(JsonNode json) {
+        return new RewardEvaluation(json.path("eval_pairs").asInt(), json.path("eval_accuracy").asDouble(),
+                json.path("eval_loss").asDouble(), json.path("eval_margin").asDouble(),
+                json.path("eval_length_baseline").asDouble(Double.NaN), Map.of(), Map.of());
+    }
+
+    @Override
+    public void putInto(ObjectNode row) {
+        row.put("eval_pairs", pairs);
+        row.put("eval_accuracy", accuracy);
+        row.put("eval_loss", loss);
+        row.put("eval_margin", margin);
+        row.put("eval_length_baseline", lengthBaseline);
+        ObjectNode means = row.putObject("eval_mean_reward_by_source");
+        bySourceJson().properties().forEach(e -> means.put(e.getKey(), e.getValue().get("mean").asDouble()));
+    }
+
+    @Override
+    public void putSummaryInto(ObjectNode json) {
+        putInto(json);
+        json.set("eval_rewards_by_source", bySourceJson());
+    }
+
+    @Override
+    public String describe() {
+        return String.format("held-out pairwise accuracy %.4f (longer response wins: %.4f), margin %.4f", accuracy,
+                lengthBaseline, margin);
     }
 
     /** -log sigmoid(-x), computed without overflow. */

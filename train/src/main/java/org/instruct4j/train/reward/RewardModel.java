@@ -16,10 +16,11 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.arch.Architectures;
@@ -127,7 +128,7 @@ public final class RewardModel {
     /** The width of the hidden states the head reads (OPT's word_embed_proj_dim, Llama's hidden_size). */
     private static long hiddenSize(CausalLm backbone) {
         return backbone.weights().entrySet().stream().filter(e -> e.getKey().endsWith("embed_tokens.weight"))
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("the backbone has no embed_tokens.weight"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("the backbone has no embed_tokens.weight"))
                 .getValue().size(1);
     }
 
@@ -163,18 +164,18 @@ public final class RewardModel {
     public static RewardModel load(Path dir, Precision precision) {
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
-            throw new IllegalArgumentException(dir + ": no config.json; is this a reward model directory (instruct4j train reward)?");
+            throw new BadInputException(dir + ": no config.json; is this a reward model directory (instruct4j train reward)?");
         }
         JsonNode config = readJson(configFile);
         Map<String, Tensor> weights = new LinkedHashMap<>(Safetensors.readDirectory(dir,
                 t -> t.to(Tensors.defaultDevice(), precision.scalarType()).contiguous()));
         Tensor head = weights.remove(HEAD);
         if (head == null) {
-            throw new IllegalArgumentException(dir + ": no tensor '" + HEAD + "' (architectures "
+            throw new BadInputException(dir + ": no tensor '" + HEAD + "' (architectures "
                     + config.path("architectures") + "); a reward model is a ...ForSequenceClassification model with one label");
         }
         if (head.dim() != 2 || head.size(0) != 1) {
-            throw new IllegalArgumentException(dir + ": '" + HEAD + "' has " + head.size(0)
+            throw new BadInputException(dir + ": '" + HEAD + "' has " + head.size(0)
                     + " labels; a reward model has exactly one (num_labels = 1)");
         }
         CausalLm backbone = Architectures.fromConfig(configFile, weights);

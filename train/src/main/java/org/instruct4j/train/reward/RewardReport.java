@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.instruct4j.report.HtmlReport;
 import org.instruct4j.report.Histogram;
+import org.instruct4j.report.HtmlReport;
 import org.instruct4j.report.LineChart;
 import org.instruct4j.report.PngCharts;
 import org.instruct4j.train.plot.LossCurves;
@@ -21,7 +21,8 @@ final class RewardReport {
 
     private RewardReport() {}
 
-    static void write(Path output, RewardEvaluation evaluation, double lengthBaseline, String dataSummary) {
+    static void write(Path output, RewardEvaluation evaluation, String dataSummary) {
+        double lengthBaseline = evaluation.lengthBaseline();
         List<double[]> accuracy = LossCurves.series(output.resolve(MetricsLog.FILE), "eval_accuracy");
         List<LineChart.Line> lines = new ArrayList<>();
         lines.add(LossCurves.line("reward model (held out)", accuracy));

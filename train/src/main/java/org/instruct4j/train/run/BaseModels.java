@@ -3,12 +3,14 @@ package org.instruct4j.train.run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.pytorch.global.torch;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
 import org.instruct4j.model.tokenizer.Tokenizer;
-import org.instruct4j.train.config.TrainingOptions;
+import org.instruct4j.train.config.Settings;
+import org.instruct4j.train.config.TrainingSettings;
 
 /** What every recipe does first: threads, the base model in fp32, its padding id and where its tokenizer files are. */
 public final class BaseModels {
@@ -25,24 +27,25 @@ public final class BaseModels {
     }
 
     /**
-     * The base model of {@code options} in fp32 (a Hugging Face directory, or a llama2.c .bin with its tokenizer),
+     * The base model of {@code settings} in fp32 (a Hugging Face directory, or a llama2.c .bin with its tokenizer),
      * after setting the run's threads.
      */
-    public static LoadedModel load(TrainingOptions options) {
-        useThreads(options.threads());
-        Path base = options.base();
+    public static LoadedModel load(Settings settings) {
+        useThreads(settings.get(TrainingSettings.THREADS));
+        Path base = settings.get(TrainingSettings.BASE);
         if (Files.isRegularFile(base)) {
-            if (options.tokenizer() == null) {
-                throw new IllegalArgumentException("base " + base + " is a llama2.c checkpoint: give its tokenizer (--tokenizer FILE)");
+            if (settings.get(TrainingSettings.TOKENIZER) == null) {
+                throw new BadInputException("base " + base + " is a llama2.c checkpoint: give its tokenizer (--tokenizer FILE)");
             }
-            return ModelDirectory.loadLlama2c(base, options.tokenizer(), Precision.FP32, Tensors.defaultDevice());
+            return ModelDirectory.loadLlama2c(base, settings.get(TrainingSettings.TOKENIZER), Precision.FP32, Tensors.defaultDevice());
         }
         return ModelDirectory.load(base, Precision.FP32, Tensors.defaultDevice());
     }
 
     /** Where the tokenizer files to copy into the output are: the base directory, or the tokenizer file given. */
-    public static Path tokenizerSource(TrainingOptions options) {
-        return Files.isDirectory(options.base()) ? options.base() : options.tokenizer();
+    public static Path tokenizerSource(Settings settings) {
+        Path base = settings.get(TrainingSettings.BASE);
+        return Files.isDirectory(base) ? base : settings.get(TrainingSettings.TOKENIZER);
     }
 
     /**

@@ -16,7 +16,8 @@ import org.instruct4j.model.lora.LoraAdapters;
 import org.instruct4j.model.lora.LoraSpec;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
-import org.instruct4j.train.config.TrainingOptions;
+import org.instruct4j.train.config.Settings;
+import org.instruct4j.train.config.TrainingSettings;
 import org.instruct4j.train.optim.AdamW;
 
 /**
@@ -48,15 +49,16 @@ public final class FineTunedModel {
     }
 
     /**
-     * What {@code options} ask for on {@code base}: LoRA adapters or every weight, in the run's precision, with
+     * What {@code settings} ask for on {@code base}: LoRA adapters or every weight, in the run's precision, with
      * {@code heads} (fp32, by name; may be empty) trained in full beside them.
      */
-    public static FineTunedModel of(TrainingOptions options, CausalLm base, Map<String, Tensor> heads) {
-        Path tokenizerSource = BaseModels.tokenizerSource(options);
-        return options.lora()
-                ? lora(base, options.precision(), options.loraSpec(), options.seed(), tokenizerSource,
-                        options.base().toAbsolutePath().normalize().toString(), heads)
-                : full(base, options.precision(), tokenizerSource, heads);
+    public static FineTunedModel of(Settings settings, CausalLm base, Map<String, Tensor> heads) {
+        Path tokenizerSource = BaseModels.tokenizerSource(settings);
+        Precision precision = TrainingSettings.precision(settings);
+        return settings.get(TrainingSettings.LORA)
+                ? lora(base, precision, TrainingSettings.loraSpec(settings), settings.get(TrainingSettings.SEED), tokenizerSource,
+                        settings.get(TrainingSettings.BASE).toAbsolutePath().normalize().toString(), heads)
+                : full(base, precision, tokenizerSource, heads);
     }
 
     /** All weights trained: fp32 masters, computing in {@code precision}. */
@@ -108,18 +110,19 @@ public final class FineTunedModel {
         return all;
     }
 
-    /** AdamW over the trained fp32 masters, with the settings of {@code options}. */
-    public AdamW optimizer(TrainingOptions options) {
-        return new AdamW(weights.master().values(), options.adamBeta1(), options.adamBeta2(), options.adamEpsilon(),
-                options.weightDecay());
+    /** AdamW over the trained fp32 masters, with the settings of {@code settings}. */
+    public AdamW optimizer(Settings settings) {
+        return new AdamW(weights.master().values(), settings.get(TrainingSettings.ADAM_BETA1), settings.get(TrainingSettings.ADAM_BETA2),
+                settings.get(TrainingSettings.ADAM_EPSILON), settings.get(TrainingSettings.WEIGHT_DECAY));
     }
 
     /** One line for the log: what is trained, how many parameters, in which precision, for how many steps of what. */
-    public String describe(TrainingOptions options, int totalSteps, String items) {
+    public String describe(Settings settings, int totalSteps, String rows) {
         return String.format("training %s: %,d parameters, %s, %d steps of %d %s (%d x %d accumulated)",
                 isLora() ? "LoRA adapters" : "all weights", weights.parameterCount(),
-                options.precision() == Precision.BF16 ? "bf16 compute, fp32 master weights" : "fp32", totalSteps,
-                options.batchSize(), items, options.accumulationSteps(), options.microBatchSize());
+                working.precision() == Precision.BF16 ? "bf16 compute, fp32 master weights" : "fp32", totalSteps,
+                settings.get(TrainingSettings.BATCH_SIZE), rows, TrainingSettings.accumulationSteps(settings),
+                settings.get(TrainingSettings.MICRO_BATCH_SIZE));
     }
 
     /** The model computing in the run's precision (with the adapters attached, under LoRA). */

@@ -1,6 +1,13 @@
 package org.instruct4j.train.run;
 
-import org.instruct4j.train.config.TrainingOptions;
+import static org.instruct4j.train.config.TrainingSettings.EVAL_STEPS;
+import static org.instruct4j.train.config.TrainingSettings.LOGGING_STEPS;
+import static org.instruct4j.train.config.TrainingSettings.MAX_TIME;
+import static org.instruct4j.train.config.TrainingSettings.OUTPUT;
+import static org.instruct4j.train.config.TrainingSettings.SAVE_STEPS;
+
+import java.time.Duration;
+import org.instruct4j.train.config.Settings;
 
 /**
  * When a recipe's loop evaluates, logs and checkpoints, and when it stops: after the last planned step, or when
@@ -8,7 +15,11 @@ import org.instruct4j.train.config.TrainingOptions;
  * cadence, so a resumed run does the same things at the same steps.
  */
 public final class StepCadence {
-    private final TrainingOptions options;
+    private final int evalSteps;
+    private final int loggingSteps;
+    private final int saveSteps;
+    private final Duration maxTime;
+    private final String output;
     private final int totalSteps;
     private final boolean heldOut;
     private final long deadline;
@@ -16,11 +27,15 @@ public final class StepCadence {
     private boolean stopsAtDecidedStep;
 
     /** {@code heldOut}: whether the run has held-out rows to evaluate. The max-time clock starts now. */
-    public StepCadence(TrainingOptions options, int totalSteps, boolean heldOut) {
-        this.options = options;
+    public StepCadence(Settings settings, int totalSteps, boolean heldOut) {
+        this.evalSteps = settings.get(EVAL_STEPS);
+        this.loggingSteps = settings.get(LOGGING_STEPS);
+        this.saveSteps = settings.get(SAVE_STEPS);
+        this.maxTime = settings.get(MAX_TIME);
+        this.output = String.valueOf(settings.get(OUTPUT));
         this.totalSteps = totalSteps;
         this.heldOut = heldOut;
-        this.deadline = options.maxTime().isZero() ? Long.MAX_VALUE : System.nanoTime() + options.maxTime().toNanos();
+        this.deadline = maxTime.isZero() ? Long.MAX_VALUE : System.nanoTime() + maxTime.toNanos();
     }
 
     /** Whether step {@code step} (0-based, the next to run) should run. */
@@ -33,17 +48,17 @@ public final class StepCadence {
      * run, so that a stopped run reports the model it leaves.
      */
     public boolean evaluates(int step) {
-        return heldOut && (step == totalSteps || options.evalSteps() > 0 && step % options.evalSteps() == 0 || timeUpAt(step));
+        return heldOut && (step == totalSteps || evalSteps > 0 && step % evalSteps == 0 || timeUpAt(step));
     }
 
     /** Whether to append a metrics row after {@code step} steps: every logging-steps, after the last and after an evaluation. */
     public boolean logs(int step, boolean evaluated) {
-        return step % options.loggingSteps() == 0 || step == totalSteps || evaluated;
+        return step % loggingSteps == 0 || step == totalSteps || evaluated;
     }
 
     /** Whether to write a checkpoint after {@code step} steps: every save-steps, except after the last (the model is saved then). */
     public boolean checkpoints(int step) {
-        return options.saveSteps() > 0 && step % options.saveSteps() == 0 && step < totalSteps;
+        return saveSteps > 0 && step % saveSteps == 0 && step < totalSteps;
     }
 
     public boolean finished(int step) {
@@ -61,7 +76,7 @@ public final class StepCadence {
 
     /** The log line of a run stopped by max-time after {@code step} steps. */
     public String stoppedMessage(int step) {
-        return "stopped after max-time " + options.maxTime() + " at step " + step + " of " + totalSteps
-                + "; the model so far is in " + options.output() + ", --resume continues";
+        return "stopped after max-time " + maxTime + " at step " + step + " of " + totalSteps
+                + "; the model so far is in " + output + ", --resume continues";
     }
 }

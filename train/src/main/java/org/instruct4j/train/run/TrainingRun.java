@@ -11,17 +11,16 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.train.checkpoint.Checkpoints;
-import org.instruct4j.train.config.ConfigKey;
-import org.instruct4j.train.config.ConfigValues;
-import org.instruct4j.train.config.TrainingOptions;
+import org.instruct4j.train.config.Settings;
+import org.instruct4j.train.config.TrainingSettings;
 import org.instruct4j.train.optim.AdamW;
 
 /**
@@ -37,12 +36,12 @@ public final class TrainingRun {
 
     private final Path output;
     private final String configFile;
-    private final ConfigValues settings;
+    private final Settings settings;
     private final boolean started;
     private final String dataDigest;
     private final Checkpoints checkpoints;
 
-    private TrainingRun(Path output, String configFile, ConfigValues settings, boolean started, String dataDigest,
+    private TrainingRun(Path output, String configFile, Settings settings, boolean started, String dataDigest,
                         Checkpoints checkpoints) {
         this.output = output;
         this.configFile = configFile;
@@ -53,44 +52,39 @@ public final class TrainingRun {
     }
 
     /**
-     * Opens {@code options.output()} for a run whose resolved settings are {@code settings}, written to
-     * {@code configFile}. Fails when the directory already holds a run and resume is off, or when it holds a
-     * run with other settings (those in {@link TrainingOptions#RESUMABLE_CHANGES} may differ).
+     * Opens the output directory of a run whose resolved settings are {@code settings}, written to {@code configFile}.
+     * Fails when the directory already holds a run and resume is off, or when it holds a run with other settings
+     * (those declared resumable may differ).
      */
-    public static TrainingRun open(TrainingOptions options, ConfigValues settings, String configFile) {
-        Path output = require(options.output(), "output");
-        Path data = require(options.data(), "data");
-        Path base = require(options.base(), "base");
+    public static TrainingRun open(Settings settings, String configFile) {
+        Path output = TrainingSettings.required(settings, TrainingSettings.OUTPUT);
+        Path data = TrainingSettings.required(settings, TrainingSettings.DATA);
+        Path base = TrainingSettings.required(settings, TrainingSettings.BASE);
         if (!Files.exists(base)) {
-            throw new IllegalArgumentException("base model " + base + " does not exist");
+            throw new BadInputException("--base " + base + " does not exist");
+        }
+        if (Files.isDirectory(data)) {
+            throw new BadInputException("--data " + data + " is a directory; give the data file");
         }
         if (!Files.isRegularFile(data)) {
-            throw new IllegalArgumentException("data file " + data + " does not exist");
+            throw new BadInputException("--data " + data + " does not exist");
         }
         boolean started = Files.exists(output.resolve(configFile));
-        if (started && !options.resume()) {
-            throw new IllegalArgumentException("output " + output + " already holds a run (" + configFile
+        if (started && !settings.get(TrainingSettings.RESUME)) {
+            throw new BadInputException("output " + output + " already holds a run (" + configFile
                     + "); pass --resume to continue it, or choose another --output");
         }
         if (started) {
             checkSameSettings(output.resolve(configFile), settings);
         }
         return new TrainingRun(output, configFile, settings, started, sha256(data),
-                new Checkpoints(output.resolve("checkpoints"), options.saveTotalLimit()));
+                new Checkpoints(output.resolve("checkpoints"), settings.get(TrainingSettings.SAVE_TOTAL_LIMIT)));
     }
 
-    private static void checkSameSettings(Path savedFile, ConfigValues now) {
-        ConfigValues saved = new ConfigValues(now.keys()).applyYaml(savedFile);
-        List<String> changed = new ArrayList<>();
-        for (ConfigKey key : now.keys()) {
-            String name = key.name();
-            if (!TrainingOptions.RESUMABLE_CHANGES.contains(name)
-                    && !String.valueOf(saved.get(name)).equals(String.valueOf(now.get(name)))) {
-                changed.add(name + " " + saved.get(name) + " -> " + now.get(name));
-            }
-        }
+    private static void checkSameSettings(Path savedFile, Settings now) {
+        List<String> changed = now.changesFrom(now.schema().defaults().withYaml(savedFile));
         if (!changed.isEmpty()) {
-            throw new IllegalArgumentException("cannot resume the run in " + savedFile.getParent() + " with different settings: "
+            throw new BadInputException("cannot resume the run in " + savedFile.getParent() + " with different settings: "
                     + String.join(", ", changed));
         }
     }
@@ -124,7 +118,7 @@ public final class TrainingRun {
         }
         settings.writeYaml(output.resolve(configFile));
         checkpoints.removeIncomplete();
-        boolean resume = (boolean) settings.get("resume");
+        boolean resume = settings.get(TrainingSettings.RESUME);
         Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
         if (latest.isEmpty()) {
             if (resume) {
@@ -135,7 +129,7 @@ public final class TrainingRun {
         Path checkpoint = latest.get();
         JsonNode state = readJson(checkpoint.resolve(STATE_FILE));
         if (!dataDigest.equals(state.path("data_sha256").asText())) {
-            throw new IllegalArgumentException("cannot resume " + checkpoint + ": the data file changed since the run started");
+            throw new BadInputException("cannot resume " + checkpoint + ": the data file changed since the run started");
         }
         restoreModel.accept(checkpoint);
         optimizer.load(checkpoint.resolve(OPTIMIZER_FILE));
@@ -169,13 +163,6 @@ public final class TrainingRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Path require(Path path, String name) {
-        if (path == null) {
-            throw new IllegalArgumentException("no " + name + " given (--" + name + ")");
-        }
-        return path;
     }
 
     static String sha256(Path file) {

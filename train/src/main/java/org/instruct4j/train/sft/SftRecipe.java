@@ -1,202 +1,167 @@
 package org.instruct4j.train.sft;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static org.instruct4j.train.config.TrainingSettings.BATCH_SIZE;
+import static org.instruct4j.train.config.TrainingSettings.DATA;
+import static org.instruct4j.train.config.TrainingSettings.EPOCHS;
+import static org.instruct4j.train.config.TrainingSettings.EVAL_FRACTION;
+import static org.instruct4j.train.config.TrainingSettings.MAX_LENGTH;
+import static org.instruct4j.train.config.TrainingSettings.MAX_STEPS;
+import static org.instruct4j.train.config.TrainingSettings.MICRO_BATCH_SIZE;
+import static org.instruct4j.train.config.TrainingSettings.QUIET;
+import static org.instruct4j.train.config.TrainingSettings.SEED;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.instruct4j.core.io.Json;
-import org.instruct4j.core.progress.Progress;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.tokenizer.Tokenizer;
-import org.instruct4j.train.config.TrainingOptions;
+import org.instruct4j.train.config.Schema;
+import org.instruct4j.train.config.Setting;
+import org.instruct4j.train.config.Settings;
+import org.instruct4j.train.config.TrainingSettings;
 import org.instruct4j.train.data.EncodedExample;
 import org.instruct4j.train.data.ExampleEncoder;
+import org.instruct4j.train.data.SequenceBatch;
 import org.instruct4j.train.data.TrainingData;
 import org.instruct4j.train.data.TrainingPlan;
-import org.instruct4j.train.optim.AdamW;
-import org.instruct4j.train.optim.LearningRateSchedule;
+import org.instruct4j.train.loss.TokenLoss;
 import org.instruct4j.train.run.BaseModels;
 import org.instruct4j.train.run.FineTunedModel;
-import org.instruct4j.train.run.MetricsLog;
-import org.instruct4j.train.run.StepCadence;
-import org.instruct4j.train.run.TrainingRun;
+import org.instruct4j.train.run.Recipe;
+import org.instruct4j.train.run.RecipeRunner;
+import org.instruct4j.train.run.RecipeSession;
+import org.instruct4j.train.run.Sums;
 
 /**
- * Supervised fine-tuning, the recipe of GPT-4-LLM (stanford_alpaca's train.py), end to end: read and tokenize
- * the data (failing on a bad row before anything is written), plan the steps, then for every optimizer step
- * run forward and backward over its micro-batches, clip, update, log, evaluate and checkpoint; finally write
- * the model. A run killed at any point continues with {@code resume} from its last checkpoint and computes
- * exactly what the uninterrupted run would have.
- *
- * <p>Output directory: the model (or LoRA adapter) files, {@code sft_config.yaml} (the resolved settings),
- * {@code metrics.jsonl}, {@code checkpoints/step-N/}, and {@code train_summary.json} once finished.
+ * Supervised fine-tuning, the recipe of GPT-4-LLM (stanford_alpaca's train.py): the examples are tokenized with the
+ * prompt masked out of the loss, optionally packed several to a sequence, and every step minimises the mean
+ * cross-entropy of the response and EOS tokens. The defaults are the paper's: Alpaca template, max length 512,
+ * 3 epochs, learning rate 2e-5, cosine schedule with 3 % warmup, no weight decay, global batch 64 through gradient
+ * accumulation, gradient clipping at 1.0, AdamW; LoRA defaults are alpaca-lora's. The model is delivered as a
+ * Hugging Face model directory (or a PEFT adapter with {@code lora}); the rest of the run is {@link RecipeRunner}'s.
  */
-public final class SftRecipe {
+public final class SftRecipe extends Recipe<EncodedExample, HeldOutLoss> {
+    public static final Setting<Boolean> PACKING = Setting.flag("packing", false,
+            "pack several examples into each sequence (attention and positions kept separate per example)");
+    public static final Schema SETTINGS = TrainingSettings.schema(
+            "training data: Alpaca JSON array or JSONL of {instruction, input, output}", "sequences").plus(PACKING);
     static final String CONFIG_FILE = "sft_config.yaml";
+    private static final String TARGETS = "target_tokens";
 
-    private final SftConfig config;
-    private final TrainingOptions options;
-    private final Consumer<String> log;
-
-    private SftRecipe(SftConfig config, Consumer<String> log) {
-        this.config = config;
-        this.options = config.training();
-        this.log = log;
+    public SftRecipe() {
+        super("sft", SETTINGS, "sequences", HeldOutLoss::from);
     }
 
-    /** Runs {@code config}; progress goes to stderr unless quiet, messages to {@code log}. */
-    public static SftResult run(SftConfig config, Consumer<String> log) {
-        return new SftRecipe(config, log).run();
+    /** Runs {@code settings}; progress goes to stderr unless quiet, messages to {@code log}. */
+    public static SftResult run(Settings settings, Consumer<String> log) {
+        return SftResult.of(new SftRecipe().train(settings, log));
     }
 
-    public static SftResult run(SftConfig config) {
-        return run(config, config.training().quiet() ? message -> { } : System.err::println);
+    public static SftResult run(Settings settings) {
+        return SftResult.of(new SftRecipe().train(settings));
     }
 
-    private SftResult run() {
-        TrainingRun run = TrainingRun.open(options, config.toValues(), CONFIG_FILE);
-        LoadedModel loaded = BaseModels.load(options);
-        Tokenizer tokenizer = loaded.tokenizer();
-        ExampleEncoder encoder = ExampleEncoder.of(options, tokenizer);
-        TrainingData examples = TrainingData.load(options.data(), encoder, options.evalFraction(), options.seed(), options.quiet());
-        String dataSummary = examples.summary(options.maxLength());
-        log.accept("data: " + dataSummary);
-        var finished = run.finishedSummary();
-        if (finished.isPresent()) {
-            log.accept("run in " + run.output() + " already finished; nothing to do");
-            return fromSummary(finished.get(), run.output(), dataSummary);
-        }
-
-        TrainingPlan<EncodedExample> plan = new TrainingPlan<>(examples.train(), options.epochs(), options.maxSteps(),
-                options.batchSize(), options.microBatchSize(), config.packing(), options.maxLength(), options.seed(),
-                EncodedExample::inputLength);
-        LearningRateSchedule schedule = LearningRateSchedule.of(options.lrScheduler(), options.lr(), plan.totalSteps(),
-                options.warmupRatio());
-        FineTunedModel model = FineTunedModel.of(options, loaded.model(), Map.of());
-        AdamW optimizer = model.optimizer(options);
-        log.accept(model.describe(options, plan.totalSteps(), "sequences"));
-
-        int start = run.start(model::restore, optimizer, plan.totalSteps(), log);
-        Trainer trainer = new Trainer(run, model, optimizer, plan, schedule, examples.eval(), BaseModels.padId(tokenizer), tokenizer);
-        return trainer.train(start, dataSummary);
+    @Override
+    protected RecipeSession<EncodedExample, HeldOutLoss> prepare(Settings settings, LoadedModel base, Consumer<String> log) {
+        Tokenizer tokenizer = base.tokenizer();
+        TrainingData data = TrainingData.load(settings.get(DATA), ExampleEncoder.of(settings, tokenizer),
+                settings.get(EVAL_FRACTION), settings.get(SEED), settings.get(QUIET));
+        TrainingPlan<EncodedExample> plan = new TrainingPlan<>(data.train(), settings.get(EPOCHS), settings.get(MAX_STEPS),
+                settings.get(BATCH_SIZE), settings.get(MICRO_BATCH_SIZE), settings.get(PACKING), settings.get(MAX_LENGTH),
+                settings.get(SEED), EncodedExample::inputLength);
+        return new Session(settings, data, plan, FineTunedModel.of(settings, base.model(), Map.of()), tokenizer);
     }
 
-    /** The loop over optimizer steps, with the state it needs. */
-    private final class Trainer {
-        private final TrainingRun run;
-        private final FineTunedModel model;
-        private final AdamW optimizer;
+    /** A fine-tuning run: its examples, plan and model. */
+    private static final class Session implements RecipeSession<EncodedExample, HeldOutLoss> {
+        private final Settings settings;
+        private final TrainingData data;
         private final TrainingPlan<EncodedExample> plan;
-        private final LearningRateSchedule schedule;
-        private final List<EncodedExample> eval;
-        private final int padId;
+        private final FineTunedModel model;
         private final Tokenizer tokenizer;
-        private final StepRunner steps;
+        private final int padId;
 
-        Trainer(TrainingRun run, FineTunedModel model, AdamW optimizer, TrainingPlan<EncodedExample> plan,
-                LearningRateSchedule schedule, List<EncodedExample> eval, int padId, Tokenizer tokenizer) {
-            this.run = run;
-            this.model = model;
-            this.optimizer = optimizer;
+        Session(Settings settings, TrainingData data, TrainingPlan<EncodedExample> plan, FineTunedModel model, Tokenizer tokenizer) {
+            this.settings = settings;
+            this.data = data;
             this.plan = plan;
-            this.schedule = schedule;
-            this.eval = eval;
-            this.padId = padId;
+            this.model = model;
             this.tokenizer = tokenizer;
-            this.steps = new StepRunner(model, optimizer, padId, config.packing(), options.seed(), options.maxGradNorm());
+            this.padId = BaseModels.padId(tokenizer);
         }
 
-        SftResult train(int start, String dataSummary) {
-            Path output = run.output();
-            int total = plan.totalSteps();
-            StepCadence cadence = new StepCadence(options, total, !eval.isEmpty());
-            double loss = Double.NaN, evalLoss = Double.NaN, firstEval = Double.NaN;
-            int step = start;
-            try (MetricsLog metrics = MetricsLog.open(output, start);
-                 Progress progress = Progress.create("sft", total - start, "steps", options.quiet())) {
-                if (!eval.isEmpty() && start == 0) {
-                    firstEval = steps.evaluate(eval, options.microBatchSize());
-                    log.accept(String.format("eval loss before training: %.4f", firstEval));
+        @Override
+        public String dataSummary() {
+            return data.summary(settings.get(MAX_LENGTH));
+        }
+
+        @Override
+        public FineTunedModel model() {
+            return model;
+        }
+
+        @Override
+        public TrainingPlan<EncodedExample> plan() {
+            return plan;
+        }
+
+        @Override
+        public boolean hasHeldOut() {
+            return !data.eval().isEmpty();
+        }
+
+        @Override
+        public Sums newSums() {
+            return new Sums(TARGETS);
+        }
+
+        @Override
+        public long lossUnits(List<List<List<EncodedExample>>> microBatches) {
+            return microBatches.stream().flatMap(List::stream).flatMap(List::stream).mapToLong(EncodedExample::targetCount).sum();
+        }
+
+        @Override
+        public Tensor loss(List<List<EncodedExample>> microBatch, Sums sums) {
+            SequenceBatch batch = SequenceBatch.of(microBatch, padId, settings.get(PACKING), model.model().device());
+            sums.add(Sums.INPUT_TOKENS, batch.inputTokens());
+            sums.add(TARGETS, batch.targetTokens());
+            return TokenLoss.sum(model.model(), batch);
+        }
+
+        @Override
+        public void putStepInto(ObjectNode row, Sums sums, long units) {
+            row.put(TARGETS, units);
+        }
+
+        /** The mean token loss over the held-out examples, in their order. */
+        @Override
+        public HeldOutLoss evaluate() {
+            List<EncodedExample> examples = data.eval();
+            int size = settings.get(MICRO_BATCH_SIZE);
+            double sum = 0;
+            long targets = 0;
+            for (int i = 0; i < examples.size(); i += size) {
+                List<List<EncodedExample>> rows = new ArrayList<>();
+                for (EncodedExample example : examples.subList(i, Math.min(examples.size(), i + size))) {
+                    rows.add(List.of(example));
                 }
-                while (cadence.runs(step)) {
-                    long began = System.nanoTime();
-                    double lr = schedule.at(step);
-                    StepRunner.StepResult result = steps.step(step, lr, plan.step(step));
-                    step++;
-                    loss = result.loss();
-                    double seconds = (System.nanoTime() - began) / 1e9;
-                    double tokensPerSecond = result.inputTokens() / seconds;
-                    boolean evaluate = cadence.evaluates(step);
-                    if (evaluate) {
-                        evalLoss = steps.evaluate(eval, options.microBatchSize());
-                    }
-                    if (cadence.logs(step, evaluate)) {
-                        metrics.append(metricsRow(step, loss, lr, result, tokensPerSecond, evaluate ? evalLoss : Double.NaN));
-                    }
-                    if (cadence.checkpoints(step)) {
-                        saveCheckpoint(step);
-                    }
-                    progress.step();
-                    progress.status(String.format("step %d/%d loss %.4f lr %.2e %,.0f tok/s%s", step, total, loss, lr,
-                            tokensPerSecond, Double.isNaN(evalLoss) ? "" : String.format(" eval %.4f", evalLoss)));
+                try (PointerScope scope = new PointerScope()) {
+                    SequenceBatch batch = SequenceBatch.of(rows, padId, false, model.model().device());
+                    sum += TokenLoss.sum(model.model(), batch).item_double();
+                    targets += batch.targetTokens();
                 }
             }
-            boolean finished = cadence.finished(step);
-            if (!finished) {
-                saveCheckpoint(step);
-                log.accept(cadence.stoppedMessage(step));
-            }
-            model.save(output, tokenizer.bosId(), tokenizer.eosId(), padId);
-            SftResult result = new SftResult(output, step, total, loss, evalLoss, firstEval, finished, dataSummary);
-            if (finished) {
-                run.finish(summary(result));
-            }
-            log.accept(String.format("%s: %d steps, loss %.4f%s -> %s", finished ? "done" : "stopped", step, loss,
-                    Double.isNaN(evalLoss) ? "" : String.format(", eval loss %.4f", evalLoss), output));
-            return result;
+            return new HeldOutLoss(sum / targets);
         }
 
-        private ObjectNode metricsRow(int step, double loss, double lr, StepRunner.StepResult result, double tokensPerSecond, double evalLoss) {
-            ObjectNode row = Json.object();
-            row.put("step", step);
-            row.put("epoch", Math.round(plan.epochAfter(step) * 1e4) / 1e4);
-            row.put("loss", loss);
-            row.put("lr", lr);
-            row.put("grad_norm", result.gradNorm());
-            row.put("tokens_per_second", Math.round(tokensPerSecond * 10) / 10.0);
-            row.put("target_tokens", result.targetTokens());
-            if (!Double.isNaN(evalLoss)) {
-                row.put("eval_loss", evalLoss);
-            }
-            return row;
+        @Override
+        public void save(Path dir, boolean checkpoint) {
+            model.save(dir, tokenizer.bosId(), tokenizer.eosId(), padId);
         }
-
-        private void saveCheckpoint(int step) {
-            run.checkpoint(step, plan.totalSteps(), plan.epochAfter(step),
-                    dir -> model.save(dir, tokenizer.bosId(), tokenizer.eosId(), padId), optimizer);
-        }
-    }
-
-    private static ObjectNode summary(SftResult result) {
-        ObjectNode json = Json.object();
-        json.put("steps", result.steps());
-        json.put("total_steps", result.totalSteps());
-        json.put("loss", result.lastLoss());
-        if (!Double.isNaN(result.lastEvalLoss())) {
-            json.put("eval_loss", result.lastEvalLoss());
-        }
-        if (!Double.isNaN(result.firstEvalLoss())) {
-            json.put("eval_loss_before", result.firstEvalLoss());
-        }
-        json.put("data", result.dataSummary());
-        return json;
-    }
-
-    private static SftResult fromSummary(JsonNode json, Path output, String dataSummary) {
-        return new SftResult(output, json.path("steps").asInt(), json.path("total_steps").asInt(),
-                json.path("loss").asDouble(), json.path("eval_loss").asDouble(Double.NaN),
-                json.path("eval_loss_before").asDouble(Double.NaN), true, dataSummary);
     }
 }

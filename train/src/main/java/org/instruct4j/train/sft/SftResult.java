@@ -1,6 +1,7 @@
 package org.instruct4j.train.sft;
 
 import java.nio.file.Path;
+import org.instruct4j.train.run.RunResult;
 
 /**
  * What a fine-tuning run did: the output directory (a model or adapter directory), the steps done of those
@@ -8,4 +9,14 @@ import java.nio.file.Path;
  * ran to the end (false when stopped by max-time; then --resume continues it).
  */
 public record SftResult(Path output, int steps, int totalSteps, double lastLoss, double lastEvalLoss,
-                        double firstEvalLoss, boolean finished, String dataSummary) {}
+                        double firstEvalLoss, boolean finished, String dataSummary) {
+
+    static SftResult of(RunResult<HeldOutLoss> run) {
+        return new SftResult(run.output(), run.steps(), run.totalSteps(), run.lastLoss(), loss(run.evalAfter()),
+                loss(run.evalBefore()), run.finished(), run.dataSummary());
+    }
+
+    private static double loss(HeldOutLoss evaluation) {
+        return evaluation == null ? Double.NaN : evaluation.loss();
+    }
+}

@@ -15,6 +15,7 @@ import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.lora.LoraAdapters;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
+import org.instruct4j.train.config.Settings;
 import org.instruct4j.train.data.AlpacaFormat;
 import org.instruct4j.train.data.EncodedExample;
 import org.instruct4j.train.data.ExampleEncoder;
@@ -25,6 +26,7 @@ import org.instruct4j.train.preference.EncodedGroup;
 import org.instruct4j.train.preference.PreferenceData;
 import org.instruct4j.train.preference.PreferenceFixtures;
 import org.instruct4j.train.run.BaseModels;
+import org.instruct4j.train.run.RunResult;
 import org.instruct4j.train.sft.TinyRuns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,15 +35,15 @@ class DpoRecipeTest {
     @TempDir
     Path dir;
 
-    static DpoConfig stories(Path data, Path output, String... overrides) {
-        return DpoConfig.defaults().with(TinyRuns.storiesRun(data, output)).with("--max-length=160").with(overrides);
+    static Settings stories(Path data, Path output, String... overrides) {
+        return DpoRecipe.SETTINGS.defaults().with(TinyRuns.storiesRun(data, output)).with("--max-length=160").with(overrides);
     }
 
     @Test
     void raisesTheHeldOutMarginAgainstTheBaseAsReference() throws Exception {
         Path data = PreferenceFixtures.ruleBased(dir, 12);
         Path output = dir.resolve("dpo");
-        DpoRecipe.Result result = DpoRecipe.run(stories(data, output, "--lr=1e-3", "--epochs=2", "--batch-size=6",
+        RunResult<DpoStats> result = new DpoRecipe().train(stories(data, output, "--lr=1e-3", "--epochs=2", "--batch-size=6",
                 "--micro-batch-size=3", "--eval-fraction=0.25", "--eval-steps=4", "--save-steps=0", "--warmup-ratio=0"));
 
         // before any step the policy is the reference: every implicit reward is 0 and the loss is log 2
@@ -71,14 +73,14 @@ class DpoRecipeTest {
         }
         assertThat(reward).isCloseTo(result.evalAfter().chosenReward(), within(1e-4)).isNotZero();
         assertThat(output.resolve("generation_config.json")).exists();
-        assertThat(Files.readString(output.resolve("train_summary.json"))).contains("\"eval_before\"", "\"reward_margin\"");
+        assertThat(Files.readString(output.resolve("train_summary.json"))).contains("\"eval_before\"", "\"eval_reward_margin\"");
     }
 
     @Test
     void loraDpoWritesOnlyAnAdapter() throws Exception {
         Path data = PreferenceFixtures.ruleBased(dir, 4);
         Path output = dir.resolve("adapter");
-        DpoRecipe.run(stories(data, output, "--lora", "--lr=1e-2", "--batch-size=4", "--micro-batch-size=2", "--max-steps=2",
+        new DpoRecipe().train(stories(data, output, "--lora", "--lr=1e-2", "--batch-size=4", "--micro-batch-size=2", "--max-steps=2",
                 "--eval-fraction=0"));
         assertThat(output.resolve("model.safetensors")).doesNotExist();
         assertThat(output.resolve(LoraAdapters.WEIGHTS_FILE)).exists();
@@ -93,7 +95,7 @@ class DpoRecipeTest {
                  {"user_input": "Say bye.", "completion_a": "Bye."}]
                 """);
         Path output = dir.resolve("never");
-        assertThatThrownBy(() -> DpoRecipe.run(stories(data, output)))
+        assertThatThrownBy(() -> new DpoRecipe().train(stories(data, output)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("bad.json:[1]").hasMessageContaining("completion_b");
         assertThat(output).doesNotExist();
     }

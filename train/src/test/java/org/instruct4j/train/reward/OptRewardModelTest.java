@@ -10,8 +10,8 @@ import java.util.Map;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.model.checkpoint.Safetensors;
 import org.instruct4j.model.tensor.Precision;
@@ -20,6 +20,7 @@ import org.instruct4j.train.data.AlpacaFormat;
 import org.instruct4j.train.data.ExampleEncoder;
 import org.instruct4j.train.preference.PreferenceData;
 import org.instruct4j.train.preference.PreferenceFixtures;
+import org.instruct4j.train.run.RunResult;
 import org.instruct4j.train.sft.TinyRuns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +37,7 @@ class OptRewardModelTest {
         Path base = randomOpt(dir.resolve("opt"));
         Path data = PreferenceFixtures.ruleBased(dir, 8);
         Path output = dir.resolve("rm");
-        RewardRecipe.Result result = RewardRecipe.run(RewardConfig.defaults().with("--base=" + base, "--data=" + data,
+        RunResult<RewardEvaluation> result = new RewardRecipe().train(RewardRecipe.SETTINGS.defaults().with("--base=" + base, "--data=" + data,
                 "--output=" + output, "--precision=fp32", "--quiet", "--max-length=160", "--lr=3e-3", "--batch-size=2",
                 "--micro-batch-size=2", "--max-steps=3", "--eval-fraction=0.25", "--save-steps=0"));
 
@@ -51,7 +52,7 @@ class OptRewardModelTest {
         ExampleEncoder encoder = new ExampleEncoder(new AlpacaFormat(loaded.tokenizer()), loaded.tokenizer().eosId(), 160);
         RewardEvaluation again = RewardEvaluation.of(loaded, PreferenceData.load(data, encoder, 0.25, 42, true).eval(), 4);
         for (String source : PreferenceFixtures.SOURCES) {
-            assertThat(again.rewardsBySource().get(source)).as(source).containsExactly(result.evaluation().rewardsBySource().get(source));
+            assertThat(again.rewardsBySource().get(source)).as(source).containsExactly(result.evalAfter().rewardsBySource().get(source));
         }
     }
 

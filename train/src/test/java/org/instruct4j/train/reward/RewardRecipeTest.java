@@ -18,10 +18,12 @@ import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.checkpoint.Safetensors;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
+import org.instruct4j.train.config.Settings;
 import org.instruct4j.train.data.AlpacaFormat;
 import org.instruct4j.train.data.ExampleEncoder;
 import org.instruct4j.train.preference.PreferenceData;
 import org.instruct4j.train.preference.PreferenceFixtures;
+import org.instruct4j.train.run.RunResult;
 import org.instruct4j.train.sft.TinyRuns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,24 +32,24 @@ class RewardRecipeTest {
     @TempDir
     Path dir;
 
-    static RewardConfig stories(Path data, Path output, String... overrides) {
-        return RewardConfig.defaults().with(TinyRuns.storiesRun(data, output)).with("--max-length=160").with(overrides);
+    static Settings stories(Path data, Path output, String... overrides) {
+        return RewardRecipe.SETTINGS.defaults().with(TinyRuns.storiesRun(data, output)).with("--max-length=160").with(overrides);
     }
 
     @Test
     void learnsToRankHeldOutResponsesAndTheSavedModelScoresIdentically() throws Exception {
         Path data = PreferenceFixtures.ruleBased(dir, 16);
         Path output = dir.resolve("rm");
-        RewardRecipe.Result result = RewardRecipe.run(stories(data, output, "--epochs=3", "--batch-size=4", "--micro-batch-size=2",
+        RunResult<RewardEvaluation> result = new RewardRecipe().train(stories(data, output, "--epochs=3", "--batch-size=4", "--micro-batch-size=2",
                 "--lr=3e-3", "--eval-fraction=0.25", "--eval-steps=3", "--save-steps=0"));
 
         assertThat(result.finished()).isTrue();
         assertThat(result.dataSummary()).startsWith("16 prompts with 48 responses: 48 pairs with different scores, 0 ties skipped");
-        assertThat(result.evaluation().pairs()).isEqualTo(4 * 3);
-        assertThat(result.evaluation().accuracy()).isEqualTo(1.0);
-        assertThat(result.evaluation().margin()).isGreaterThan(1.0);
-        assertThat(result.lengthBaseline()).isEqualTo(1.0);
-        assertThat(result.evaluation().rewardsBySource()).containsOnlyKeys(PreferenceFixtures.SOURCES);
+        assertThat(result.evalAfter().pairs()).isEqualTo(4 * 3);
+        assertThat(result.evalAfter().accuracy()).isEqualTo(1.0);
+        assertThat(result.evalAfter().margin()).isGreaterThan(1.0);
+        assertThat(result.evalAfter().lengthBaseline()).isEqualTo(1.0);
+        assertThat(result.evalAfter().rewardsBySource()).containsOnlyKeys(PreferenceFixtures.SOURCES);
 
         // transformers' LlamaForSequenceClassification layout, one label, no language-model head
         JsonNode config = Json.MAPPER.readTree(output.resolve("config.json").toFile());
@@ -63,12 +65,12 @@ class RewardRecipeTest {
         PreferenceData split = PreferenceData.load(data, encoder, 0.25, 42, true);
         RewardEvaluation again = RewardEvaluation.of(loaded, split.eval(), 4);
         for (String source : PreferenceFixtures.SOURCES) {
-            assertThat(again.rewardsBySource().get(source)).as(source).containsExactly(result.evaluation().rewardsBySource().get(source));
+            assertThat(again.rewardsBySource().get(source)).as(source).containsExactly(result.evalAfter().rewardsBySource().get(source));
         }
 
         List<JsonNode> metrics = metrics(output);
         assertThat(metrics.get(0).get("step").asInt()).isZero();
-        assertThat(metrics.get(0).get("eval_margin").asDouble()).as("before training").isLessThan(result.evaluation().margin() - 1.0);
+        assertThat(metrics.get(0).get("eval_margin").asDouble()).as("before training").isLessThan(result.evalAfter().margin() - 1.0);
         assertThat(metrics.get(metrics.size() - 1).get("eval_mean_reward_by_source").get("gpt4").asDouble())
                 .isGreaterThan(metrics.get(metrics.size() - 1).get("eval_mean_reward_by_source").get("icm-1.3b").asDouble());
         assertThat(output.resolve(RewardReport.FILE)).exists();
@@ -82,7 +84,7 @@ class RewardRecipeTest {
         String[] settings = {"--lora", "--lora-r=4", "--lr=1e-2", "--batch-size=2", "--micro-batch-size=1", "--max-steps=4",
             "--save-steps=2", "--save-total-limit=5", "--eval-fraction=0.25", "--eval-steps=2", "--lora-dropout=0.1"};
         Path full = dir.resolve("full");
-        RewardRecipe.run(stories(data, full, settings));
+        new RewardRecipe().train(stories(data, full, settings));
         assertThat(full.resolve("checkpoints/step-000002/adapter_model.safetensors")).exists();
 
         Map<String, Tensor> base = ModelDirectory.loadLlama2c(TinyRuns.STORIES, TinyRuns.STORIES_TOKENIZER, Precision.FP32,
@@ -103,8 +105,8 @@ class RewardRecipeTest {
         copyTree(full.resolve("checkpoints/step-000002"), killed.resolve("checkpoints/step-000002"));
         List<String> lines = Files.readAllLines(full.resolve("metrics.jsonl"));
         Files.writeString(killed.resolve("metrics.jsonl"), String.join("\n", lines.subList(0, 4)) + "\n");
-        RewardRecipe.Result resumedResult = RewardRecipe.run(stories(data, killed, settings).with("--resume"));
-        assertThat(resumedResult.evalAccuracyBefore()).as("read back from metrics.jsonl's step 0")
+        RunResult<RewardEvaluation> resumedResult = new RewardRecipe().train(stories(data, killed, settings).with("--resume"));
+        assertThat(resumedResult.evalBefore().accuracy()).as("read back from metrics.jsonl's step 0")
                 .isEqualTo(metrics(full).get(0).get("eval_accuracy").asDouble());
 
         List<JsonNode> uninterrupted = metrics(full), resumed = metrics(killed);
@@ -123,7 +125,7 @@ class RewardRecipeTest {
                 {"instruction": "Say bye.", "input": "", "output": ["Bye.", 7]}
                 """);
         Path output = dir.resolve("never");
-        assertThatThrownBy(() -> RewardRecipe.run(stories(data, output)))
+        assertThatThrownBy(() -> new RewardRecipe().train(stories(data, output)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("bad.jsonl:2").hasMessageContaining("output[1]");
         assertThat(output).doesNotExist();
     }

@@ -2,13 +2,13 @@ package org.instruct4j.train.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.instruct4j.train.config.TrainingOptions;
-import org.instruct4j.train.sft.SftConfig;
+import org.instruct4j.train.config.Settings;
+import org.instruct4j.train.sft.SftRecipe;
 import org.junit.jupiter.api.Test;
 
 class StepCadenceTest {
-    private static TrainingOptions options(String... overrides) {
-        return SftConfig.defaults().with(overrides).training();
+    private static Settings options(String... overrides) {
+        return SftRecipe.SETTINGS.defaults().with(overrides);
     }
 
     @Test

@@ -64,16 +64,16 @@ class SftRecipeTest {
             "--save-total-limit=5", "--eval-fraction=0.125", "--eval-steps=4", "--max-length=256"};
         SftRecipe.run(TinyRuns.stories(data, full, settings));
         List<JsonNode> uninterrupted = TinyRuns.metrics(full);
-        assertThat(uninterrupted).hasSize(7);
+        assertThat(uninterrupted).hasSize(8).first().satisfies(row -> assertThat(row.has("loss")).as("step 0: evaluation only").isFalse());
 
-        // The state a kill -9 at step 5 leaves: checkpoint step 3, metrics up to step 5, no final model.
+        // The state a kill -9 at step 5 leaves: checkpoint step 3, metrics up to step 5 (and step 0's evaluation), no final model.
         Path killed = dir.resolve("killed");
         Files.createDirectories(killed.resolve("checkpoints"));
         Files.copy(full.resolve("sft_config.yaml"), killed.resolve("sft_config.yaml"));
         TinyRuns.copyTree(full.resolve("checkpoints/step-000003"), killed.resolve("checkpoints/step-000003"));
         Files.createDirectories(killed.resolve("checkpoints/.incomplete-step-000006-1"));
         List<String> lines = Files.readAllLines(full.resolve("metrics.jsonl"));
-        Files.writeString(killed.resolve("metrics.jsonl"), String.join("\n", lines.subList(0, 5)) + "\n{\"step\": 6, \"lo");
+        Files.writeString(killed.resolve("metrics.jsonl"), String.join("\n", lines.subList(0, 6)) + "\n{\"step\": 6, \"lo");
 
         SftResult resumed = SftRecipe.run(TinyRuns.stories(data, killed, settings).with("--resume"));
 
@@ -82,11 +82,12 @@ class SftRecipeTest {
         assertThat(curve).hasSameSizeAs(uninterrupted);
         for (int i = 0; i < curve.size(); i++) {
             assertThat(curve.get(i).get("step").asInt()).isEqualTo(uninterrupted.get(i).get("step").asInt());
-            assertThat(curve.get(i).get("loss").asDouble()).as("loss at step %d", i + 1)
-                    .isCloseTo(uninterrupted.get(i).get("loss").asDouble(), within(1e-6));
+            assertThat(curve.get(i).path("loss").asDouble(-1)).as("loss at step %d", i)
+                    .isCloseTo(uninterrupted.get(i).path("loss").asDouble(-1), within(1e-6));
             assertThat(curve.get(i).path("eval_loss").asDouble(-1)).isCloseTo(uninterrupted.get(i).path("eval_loss").asDouble(-1), within(1e-6));
         }
         assertThat(killed.resolve("checkpoints/.incomplete-step-000006-1")).doesNotExist();
+        assertThat(resumed.firstEvalLoss()).as("read back from step 0's row").isEqualTo(curve.get(0).get("eval_loss").asDouble());
     }
 
     @Test
@@ -111,9 +112,28 @@ class SftRecipeTest {
         Path output = dir.resolve("run");
         SftRecipe.run(TinyRuns.stories(data, output, "--epochs=1", "--batch-size=1", "--micro-batch-size=1"));
         assertThatThrownBy(() -> SftRecipe.run(TinyRuns.stories(data, output, "--epochs=1", "--batch-size=1", "--micro-batch-size=1")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--resume");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("--resume");
         assertThatThrownBy(() -> SftRecipe.run(TinyRuns.stories(data, output, "--epochs=2", "--batch-size=1", "--micro-batch-size=1", "--resume")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("epochs 1 -> 2");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("epochs 1 -> 2");
+    }
+
+    @Test
+    void aFinishedRunIsNoticedBeforeTheModelIsLoadedOrTheDataTokenized() throws Exception {
+        Path data = dir.resolve("tiny.jsonl");
+        Files.writeString(data, "{\"instruction\": \"Say hi.\", \"output\": \"Hi.\"}\n");
+        Path base = dir.resolve("base.bin");
+        Files.copy(TinyRuns.STORIES, base);
+        Path output = dir.resolve("run");
+        String[] settings = {"--base=" + base, "--epochs=2", "--batch-size=1", "--micro-batch-size=1"};
+        SftResult first = SftRecipe.run(TinyRuns.stories(data, output, settings));
+
+        Files.writeString(base, "not a model any more");
+        Files.writeString(data, "{\"instruction\": 7}\n");
+        SftResult again = SftRecipe.run(TinyRuns.stories(data, output, settings).with("--resume"));
+        assertThat(again.finished()).isTrue();
+        assertThat(again.steps()).isEqualTo(first.steps()).isEqualTo(2);
+        assertThat(again.lastLoss()).isEqualTo(first.lastLoss());
+        assertThat(again.dataSummary()).isEqualTo(first.dataSummary());
     }
 
     private Path twoInstructions() throws Exception {

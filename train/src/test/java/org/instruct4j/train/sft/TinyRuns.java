@@ -10,6 +10,7 @@ import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.testkit.SharedData;
+import org.instruct4j.train.config.Settings;
 
 /** The real tiny model and data the training tests run on. */
 public final class TinyRuns {
@@ -36,8 +37,8 @@ public final class TinyRuns {
     }
 
     /** A stories260K run on {@code data} into {@code output}, fp32, quiet, with extra overrides. */
-    static SftConfig stories(Path data, Path output, String... overrides) {
-        return SftConfig.defaults().with(storiesRun(data, output)).with(overrides);
+    static Settings stories(Path data, Path output, String... overrides) {
+        return SftRecipe.SETTINGS.defaults().with(storiesRun(data, output)).with(overrides);
     }
 
     /** The settings every recipe's stories260K test run shares: base, data, output, fp32, quiet. */

@@ -1,0 +1,52 @@
+package org.instruct4j.train.run;
+
+import java.util.List;
+import java.util.function.BiFunction;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.instruct4j.train.optim.AdamW;
+
+/**
+ * One optimizer step, the same for every recipe: forward and backward over each micro-batch (each in its own
+ * PointerScope, so native memory stays flat), the loss divided by the units of the whole step (so the split into
+ * micro-batches does not change the result), gradients accumulated in fp32, then clipping and the AdamW update.
+ * Dropout masks depend only on the seed and the step, so a resumed run draws the same ones.
+ */
+public final class GradientStep {
+    private final FineTunedModel model;
+    private final AdamW optimizer;
+    private final double maxGradNorm;
+    private final long seed;
+
+    /** The step's sums over its micro-batches, the gradient norm before clipping and the seconds it took. */
+    public record Outcome(Sums sums, double gradNorm, double seconds) {}
+
+    public GradientStep(FineTunedModel model, AdamW optimizer, double maxGradNorm, long seed) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.maxGradNorm = maxGradNorm;
+        this.seed = seed;
+    }
+
+    /**
+     * Step {@code step} at learning rate {@code lr} over {@code microBatches}, each one's summed loss given by
+     * {@code loss} (which also adds its numbers to {@code sums}) and divided by {@code units}.
+     */
+    public <M> Outcome run(int step, double lr, List<M> microBatches, long units, Sums sums, BiFunction<M, Sums, Tensor> loss) {
+        long began = System.nanoTime();
+        torch.manual_seed(seed * 1_000_003L + step);
+        model.training(true);
+        for (M micro : microBatches) {
+            try (PointerScope scope = new PointerScope()) {
+                Tensor sum = loss.apply(micro, sums);
+                sum.div(new Scalar((double) units)).backward();
+                sums.add(Sums.LOSS, sum.item_double());
+            }
+            model.weights().accumulateGradients();
+        }
+        double norm = model.weights().update(optimizer, lr, maxGradNorm);
+        return new Outcome(sums, norm, (System.nanoTime() - began) / 1e9);
+    }
+}

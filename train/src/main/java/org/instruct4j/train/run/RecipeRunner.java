@@ -1,0 +1,186 @@
+package org.instruct4j.train.run;
+
+import static org.instruct4j.train.config.TrainingSettings.LR;
+import static org.instruct4j.train.config.TrainingSettings.LR_SCHEDULER;
+import static org.instruct4j.train.config.TrainingSettings.MAX_GRAD_NORM;
+import static org.instruct4j.train.config.TrainingSettings.QUIET;
+import static org.instruct4j.train.config.TrainingSettings.SEED;
+import static org.instruct4j.train.config.TrainingSettings.WARMUP_RATIO;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.instruct4j.core.io.Json;
+import org.instruct4j.core.progress.Progress;
+import org.instruct4j.model.LoadedModel;
+import org.instruct4j.train.config.Settings;
+import org.instruct4j.train.config.TrainingSettings;
+import org.instruct4j.train.data.TrainingPlan;
+import org.instruct4j.train.optim.AdamW;
+import org.instruct4j.train.optim.LearningRateSchedule;
+
+/**
+ * The skeleton every recipe runs in, as torchtune's recipes share theirs: check the settings and open the run
+ * directory (a finished run is noticed here, before the model is loaded or the data tokenized), load the base model,
+ * let the recipe tokenize its data and build what it trains, plan the steps, restore the last checkpoint when
+ * resuming, then step, log, evaluate and checkpoint on {@link StepCadence}'s schedule and finally save the model and
+ * the summary that marks the run finished. A run killed at any point continues with {@code --resume} from its last
+ * checkpoint and computes exactly what the uninterrupted run would have.
+ *
+ * <p>Output directory: the model as the recipe delivers it, {@code NAME_config.yaml} (the resolved settings),
+ * {@code metrics.jsonl} (a row per logged step; the held-out evaluation at step 0, before training, and at every
+ * evaluation), {@code checkpoints/step-N/}, and {@code train_summary.json} once finished.
+ */
+public final class RecipeRunner<I, E extends Evaluation> {
+    private final Recipe<I, E> recipe;
+    private final Settings settings;
+    private final TrainingRun run;
+    private final RecipeSession<I, E> session;
+    private final Consumer<String> log;
+
+    private RecipeRunner(Recipe<I, E> recipe, Settings settings, TrainingRun run, RecipeSession<I, E> session, Consumer<String> log) {
+        this.recipe = recipe;
+        this.settings = settings;
+        this.run = run;
+        this.session = session;
+        this.log = log;
+    }
+
+    /** Runs {@code recipe} with {@code settings}; messages go to {@code log}, progress to stderr unless quiet. */
+    public static <I, E extends Evaluation> RunResult<E> run(Recipe<I, E> recipe, Settings settings, Consumer<String> log) {
+        Settings resolved = TrainingSettings.withHardwarePrecision(settings);
+        TrainingRun run = TrainingRun.open(resolved, recipe.name() + "_config.yaml");
+        Optional<JsonNode> finished = run.finishedSummary();
+        if (finished.isPresent()) {
+            log.accept("run in " + run.output() + " already finished; nothing to do");
+            return fromSummary(recipe, finished.get(), run.output());
+        }
+        LoadedModel base = BaseModels.load(resolved);
+        RecipeSession<I, E> session = recipe.prepare(resolved, base, log);
+        log.accept("data: " + session.dataSummary());
+        return new RecipeRunner<>(recipe, resolved, run, session, log).train();
+    }
+
+    /** The same, logging to stderr unless the settings ask for quiet. */
+    public static <I, E extends Evaluation> RunResult<E> run(Recipe<I, E> recipe, Settings settings) {
+        return run(recipe, settings, settings.get(QUIET) ? message -> { } : System.err::println);
+    }
+
+    private RunResult<E> train() {
+        FineTunedModel model = session.model();
+        AdamW optimizer = model.optimizer(settings);
+        TrainingPlan<I> plan = session.plan();
+        int total = plan.totalSteps();
+        LearningRateSchedule schedule = LearningRateSchedule.of(settings.get(LR_SCHEDULER), settings.get(LR), total,
+                settings.get(WARMUP_RATIO));
+        log.accept(model.describe(settings, total, recipe.rows()));
+        int start = run.start(model::restore, optimizer, total, log);
+        GradientStep gradientStep = new GradientStep(model, optimizer, settings.get(MAX_GRAD_NORM), settings.get(SEED));
+        StepCadence cadence = new StepCadence(settings, total, session.hasHeldOut());
+        Path output = run.output();
+        E before;
+        E after = null;
+        double loss = Double.NaN;
+        int step = start;
+        try (MetricsLog metrics = MetricsLog.open(output, start);
+             Progress progress = Progress.create(recipe.name(), total - start, "steps", settings.get(QUIET))) {
+            if (session.hasHeldOut() && start == 0) {
+                before = evaluate();
+                metrics.append(evaluationRow(0, before));
+                log.accept("before training: " + before.describe());
+            } else {
+                before = metrics.keptRow(0).map(recipe::evaluationFrom).orElse(null);
+            }
+            while (cadence.runs(step)) {
+                double lr = schedule.at(step);
+                List<List<List<I>>> microBatches = plan.step(step);
+                long units = session.lossUnits(microBatches);
+                GradientStep.Outcome outcome = gradientStep.run(step, lr, microBatches, units, session.newSums(), session::loss);
+                step++;
+                loss = outcome.sums().get(Sums.LOSS) / units;
+                double tokensPerSecond = outcome.sums().get(Sums.INPUT_TOKENS) / outcome.seconds();
+                boolean evaluate = cadence.evaluates(step);
+                if (evaluate) {
+                    after = evaluate();
+                }
+                if (cadence.logs(step, evaluate)) {
+                    ObjectNode row = Json.object();
+                    row.put("step", step);
+                    row.put("epoch", Math.round(plan.epochAfter(step) * 1e4) / 1e4);
+                    row.put("loss", loss);
+                    row.put("lr", lr);
+                    row.put("grad_norm", outcome.gradNorm());
+                    row.put("tokens_per_second", Math.round(tokensPerSecond * 10) / 10.0);
+                    session.putStepInto(row, outcome.sums(), units);
+                    if (evaluate) {
+                        after.putInto(row);
+                    }
+                    metrics.append(row);
+                }
+                if (cadence.checkpoints(step)) {
+                    checkpoint(step, plan, optimizer);
+                }
+                progress.step();
+                progress.status(String.format("step %d/%d loss %.4f lr %.2e %,.0f tok/s%s", step, total, loss, lr, tokensPerSecond,
+                        after == null ? "" : ", " + after.describe()));
+            }
+        }
+        boolean finished = cadence.finished(step);
+        if (!finished) {
+            checkpoint(step, plan, optimizer);
+            log.accept(cadence.stoppedMessage(step));
+        }
+        session.save(output, false);
+        RunResult<E> result = new RunResult<>(output, step, total, loss, before, after, finished, session.dataSummary());
+        if (finished) {
+            session.finish(output, after);
+            run.finish(summary(result));
+        }
+        log.accept(String.format("%s: %d steps, loss %.4f%s -> %s", finished ? "done" : "stopped", step, loss,
+                after == null ? "" : ", " + after.describe(), output));
+        return result;
+    }
+
+    private E evaluate() {
+        session.model().training(false);
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            return session.evaluate();
+        }
+    }
+
+    private void checkpoint(int step, TrainingPlan<I> plan, AdamW optimizer) {
+        run.checkpoint(step, plan.totalSteps(), plan.epochAfter(step), dir -> session.save(dir, true), optimizer);
+    }
+
+    private static ObjectNode evaluationRow(int step, Evaluation evaluation) {
+        ObjectNode row = Json.object();
+        row.put("step", step);
+        evaluation.putInto(row);
+        return row;
+    }
+
+    private static ObjectNode summary(RunResult<?> result) {
+        ObjectNode json = Json.object();
+        json.put("steps", result.steps());
+        json.put("total_steps", result.totalSteps());
+        json.put("loss", result.lastLoss());
+        json.put("data", result.dataSummary());
+        if (result.evalBefore() != null) {
+            result.evalBefore().putSummaryInto(json.putObject("eval_before"));
+        }
+        if (result.evalAfter() != null) {
+            result.evalAfter().putSummaryInto(json.putObject("eval_after"));
+        }
+        return json;
+    }
+
+    private static <E extends Evaluation> RunResult<E> fromSummary(Recipe<?, E> recipe, JsonNode json, Path output) {
+        return new RunResult<>(output, json.path("steps").asInt(), json.path("total_steps").asInt(), json.path("loss").asDouble(),
+                json.has("eval_before") ? recipe.evaluationFrom(json.get("eval_before")) : null,
+                json.has("eval_after") ? recipe.evaluationFrom(json.get("eval_after")) : null, true, json.path("data").asText());
+    }
+}
