@@ -91,8 +91,7 @@ class MtBenchCommandsTest {
             assertThat(m.get("model_1").asText()).isEqualTo("gpt-3.5-turbo");
             assertThat(m.get("g1_winner").asText()).isIn("model_1", "model_2", "tie");
         });
-        assertThat(compared.out()).contains("Mode: pairwise-all", "win_rate_adjusted", "length-controlled (A vs B)",
-                "gpt-3.5-turbo vs gpt-4o-mini");
+        assertThat(compared.out()).contains("Mode: pairwise-all", "win_rate_adjusted", "gpt-3.5-turbo vs gpt-4o-mini: length-controlled win rate of A");
 
         int requests = teacher.server().log().chatRequests();
         CliRun again = judge("pairwise", pairs, turbo, mini);

@@ -123,7 +123,7 @@ public final class JudgeReport {
             }
             LengthControlledView lc = lengthControlled(c);
             if (lc != null) {
-                out.append(LengthControlledView.header()).append(lc.row());
+                out.append(lc.line());
             }
             out.append(String.format(Locale.ROOT, "  per category%s:%n", c.hasSwappedOrder() && c.hasForwardOrder() ? " (both orders)" : ""));
             c.perCategory().forEach((category, outcome) -> out.append("    ").append(outcomeRow(category, outcome, 14)));
@@ -146,11 +146,8 @@ public final class JudgeReport {
         for (ReviewFile.Verdicts v : verdicts) {
             out.append(ShowResult.pairwise(v)).append('\n');
             List<LengthControlledView> views = lengthControlled(v);
-            if (!views.isEmpty()) {
-                out.append(LengthControlledView.header());
-                views.forEach(view -> out.append(view.row()));
-                out.append('\n');
-            }
+            views.forEach(view -> out.append(view.line()));
+            out.append('\n');
         }
         if (!setups.isEmpty()) {
             out.append(SetupSummary.text(setupSummaries()));

@@ -52,15 +52,12 @@ record LengthControlledView(String modelA, String modelB, int judged, double mea
         return sum / values.length;
     }
 
-    static String header() {
-        return String.format(Locale.ROOT, "  %-40s %7s %9s %12s %15s %15s %14s %10s%n", "length-controlled (A vs B)", "judged",
-                "win rate", "LC win rate", "mean length A", "mean length B", "length weight", "C");
-    }
-
-    String row() {
-        return String.format(Locale.ROOT, "  %-40s %7d %9s %12s %,15.0f %,15.0f %14.3f %10.4g%n", modelA + " vs " + modelB, judged,
-                JudgeReport.percent(fit.winRate()), JudgeReport.percent(fit.lengthControlledWinRate()), meanLengthA, meanLengthB,
-                fit.lengthWeight(), fit.c());
+    /** One line: the length-controlled win rate of A, with what it was fitted on. */
+    String line() {
+        return String.format(Locale.ROOT, "  %s vs %s: length-controlled win rate of A %s (win rate %s, ties half; %d questions; "
+                        + "mean length %,.0f vs %,.0f characters; length weight %.3f, C %.4g; AlpacaEval 2's GLM)%n",
+                modelA, modelB, JudgeReport.percent(fit.lengthControlledWinRate()), JudgeReport.percent(fit.winRate()), judged,
+                meanLengthA, meanLengthB, fit.lengthWeight(), fit.c());
     }
 
     ObjectNode json() {

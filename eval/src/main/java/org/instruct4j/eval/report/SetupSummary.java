@@ -20,17 +20,27 @@ import org.instruct4j.report.Series;
 record SetupSummary(String label, List<PairwiseComparison> comparisons) {
 
     static String text(List<SetupSummary> setups) {
+        int label = "setup".length();
+        int modelA = "model A".length();
+        int modelB = "model B (reference)".length();
+        for (SetupSummary setup : setups) {
+            label = Math.max(label, setup.label().length());
+            for (PairwiseComparison c : setup.comparisons()) {
+                modelA = Math.max(modelA, c.modelA().length());
+                modelB = Math.max(modelB, c.modelB().length());
+            }
+        }
+        String row = "  %-" + label + "s  %-" + modelA + "s  %-" + modelB + "s %7s %9s %9s %9s%n";
         StringBuilder out = new StringBuilder("setups (relative score = A's score sum / B's, both orders together):\n");
-        out.append(String.format(Locale.ROOT, "  %-50s %-28s %-28s %7s %9s %9s %9s%n", "setup", "model A", "model B (reference)",
-                "judged", "A sum", "B sum", "relative"));
+        out.append(String.format(Locale.ROOT, row, "setup", "model A", "model B (reference)", "judged", "A sum", "B sum", "relative"));
         for (SetupSummary setup : setups) {
             if (setup.comparisons().isEmpty()) {
-                out.append(String.format(Locale.ROOT, "  %-50s (no pairwise review files)%n", setup.label()));
+                out.append(String.format(Locale.ROOT, "  %s: no pairwise review files%n", setup.label()));
             }
             for (PairwiseComparison c : setup.comparisons()) {
                 Outcome o = c.combined();
-                out.append(String.format(Locale.ROOT, "  %-50s %-28s %-28s %7d %9s %9s %9s%n", setup.label(), c.modelA(), c.modelB(),
-                        o.judged(), JudgeReport.decimal(o.sumA()), JudgeReport.decimal(o.sumB()), JudgeReport.percent(o.relative())));
+                out.append(String.format(Locale.ROOT, row, setup.label(), c.modelA(), c.modelB(), o.judged(),
+                        JudgeReport.decimal(o.sumA()), JudgeReport.decimal(o.sumB()), JudgeReport.percent(o.relative())));
             }
         }
         return out.append('\n').toString();
