@@ -55,7 +55,7 @@ class ChineseEvaluationTest {
         Path questions = Files.writeString(file("question.jsonl"), subset);
 
         ok(CliRun.of(withStories("eval", "answer", "--questions", questions.toString(), "--output", file("stories260K.jsonl").toString(),
-                "--model-id", "stories260K", "--prompt-style", "alpaca", "--max-tokens", "8", "--local-truncate", "--quiet")));
+                "--model-id", "stories260K", "--prompt-format", "alpaca", "--max-tokens", "8", "--local-truncate", "--quiet")));
         ok(teacher.run("generate", "translate", "--input", file("stories260K.jsonl").toString(),
                 "--output", file("stories260K_t.jsonl").toString()));
         ok(teacher.run("eval", "answer", "--questions", questions.toString(), "--output", file("gpt-4.jsonl").toString(),
@@ -65,7 +65,7 @@ class ChineseEvaluationTest {
         ok(teacher.run("eval", "answer", "--questions", file("question_zh.jsonl").toString(), "--output", file("gpt-4_g.jsonl").toString(),
                 "--model-id", "gpt-4-zh", "--model", "gpt-4", "--language", "zh"));
         ok(CliRun.of(withStories("eval", "answer", "--questions", file("question_zh.jsonl").toString(),
-                "--output", file("stories260K_zh.jsonl").toString(), "--model-id", "stories260K-zh", "--prompt-style", "alpaca",
+                "--output", file("stories260K_zh.jsonl").toString(), "--model-id", "stories260K-zh", "--prompt-format", "alpaca",
                 "--language", "zh", "--max-tokens", "8", "--local-truncate", "--quiet")));
 
         List<JsonNode> chineseQuestions = rows(file("question_zh.jsonl"));

@@ -80,7 +80,7 @@ class EvalCommandsTest {
         Path questions = SharedData.path("self_instruct/user_oriented_instructions.jsonl");
         Path output = dir.resolve("student.jsonl");
         CliRun answered = teacher.run("eval", "answer", "--questions", questions.toString(), "--output", output.toString(),
-                "--model-id", "llama-gpt4", "--prompt-style", "alpaca");
+                "--model-id", "llama-gpt4", "--prompt-format", "alpaca");
         assertThat(answered.exitCode()).as(answered.err()).isZero();
         List<JsonNode> instructions = rows(questions);
         ChatRequest firstSeen = teacher.server().log().requests().stream()

@@ -2,17 +2,19 @@ package org.instruct4j.serve;
 
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.generate.Generation;
 import org.instruct4j.model.generate.GenerationConfig;
 import org.instruct4j.teacher.client.ChatCall;
 import org.instruct4j.teacher.client.ChatClient;
+import org.instruct4j.teacher.client.ChatMessage;
 import org.instruct4j.teacher.client.ChatReply;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.client.TeacherException;
 
 /**
  * A local model in place of an API endpoint: every generation and evaluation command can run without any API.
- * Calls are rendered with a {@link PromptFormat} and batched by a {@link LocalEngine}; a reply cut by
+ * Calls are rendered with the model's {@link ModelPrompt} and batched by a {@link LocalEngine}; a reply cut by
  * max_tokens is marked truncated, as the API's finish_reason "length" is. A prompt too long for the model's context
  * is rejected, like an API's 400, unless {@code truncatePrompts}: then it keeps its last context - max_tokens - 1
  * tokens, as FastChat's model worker does ({@code fastchat/serve/inference.py}), so that a small model still answers
@@ -20,18 +22,18 @@ import org.instruct4j.teacher.client.TeacherException;
  */
 public final class LocalChatClient implements ChatClient {
     private final LocalEngine engine;
-    private final PromptFormat format;
+    private final ModelPrompt prompt;
     private final String modelName;
     private final long seed;
     private final boolean truncatePrompts;
 
-    public LocalChatClient(LocalEngine engine, PromptFormat format, String modelName, long seed) {
-        this(engine, format, modelName, seed, false);
+    public LocalChatClient(LocalEngine engine, ModelPrompt prompt, String modelName, long seed) {
+        this(engine, prompt, modelName, seed, false);
     }
 
-    public LocalChatClient(LocalEngine engine, PromptFormat format, String modelName, long seed, boolean truncatePrompts) {
+    public LocalChatClient(LocalEngine engine, ModelPrompt prompt, String modelName, long seed, boolean truncatePrompts) {
         this.engine = engine;
-        this.format = format;
+        this.prompt = prompt;
         this.modelName = modelName;
         this.seed = seed;
         this.truncatePrompts = truncatePrompts;
@@ -39,10 +41,11 @@ public final class LocalChatClient implements ChatClient {
 
     @Override
     public ChatReply complete(ChatCall call) throws TeacherException {
-        int[] prompt = fit(engine.model().tokenizer().encode(format.render(call.messages()), true), call.sampling().maxTokens());
+        int[] ids = fit(prompt.encode(prompt.prompt(call.messages().stream().map(ChatMessage::turn).toList())),
+                call.sampling().maxTokens());
         Generation generation;
         try {
-            generation = engine.submit(prompt, config(call.sampling()), null).get();
+            generation = engine.submit(ids, config(call.sampling()), null).get();
         } catch (IllegalArgumentException tooLong) {
             throw new TeacherException(TeacherException.Kind.REJECTED, tooLong.getMessage(), null, null);
         } catch (InterruptedException e) {
@@ -52,15 +55,15 @@ public final class LocalChatClient implements ChatClient {
             throw new TeacherException(TeacherException.Kind.FATAL, "the local model failed: " + e.getCause(), null, e.getCause());
         }
         return new ChatReply(generation.text().strip(), generation.finishReason() == Generation.FinishReason.LENGTH,
-                modelName, prompt.length, generation.tokenIds().length);
+                modelName, ids.length, generation.tokenIds().length);
     }
 
-    private int[] fit(int[] prompt, int maxTokens) {
+    private int[] fit(int[] ids, int maxTokens) {
         int room = engine.model().model().maxPositions() - maxTokens - 1;
-        if (!truncatePrompts || prompt.length <= room || room < 1) {
-            return prompt;
+        if (!truncatePrompts || ids.length <= room || room < 1) {
+            return ids;
         }
-        return Arrays.copyOfRange(prompt, prompt.length - room, prompt.length);
+        return Arrays.copyOfRange(ids, ids.length - room, ids.length);
     }
 
     /**

@@ -9,8 +9,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.bytedeco.pytorch.Device;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.generate.GenerationConfig;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.teacher.client.ChatCall;
@@ -35,7 +37,7 @@ class LocalChatClientTest {
         model = ModelDirectory.loadLlama2c(SharedData.path("models/stories260K/stories260K.bin"),
                 SharedData.path("models/stories260K/tok512.bin"), Precision.FP32, new Device("cpu"));
         engine = new LocalEngine(model, 8);
-        client = new LocalChatClient(engine, PromptFormat.RAW, "stories260K", 0);
+        client = new LocalChatClient(engine, ModelPrompt.of(PromptFormat.RAW, model), "stories260K", 0);
     }
 
     @AfterAll

@@ -11,19 +11,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.bytedeco.pytorch.Device;
+import org.instruct4j.core.prompt.AlpacaPrompt;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.arch.Architectures;
 import org.instruct4j.model.arch.LlamaConfig;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.generate.GenerationConfig;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tokenizer.Tokenizer;
 import org.instruct4j.model.tokenizer.Tokenizers;
 import org.instruct4j.serve.LocalEngine;
-import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.serve.http.OpenAiServer;
 import org.instruct4j.serve.http.ServeOptions;
-import org.instruct4j.teacher.client.ChatMessage;
 import org.instruct4j.testkit.SharedData;
 
 /**
@@ -48,7 +49,7 @@ public final class ServeThroughputBench {
         double sequential = sequentialTokensPerSecond(model, 8);
         System.out.printf("baseline, one request at a time in process: %.1f tokens/s%n", sequential);
         try (LocalEngine engine = new LocalEngine(model, maxBatch);
-                OpenAiServer server = OpenAiServer.start(engine, PromptFormat.ALPACA,
+                OpenAiServer server = OpenAiServer.start(engine, ModelPrompt.of(PromptFormat.ALPACA, model),
                         new ServeOptions("127.0.0.1", 0, "bench", null, MAX_TOKENS, MAX_TOKENS, 1 << 20))) {
             OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey("none").maxRetries(0).build();
             ask(client, 0, 1);
@@ -102,11 +103,11 @@ public final class ServeThroughputBench {
     private static double sequentialTokensPerSecond(LoadedModel model, int requests) {
         GenerationConfig greedy = GenerationConfig.greedy(MAX_TOKENS);
         var generator = model.generator();
-        generator.generate(PromptFormat.ALPACA.render(List.of(ChatMessage.user(instruction(0)))), greedy);
+        generator.generate(AlpacaPrompt.render(instruction(0), ""), greedy);
         long start = System.nanoTime();
         long tokens = 0;
         for (int i = 0; i < requests; i++) {
-            String prompt = PromptFormat.ALPACA.render(List.of(ChatMessage.user(instruction(i))));
+            String prompt = AlpacaPrompt.render(instruction(i), "");
             tokens += generator.generate(prompt, greedy).tokenIds().length;
         }
         return tokens / ((System.nanoTime() - start) / 1e9);

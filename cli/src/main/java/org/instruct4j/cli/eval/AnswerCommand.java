@@ -12,10 +12,10 @@ import org.instruct4j.cli.generate.TeacherJob;
 import org.instruct4j.cli.generate.TeacherOptions;
 import org.instruct4j.cli.reward.RewardModelOptions;
 import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.eval.answer.AnswerQuestionsTask;
 import org.instruct4j.eval.answer.AnswerSampling;
 import org.instruct4j.eval.answer.ConversationTurnsTask;
-import org.instruct4j.eval.answer.PromptStyle;
 import org.instruct4j.eval.qa.EvalQuestion;
 import org.instruct4j.eval.qa.QuestionFile;
 import org.instruct4j.eval.rerank.BestOfNTask;
@@ -24,9 +24,9 @@ import org.instruct4j.teacher.run.JobFiles;
 import org.instruct4j.teacher.tasks.Language;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "answer", mixinStandardHelpOptions = true,
         description = {"The model under test (--model at --base-url, or --local-model) answers every question.",
@@ -34,7 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "user-oriented instructions (instruction + first instance's input). One-turn questions give FastChat answers",
             "{question_id, text, answer_id, model_id, metadata}; llm_judge questions are conversations, answered turn by turn",
             "with the model's own earlier answers, as llm_judge answers {question_id, answer_id, model_id, choices:[{turns}]}",
-            "(the turns are kept in O.turns.jsonl). Rerun the same command to resume.",
+            "(the turns are kept in O.turns.jsonl). --prompt-format chat (default for API models: FastChat's system prompt and",
+            "the conversation), alpaca (the Alpaca template, earlier turns as its input) or raw (the conversation alone); a local",
+            "model defaults to the format it was trained with. Rerun the same command to resume.",
             "With --best-of N --reward-model DIR the model samples N answers per question and the one the reward model rates",
             "highest is kept (GPT-4-LLM's R1); the N samples stay in O.samples.jsonl."})
 final class AnswerCommand implements Callable<Integer> {
@@ -49,12 +51,6 @@ final class AnswerCommand implements Callable<Integer> {
 
     @Option(names = "--model-id", required = true, paramLabel = "NAME", description = "The model's name in answers, reviews and reports (FastChat's model_id).")
     String modelId;
-
-    @Option(names = "--prompt-style", defaultValue = "chat", paramLabel = "chat|alpaca|plain",
-            description = "chat: FastChat's system prompt \"You are a helpful assistant.\" + the conversation; alpaca: the Alpaca template "
-                    + "(models fine-tuned like GPT-4-LLM's; later turns get the earlier ones as input); plain: the conversation alone "
-                    + "(default: ${DEFAULT-VALUE}).")
-    String promptStyle;
 
     @Option(names = "--language", defaultValue = "en", paramLabel = "en|zh",
             description = "zh asks for the answers in Simplified Chinese (GPT-4-LLM's Chinese evaluation; give Chinese questions from "
@@ -76,14 +72,14 @@ final class AnswerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PromptStyle style = PromptStyle.parse(promptStyle);
+        PromptFormat format = teacher.promptFormat(PromptFormat.CHAT);
         Language lang = Language.parse(language);
         AnswerSampling sampling = new AnswerSampling(AnswerSampling.FASTCHAT_DEFAULTS, samplingOptions.overrides());
         List<EvalQuestion> rows = QuestionFile.read(questions);
         var settings = TeacherJob.settings(teacher, samplingOptions.resolve(AnswerSampling.FASTCHAT_DEFAULTS));
         settings.put("questions", questions.toString());
         settings.put("model_id", modelId);
-        settings.put("prompt_style", promptStyle);
+        settings.put("prompt_format", format.id());
         settings.put("language", lang.name().toLowerCase(Locale.ROOT));
         PrintWriter err = spec.commandLine().getErr();
         if (rows.stream().anyMatch(EvalQuestion::conversation)) {
@@ -94,11 +90,11 @@ final class AnswerCommand implements Callable<Integer> {
             List<Supplier<GenerationTask<?>>> rounds = new ArrayList<>();
             for (int turn = 1; turn <= ConversationTurnsTask.turns(rows); turn++) {
                 int t = turn;
-                rounds.add(() -> new ConversationTurnsTask(rows, teacher.model(), modelId, sampling, style, lang, t, turns, output));
+                rounds.add(() -> new ConversationTurnsTask(rows, teacher.model(), modelId, sampling, format, lang, t, turns, output));
             }
             return TeacherJob.runRounds(teacher, rounds, JobFiles.withRows(output, turns), settings, err);
         }
-        AnswerQuestionsTask answers = new AnswerQuestionsTask(rows, teacher.model(), modelId, sampling, style, lang);
+        AnswerQuestionsTask answers = new AnswerQuestionsTask(rows, teacher.model(), modelId, sampling, format, lang);
         if (bestOf == 1 && rewardModel.directory() == null) {
             return TeacherJob.run(teacher, answers, JobFiles.forOutput(output), settings, err);
         }
@@ -111,7 +107,7 @@ final class AnswerCommand implements Callable<Integer> {
         settings.put("best_of", bestOf);
         settings.put("reward_model", rewardModel.directory().toString());
         Path samples = JobFiles.sibling(output, ".samples.jsonl");
-        BestOfNTask task = new BestOfNTask(answers, rows, bestOf, rewardModel.load()::scoreResponses, samples, output);
+        BestOfNTask task = new BestOfNTask(answers, rows, bestOf, rewardModel.load(null)::scoreResponses, samples, output);
         return TeacherJob.run(teacher, task, JobFiles.withRows(output, samples), settings, err);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.Supplier;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.teacher.batch.BatchRunner;
 import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.client.OpenAiChatClient;
@@ -34,6 +35,7 @@ public final class TeacherJob {
             settings.remove(List.of("model", "base_url", "api_key_env"));
             settings.put("local_model", teacher.localModel().toString());
             settings.put("local_truncate", teacher.localTruncate());
+            settings.put("prompt_format", teacher.promptFormat(PromptFormat.ALPACA).id());
         }
         settings.put("batch_api", teacher.batchApi);
         return settings;

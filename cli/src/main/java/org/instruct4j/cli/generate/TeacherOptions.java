@@ -1,14 +1,17 @@
 package org.instruct4j.cli.generate;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.instruct4j.teacher.batch.BatchOptions;
+import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalChatClient;
 import org.instruct4j.serve.LocalEngine;
-import org.instruct4j.serve.PromptFormat;
+import org.instruct4j.teacher.batch.BatchOptions;
 import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.usage.PriceTable;
 import picocli.CommandLine.Option;
@@ -30,9 +33,11 @@ public final class TeacherOptions extends ApiTeacherOptions {
             description = "Concurrent requests the local model generates together (default: ${DEFAULT-VALUE}).")
     int localBatchSize;
 
-    @Option(names = "--local-format", paramLabel = "alpaca|raw", defaultValue = "alpaca",
-            description = "How messages become the local model's prompt (default: ${DEFAULT-VALUE}).")
-    String localFormat;
+    @Option(names = "--prompt-format", paramLabel = "alpaca|chat|raw",
+            description = "How a conversation becomes the local model's prompt: alpaca (the paper's template), chat (the model's "
+                    + "chat_template) or raw (the texts joined) (default: the format the model was trained with, else chat when it "
+                    + "has a chat_template, else alpaca). eval answer also asks API models in this format (default there: chat).")
+    String promptFormat;
 
     @Option(names = "--local-truncate",
             description = "A prompt too long for the local model's context keeps its last tokens (as FastChat's model worker does) instead of failing.")
@@ -54,6 +59,17 @@ public final class TeacherOptions extends ApiTeacherOptions {
         return localModel;
     }
 
+    /**
+     * The --prompt-format given; else, with --local-model, the local model's own ({@link PromptFormat#defaultFor});
+     * else {@code apiDefault}.
+     */
+    public PromptFormat promptFormat(PromptFormat apiDefault) {
+        if (promptFormat != null) {
+            return PromptFormat.parse(promptFormat);
+        }
+        return localModel != null ? PromptFormat.defaultFor(localModel) : apiDefault;
+    }
+
     public boolean localTruncate() {
         return localTruncate;
     }
@@ -66,13 +82,14 @@ public final class TeacherOptions extends ApiTeacherOptions {
         if (batchApi) {
             throw new IllegalArgumentException("--batch-api needs an API endpoint; it cannot be used with --local-model");
         }
-        PromptFormat format = PromptFormat.parse(localFormat);
-        if (localTokenizer == null && java.nio.file.Files.isRegularFile(localModel)) {
-            throw new IllegalArgumentException("--local-model " + localModel + " is a llama2.c checkpoint: give its --local-tokenizer");
+        if (localTokenizer == null && Files.isRegularFile(localModel)) {
+            throw new BadInputException("--local-model " + localModel + " is a llama2.c checkpoint: give its --local-tokenizer");
         }
+        PromptFormat format = promptFormat(PromptFormat.ALPACA);
         LoadedModel loaded = ModelDirectory.open(localModel, localTokenizer, Precision.parse(localDtype));
+        ModelPrompt prompt = ModelPrompt.of(format, localModel, localTokenizer, loaded.tokenizer());
         String name = localModel.toAbsolutePath().normalize().getFileName().toString();
-        return new LocalChatClient(new LocalEngine(loaded, localBatchSize), format, name, localSeed, localTruncate);
+        return new LocalChatClient(new LocalEngine(loaded, localBatchSize), prompt, name, localSeed, localTruncate);
     }
 
     public BatchOptions batchOptions() {

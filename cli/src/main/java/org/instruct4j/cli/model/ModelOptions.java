@@ -20,6 +20,14 @@ public final class ModelOptions {
             description = "Precision to compute in (default: ${DEFAULT-VALUE}); bf16 halves the memory and, measured on a 2-core AVX2 CPU, decodes 15M-110M models 1.3-1.6x faster but prefills 2-4x slower.")
     String dtype;
 
+    public Path model() {
+        return model;
+    }
+
+    public Path tokenizer() {
+        return tokenizer;
+    }
+
     public LoadedModel load() {
         if (tokenizer == null && java.nio.file.Files.isRegularFile(model)) {
             throw new IllegalArgumentException("--model " + model + " is a llama2.c checkpoint: give its --tokenizer");

@@ -3,14 +3,15 @@ package org.instruct4j.cli.reward;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.eval.qa.QuestionFile;
 import org.instruct4j.eval.rerank.Reranker;
 import org.instruct4j.train.reward.RewardModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code instruct4j rank}: the best of n answers per question by a reward model (GPT-4-LLM's R1). */
 @Command(name = "rank", mixinStandardHelpOptions = true,
@@ -21,6 +22,10 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class RankCommand implements Callable<Integer> {
     @Mixin
     RewardModelOptions rewardModel;
+
+    @Option(names = "--prompt-format", paramLabel = "alpaca|chat|raw",
+            description = "How prompt and response become the reward model's text (default: the format it was trained with).")
+    String promptFormat;
 
     @Option(names = "--input", required = true, paramLabel = "answers.jsonl", description = "Candidate answers.")
     Path input;
@@ -39,7 +44,7 @@ public final class RankCommand implements Callable<Integer> {
     public Integer call() {
         var questionRows = questions == null ? List.<org.instruct4j.eval.qa.EvalQuestion>of() : QuestionFile.read(questions);
         Reranker.Candidates candidates = Reranker.read(input, questionRows);
-        RewardModel model = rewardModel.load();
+        RewardModel model = rewardModel.load(promptFormat == null ? null : PromptFormat.parse(promptFormat));
         int ranked = new Reranker(model::scoreResponses).rank(candidates, output);
         spec.commandLine().getOut().printf("kept the best answer of %,d questions -> %s%n", ranked, output);
         spec.commandLine().getOut().flush();

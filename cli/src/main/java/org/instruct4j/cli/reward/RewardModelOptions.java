@@ -1,6 +1,8 @@
 package org.instruct4j.cli.reward;
 
 import java.nio.file.Path;
+import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.train.reward.RewardModel;
 import picocli.CommandLine.Option;
@@ -19,11 +21,14 @@ public final class RewardModelOptions {
         return directory;
     }
 
-    /** The reward model; fails with a clear message when none was given. */
-    public RewardModel load() {
+    /**
+     * The reward model, reading text in {@code format} (null: the format it was trained with); fails with a clear message
+     * when none was given.
+     */
+    public RewardModel load(PromptFormat format) {
         if (directory == null) {
-            throw new IllegalArgumentException("give the reward model (--reward-model DIR)");
+            throw new BadInputException("give the reward model (--reward-model DIR)");
         }
-        return RewardModel.load(directory, Precision.parse(dtype));
+        return RewardModel.load(directory, Precision.parse(dtype), format);
     }
 }

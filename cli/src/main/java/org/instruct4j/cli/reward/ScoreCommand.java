@@ -4,12 +4,13 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Json;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.train.reward.ScoreFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code instruct4j score}: every response of a file scored by a reward model. */
 @Command(name = "score", mixinStandardHelpOptions = true,
@@ -20,6 +21,10 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class ScoreCommand implements Callable<Integer> {
     @Mixin
     RewardModelOptions rewardModel;
+
+    @Option(names = "--prompt-format", paramLabel = "alpaca|chat|raw",
+            description = "How prompt and response become the reward model's text (default: the format it was trained with).")
+    String promptFormat;
 
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSON array or JSONL of responses to score.")
     Path input;
@@ -39,7 +44,7 @@ public final class ScoreCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch-size must be at least 1");
         }
         ScoreFile.Rows rows = ScoreFile.read(input);
-        ScoreFile.Scored scored = ScoreFile.score(rewardModel.load(), rows, batchSize);
+        ScoreFile.Scored scored = ScoreFile.score(rewardModel.load(promptFormat == null ? null : PromptFormat.parse(promptFormat)), rows, batchSize);
         StringBuilder lines = new StringBuilder();
         scored.rows().forEach(row -> lines.append(Json.line(row)).append('\n'));
         var out = spec.commandLine().getOut();

@@ -3,18 +3,19 @@ package org.instruct4j.cli.serve;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalEngine;
-import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.serve.http.OpenAiServer;
 import org.instruct4j.serve.http.ServeOptions;
 import org.instruct4j.teacher.client.ApiKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code instruct4j serve}: a local model behind an OpenAI-compatible HTTP API until SIGINT/SIGTERM. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -47,9 +48,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Require 'Authorization: Bearer <key>' with the key held in this environment variable.")
     String apiKeyEnv;
 
-    @Option(names = "--format", defaultValue = "alpaca", paramLabel = "alpaca|raw",
-            description = "How chat messages become the prompt (default: ${DEFAULT-VALUE}).")
-    String format;
+    @Option(names = "--prompt-format", paramLabel = "alpaca|chat|raw",
+            description = "How chat messages become the prompt: alpaca (the paper's template), chat (the model's chat_template) or raw "
+                    + "(the texts joined) (default: the format the model was trained with, else chat when it has a chat_template, "
+                    + "else alpaca).")
+    String promptFormat;
 
     @Option(names = "--max-batch", defaultValue = "8", paramLabel = "N",
             description = "Most requests generated together (default: ${DEFAULT-VALUE}).")
@@ -69,13 +72,13 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PromptFormat promptFormat = PromptFormat.parse(format);
+        PromptFormat format = promptFormat != null ? PromptFormat.parse(promptFormat) : PromptFormat.defaultFor(model);
         ApiKey key = apiKeyEnv == null ? null : ApiKey.fromEnvironment(apiKeyEnv);
         String id = modelId != null ? modelId : model.toAbsolutePath().normalize().getFileName().toString();
         ServeOptions options = new ServeOptions(host, port, id, key, defaultMaxTokens, maxTokensLimit, maxBodyBytes);
         LoadedModel loaded = ModelDirectory.open(model, tokenizer, Precision.parse(dtype));
         LocalEngine engine = new LocalEngine(loaded, maxBatch);
-        OpenAiServer server = OpenAiServer.start(engine, promptFormat, options);
+        OpenAiServer server = OpenAiServer.start(engine, ModelPrompt.of(format, model, tokenizer, loaded.tokenizer()), options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("instruct4j serve: finishing " + server.inFlight() + " requests in flight, then stopping");
@@ -84,7 +87,8 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         var err = spec.commandLine().getErr();
-        err.printf("instruct4j serve: model '%s' at %s (%s, batches of up to %d%s)%n", id, server.baseUrl(), dtype, maxBatch,
+        err.printf("instruct4j serve: model '%s' at %s (%s, %s prompts, batches of up to %d%s)%n", id, server.baseUrl(), dtype,
+                format.id(), maxBatch,
                 key == null ? ", no API key required" : ", bearer key from $" + apiKeyEnv);
         err.flush();
         stopped.await();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.instruct4j.core.io.Json;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.eval.qa.EvalQuestion;
 import org.instruct4j.eval.qa.ShortUuid;
 import org.instruct4j.teacher.client.ChatCall;
@@ -25,11 +26,11 @@ public final class AnswerQuestionsTask implements GenerationTask<EvalQuestion> {
     private final String model;
     private final String modelId;
     private final AnswerSampling sampling;
-    private final PromptStyle style;
+    private final PromptFormat format;
     private final Language language;
 
     public AnswerQuestionsTask(List<EvalQuestion> questions, String model, String modelId, AnswerSampling sampling,
-            PromptStyle style, Language language) {
+            PromptFormat format, Language language) {
         if (modelId.isBlank()) {
             throw new IllegalArgumentException("--model-id must not be blank");
         }
@@ -37,7 +38,7 @@ public final class AnswerQuestionsTask implements GenerationTask<EvalQuestion> {
         this.model = model;
         this.modelId = modelId;
         this.sampling = sampling;
-        this.style = style;
+        this.format = format;
         this.language = language;
     }
 
@@ -49,7 +50,7 @@ public final class AnswerQuestionsTask implements GenerationTask<EvalQuestion> {
     @Override
     public Stream<WorkItem<EvalQuestion>> items() {
         return questions.stream().map(q -> new WorkItem<>(q.key(),
-                new ChatCall(model, style.messages(q, language), sampling.forQuestion(q)), q));
+                new ChatCall(model, QuestionMessages.of(format, q, List.of(), language), sampling.forQuestion(q)), q));
     }
 
     @Override
@@ -59,15 +60,15 @@ public final class AnswerQuestionsTask implements GenerationTask<EvalQuestion> {
         row.put("text", reply.content());
         row.put("answer_id", ShortUuid.random());
         row.put("model_id", modelId);
-        row.set("metadata", metadata(style, language, item.call(), reply));
+        row.set("metadata", metadata(format, language, item.call(), reply));
         return row;
     }
 
-    /** How an answer was made: the model that gave it, the prompt style, the language and the decoding settings. */
-    static ObjectNode metadata(PromptStyle style, Language language, ChatCall call, ChatReply reply) {
+    /** How an answer was made: the model that gave it, the prompt format, the language and the decoding settings. */
+    static ObjectNode metadata(PromptFormat format, Language language, ChatCall call, ChatReply reply) {
         ObjectNode metadata = Json.object();
         metadata.put("model", reply.model());
-        metadata.put("prompt_style", style.name().toLowerCase(Locale.ROOT));
+        metadata.put("prompt_format", format.id());
         metadata.put("language", language.name().toLowerCase(Locale.ROOT));
         metadata.put("temperature", call.sampling().temperature());
         metadata.put("top_p", call.sampling().topP());

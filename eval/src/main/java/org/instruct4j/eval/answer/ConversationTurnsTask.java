@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.eval.qa.EvalQuestion;
 import org.instruct4j.eval.qa.ShortUuid;
 import org.instruct4j.teacher.client.ChatCall;
@@ -36,7 +37,7 @@ public final class ConversationTurnsTask implements GenerationTask<EvalQuestion>
     private final String model;
     private final String modelId;
     private final AnswerSampling sampling;
-    private final PromptStyle style;
+    private final PromptFormat format;
     private final Language language;
     private final int turn;
     private final Path turnsFile;
@@ -44,7 +45,7 @@ public final class ConversationTurnsTask implements GenerationTask<EvalQuestion>
     private final Map<String, JsonNode> answered;
 
     public ConversationTurnsTask(List<EvalQuestion> questions, String model, String modelId, AnswerSampling sampling,
-            PromptStyle style, Language language, int turn, Path turnsFile, Path output) {
+            PromptFormat format, Language language, int turn, Path turnsFile, Path output) {
         if (modelId.isBlank()) {
             throw new IllegalArgumentException("--model-id must not be blank");
         }
@@ -52,7 +53,7 @@ public final class ConversationTurnsTask implements GenerationTask<EvalQuestion>
         this.model = model;
         this.modelId = modelId;
         this.sampling = sampling;
-        this.style = style;
+        this.format = format;
         this.language = language;
         this.turn = turn;
         this.turnsFile = turnsFile;
@@ -79,7 +80,7 @@ public final class ConversationTurnsTask implements GenerationTask<EvalQuestion>
         return questions.stream().filter(q -> q.turns().size() >= turn).flatMap(q -> {
             List<String> earlier = earlierAnswers(q, turn);
             return earlier == null ? Stream.empty() : Stream.of(new WorkItem<>(turnId(q, turn),
-                    new ChatCall(model, style.messages(q, earlier, language), sampling.forQuestion(q)), q));
+                    new ChatCall(model, QuestionMessages.of(format, q, earlier, language), sampling.forQuestion(q)), q));
         });
     }
 
@@ -106,7 +107,7 @@ public final class ConversationTurnsTask implements GenerationTask<EvalQuestion>
         row.put("answer_id", first == null ? ShortUuid.random() : first.get("answer_id").asText());
         row.put("model_id", modelId);
         row.put("tstamp", System.currentTimeMillis() / 1000.0);
-        row.set("metadata", AnswerQuestionsTask.metadata(style, language, item.call(), reply));
+        row.set("metadata", AnswerQuestionsTask.metadata(format, language, item.call(), reply));
         return row;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.eval.judge.FastChatRendered;
 import org.instruct4j.eval.qa.EvalQuestion;
 import org.instruct4j.teacher.client.ChatCall;
@@ -21,10 +22,10 @@ class ConversationAnswersTest {
             EvalQuestion question = FastChatRendered.question(fastChat.get("question_id"));
             JsonNode calls = fastChat.get("calls");
             assertThat(calls).hasSize(2);
-            ChatCall first = new ChatCall("gpt-3.5-turbo", PromptStyle.CHAT.messages(question, Language.EN), SAMPLING.forQuestion(question));
+            ChatCall first = new ChatCall("gpt-3.5-turbo", QuestionMessages.of(PromptFormat.CHAT, question, List.of(), Language.EN), SAMPLING.forQuestion(question));
             assertThat(FastChatRendered.recorded(first, calls.get(0))).isEqualTo(calls.get(0));
             String firstReply = calls.get(1).get("messages").get(2).get("content").asText();
-            ChatCall second = new ChatCall("gpt-3.5-turbo", PromptStyle.CHAT.messages(question, List.of(firstReply), Language.EN),
+            ChatCall second = new ChatCall("gpt-3.5-turbo", QuestionMessages.of(PromptFormat.CHAT, question, List.of(firstReply), Language.EN),
                     SAMPLING.forQuestion(question));
             assertThat(FastChatRendered.recorded(second, calls.get(1))).isEqualTo(calls.get(1));
         }
@@ -33,12 +34,12 @@ class ConversationAnswersTest {
     @Test
     void alpacaStyleAsksLaterTurnsWithTheEarlierOnesAsInput() {
         EvalQuestion question = FastChatRendered.QUESTIONS.get(1);
-        var messages = PromptStyle.ALPACA.messages(question, List.of("Second place."), Language.EN);
+        var messages = QuestionMessages.of(PromptFormat.ALPACA, question, List.of("Second place."), Language.EN);
         assertThat(messages).singleElement().satisfies(m -> assertThat(m.content()).isEqualTo(
                 org.instruct4j.core.prompt.AlpacaPrompt.render(question.turns().get(1),
                         "User: " + question.turns().get(0) + "\nAssistant: Second place.")));
-        assertThat(PromptStyle.PLAIN.messages(question, Language.ZH).get(0).content()).contains("Simplified Chinese");
-        assertThat(PromptStyle.CHAT.messages(question, Language.ZH).get(0).content())
+        assertThat(QuestionMessages.of(PromptFormat.RAW, question, List.of(), Language.ZH).get(0).content()).contains("Simplified Chinese");
+        assertThat(QuestionMessages.of(PromptFormat.CHAT, question, List.of(), Language.ZH).get(0).content())
                 .startsWith("You are a helpful assistant. Always answer in Simplified Chinese");
     }
 }

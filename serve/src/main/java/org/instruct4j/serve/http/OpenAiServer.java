@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.instruct4j.core.io.Json;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.serve.LocalEngine;
-import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.teacher.client.ChatMessage;
 
 /**
@@ -25,7 +25,7 @@ public final class OpenAiServer implements AutoCloseable {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(2);
 
     private final ServeOptions options;
-    private final PromptFormat format;
+    private final ModelPrompt prompt;
     private final LocalEngine engine;
     private final Completion completion;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -33,9 +33,9 @@ public final class OpenAiServer implements AutoCloseable {
     private volatile boolean draining;
     private final Javalin app;
 
-    private OpenAiServer(LocalEngine engine, PromptFormat format, ServeOptions options) {
+    private OpenAiServer(LocalEngine engine, ModelPrompt prompt, ServeOptions options) {
         this.options = options;
-        this.format = format;
+        this.prompt = prompt;
         this.engine = engine;
         this.completion = new Completion(engine, options.modelId());
         this.app = Javalin.create(config -> {
@@ -64,8 +64,8 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     /** Starts listening; port 0 picks a free port ({@link #port()}). */
-    public static OpenAiServer start(LocalEngine engine, PromptFormat format, ServeOptions options) {
-        OpenAiServer server = new OpenAiServer(engine, format, options);
+    public static OpenAiServer start(LocalEngine engine, ModelPrompt prompt, ServeOptions options) {
+        OpenAiServer server = new OpenAiServer(engine, prompt, options);
         server.app.start();
         return server;
     }
@@ -134,13 +134,13 @@ public final class OpenAiServer implements AutoCloseable {
         checkModel(body);
         List<ChatMessage> messages = messages(body.get("messages"));
         GenerationRequest request = GenerationRequest.read(body, options);
-        String prompt;
+        String text;
         try {
-            prompt = format.render(messages);
+            text = prompt.prompt(messages.stream().map(ChatMessage::turn).toList());
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("messages", e.getMessage());
         }
-        completion.answer(ctx, Shape.CHAT, engine.model().tokenizer().encode(prompt, true), request);
+        completion.answer(ctx, Shape.CHAT, prompt.encode(text), request);
     }
 
     private void text(Context ctx) throws IOException {

@@ -1,11 +1,12 @@
 package org.instruct4j.serve.http;
 
 import org.bytedeco.pytorch.Device;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalEngine;
-import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.teacher.client.ApiKey;
 import org.instruct4j.testkit.SharedData;
 
@@ -22,7 +23,7 @@ final class ServedModel implements AutoCloseable {
         model = ModelDirectory.loadLlama2c(SharedData.path("models/stories260K/stories260K.bin"),
                 SharedData.path("models/stories260K/tok512.bin"), Precision.FP32, new Device("cpu"));
         engine = new LocalEngine(model, 8);
-        server = OpenAiServer.start(engine, PromptFormat.RAW,
+        server = OpenAiServer.start(engine, ModelPrompt.of(PromptFormat.RAW, model),
                 new ServeOptions("127.0.0.1", 0, MODEL_ID, ApiKey.of("SERVE_TEST_KEY", KEY), 64, 256, maxBodyBytes));
     }
 
