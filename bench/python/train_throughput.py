@@ -104,11 +104,12 @@ def main():
     dim, ffn, layers, heads, kv_heads, vocab = SHAPES[name]
     model = Llama(dim, ffn, layers, heads, kv_heads, vocab)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
-    rates = []
+    rates, cpu_rates, peak = [], [], 0
     for step in range(1 + steps):
         tokens = torch.randint(3, vocab, (batch, seq + 1))
         inputs, targets = tokens[:, :-1], tokens[:, 1:]
-        began = time.perf_counter()
+        reset_peak_rss()
+        began, cpu_began = time.perf_counter(), time.process_time()
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision == "bf16"):
             logits = model(inputs)
         loss = F.cross_entropy(logits.float().reshape(-1, vocab), targets.reshape(-1), ignore_index=-100)
@@ -116,12 +117,30 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         optimizer.zero_grad(set_to_none=False)
-        seconds = time.perf_counter() - began
-        print(f"step {step}: loss {loss.item():.4f}, {seconds:.2f} s, {batch * seq / seconds:.0f} tokens/s", file=sys.stderr)
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu_began
+        print(f"step {step}: loss {loss.item():.4f}, {seconds:.2f} s ({cpu:.2f} CPU-s), {batch * seq / seconds:.0f} tokens/s, "
+              f"peak RSS {peak_rss_mb()} MB", file=sys.stderr)
         if step >= 1:
             rates.append(batch * seq / seconds)
+            cpu_rates.append(batch * seq / cpu)
+            peak = max(peak, peak_rss_mb())
     print(f"pytorch {torch.__version__} {name} seq {seq} batch {batch} {precision} threads {torch.get_num_threads()}: "
-          f"median {statistics.median(rates):.0f} tokens/s over {steps} steps (min {min(rates):.0f}, max {max(rates):.0f})")
+          f"median {statistics.median(rates):.0f} tokens/s over {steps} steps (min {min(rates):.0f}, max {max(rates):.0f}), "
+          f"{statistics.median(cpu_rates):.0f} tokens per CPU-second, peak RSS {peak} MB")
+
+
+def reset_peak_rss():
+    """Linux: the peak resident size (VmHWM) starts again from the current size."""
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+
+
+def peak_rss_mb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    return -1
 
 
 if __name__ == "__main__":

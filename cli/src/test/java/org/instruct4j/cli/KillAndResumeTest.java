@@ -2,6 +2,7 @@ package org.instruct4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.Datasets;
+import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.testkit.DeterministicResponder;
@@ -81,6 +83,20 @@ class KillAndResumeTest {
             assertThat(row.string("instruction")).isEqualTo(example.instruction());
         }
         assertThat(server.log().answeredMoreThanOnce().size()).isLessThanOrEqualTo(KILLS * CONCURRENCY);
+
+        // every killed run's usage is in the metadata too: only the replies in flight at a kill are unaccounted for
+        JsonNode runs = Json.MAPPER.readTree(dir.resolve("answers.meta.json").toFile()).get("runs");
+        assertThat(runs).hasSize(KILLS + 1);
+        long recovered = 0;
+        long accounted = 0;
+        for (JsonNode run : runs) {
+            recovered += run.path("stopped_by").asText().contains("usage recovered from answers.usage.jsonl") ? 1 : 0;
+            accounted += run.path("usage").path("models").path("gpt-4").path("requests").asLong();
+        }
+        assertThat(recovered).isEqualTo(KILLS);
+        long answered = server.log().answerCounts().values().stream().mapToLong(Integer::longValue).sum();
+        assertThat(accounted).isBetween(answered - KILLS * CONCURRENCY, answered);
+        assertThat(dir.resolve("answers.usage.jsonl")).doesNotExist();
         try (var files = Files.walk(dir)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 assertThat(Files.readString(file)).as(file.toString()).doesNotContain(KEY);

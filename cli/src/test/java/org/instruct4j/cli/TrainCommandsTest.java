@@ -2,6 +2,7 @@ package org.instruct4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -89,6 +90,62 @@ class TrainCommandsTest {
         assertThat(badValue.exitCode()).isEqualTo(2);
         assertThat(badValue.err()).contains("--epochs: epochs: 'three' is not an integer");
         assertThat(output).doesNotExist();
+    }
+
+    @Test
+    void aFullDiskDuringACheckpointExitsWith1KeepsThePreviousOneAndResumeFinishesTheRun() throws Exception {
+        Path data = alpacaSubset(32);
+        Path disk = dir.resolve("small-disk");
+        Files.createDirectories(disk);
+        // a 5 MB file system holds the first checkpoint of stories260K (3.1 MB: model, AdamW state) but not the second
+        assumeTrue(mount(disk, "size=5m"), "needs root to mount a small tmpfs");
+        try {
+            Path output = disk.resolve("run");
+            CliRun full = CliRun.of(sft(data, output, "--save-steps=1", "--save-total-limit=3"));
+            assertThat(full.exitCode()).as(full.err()).isEqualTo(1);
+            assertThat(full.err()).contains("cannot write checkpoint " + output.resolve("checkpoints/step-000002"),
+                    "No space left on device", "the disk is full",
+                    "The previous checkpoint " + output.resolve("checkpoints/step-000001") + " is intact", "rerun with --resume");
+            try (var left = Files.list(output.resolve("checkpoints"))) {
+                assertThat(left.map(p -> p.getFileName().toString())).containsExactly("step-000001");
+            }
+
+            assertThat(mount(disk, "remount,size=64m")).isTrue();
+            CliRun resumed = CliRun.of(sft(data, output, "--save-steps=1", "--save-total-limit=3", "--resume"));
+            assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+            CliRun reference = CliRun.of(sft(data, dir.resolve("reference"), "--save-steps=1", "--save-total-limit=3"));
+            assertThat(reference.exitCode()).as(reference.err()).isZero();
+            List<JsonNode> expected = metrics(dir.resolve("reference"));
+            List<JsonNode> actual = metrics(output);
+            assertThat(actual).hasSameSizeAs(expected);
+            for (int i = 0; i < expected.size(); i++) {
+                assertThat(actual.get(i).path("loss").asDouble(-1)).as("step %d", i)
+                        .isCloseTo(expected.get(i).path("loss").asDouble(-1), within(1e-6));
+            }
+        } finally {
+            new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aLengthTheModelCannotHonourExitsWith2BeforeAnythingIsWritten() throws Exception {
+        Path output = dir.resolve("out");
+        CliRun run = CliRun.of(sft(alpacaSubset(8), output, "--max-length=100000"));
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--max-length 100000 is longer than the 512 positions the base model has");
+        assertThat(output).doesNotExist();
+    }
+
+    /** Mounts a tmpfs with {@code options} on {@code dir}; false when that is not allowed here. */
+    private static boolean mount(Path dir, String options) throws Exception {
+        try {
+            Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", dir.toString())
+                    .redirectErrorStream(true).start();
+            mount.getInputStream().readAllBytes();
+            return mount.waitFor(60, TimeUnit.SECONDS) && mount.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Test

@@ -9,13 +9,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.arch.Architectures;
 import org.instruct4j.model.arch.CausalLm;
 import org.instruct4j.model.checkpoint.Llama2cCheckpoint;
+import org.instruct4j.model.arch.LlamaConfig;
 import org.instruct4j.model.checkpoint.Safetensors;
+import org.instruct4j.model.checkpoint.TorchWeights;
+import org.instruct4j.model.cpu.CpuEngine;
+import org.instruct4j.model.cpu.ModelQuantizer;
+import org.instruct4j.model.engine.EngineChoice;
+import org.instruct4j.model.engine.InferenceOptions;
+import org.instruct4j.model.engine.Quantization;
+import org.instruct4j.model.engine.TorchEngine;
 import org.instruct4j.model.generate.GenerationConfig;
 import org.instruct4j.model.lora.LoraAdapters;
 import org.instruct4j.model.lora.LoraSpec;
@@ -45,9 +55,12 @@ public final class ModelDirectory {
             return loadAdapter(dir, precision, device);
         }
         if (!Files.isRegularFile(config)) {
-            throw new IllegalArgumentException(dir + ": no config.json; is this a Hugging Face model directory?");
+            throw new BadInputException(dir + ": no config.json; is this a Hugging Face model directory?");
         }
-        Map<String, Tensor> weights = Safetensors.readDirectory(dir, t -> t.to(device, precision.scalarType()).contiguous());
+        Map<String, Tensor> weights;
+        try (ModelFiles files = ModelFiles.map(dir)) {
+            weights = torchWeights(files, t -> t.to(device, precision.scalarType()).contiguous());
+        }
         CausalLm model = Architectures.fromConfig(config, weights);
         return new LoadedModel(model, Tokenizers.load(dir), generationDefaults(dir), dir);
     }
@@ -59,14 +72,55 @@ public final class ModelDirectory {
     public static LoadedModel open(Path model, Path tokenizer, Precision precision) {
         if (Files.isRegularFile(model)) {
             if (tokenizer == null) {
-                throw new IllegalArgumentException(model + " is a llama2.c checkpoint: give its tokenizer too");
+                throw new BadInputException(model + " is a llama2.c checkpoint: give its tokenizer too");
             }
             return loadLlama2c(model, tokenizer, precision, Tensors.defaultDevice());
         }
         if (!Files.isDirectory(model)) {
-            throw new IllegalArgumentException(model + ": no such model directory or checkpoint file");
+            throw new BadInputException(model + ": no such model directory or checkpoint file");
         }
         return load(model, precision, Tensors.defaultDevice());
+    }
+
+    /** The weights of {@code files} as libtorch tensors in Hugging Face's layout, each passed through {@code convert}. */
+    static Map<String, Tensor> torchWeights(ModelFiles files, UnaryOperator<Tensor> convert) {
+        boolean llama = files.config() instanceof LlamaConfig;
+        int heads = llama ? ((LlamaConfig) files.config()).numAttentionHeads() : 0;
+        int kvHeads = llama ? ((LlamaConfig) files.config()).numKeyValueHeads() : 0;
+        return TorchWeights.of(files.weights(), heads, kvHeads, convert);
+    }
+
+    /**
+     * A model for inference, on the engine {@code options} chooses: a Hugging Face directory (safetensors, or the
+     * model.gguf of {@code model quantize}), a LoRA adapter directory (merged into its base), or a llama2.c checkpoint
+     * read with {@code tokenizer}. The CPU engine maps the weights and uses them in place.
+     */
+    public static InferenceModel openForInference(Path model, Path tokenizer, InferenceOptions options) {
+        EngineChoice engine = options.engine().resolve();
+        if (engine == EngineChoice.TORCH) {
+            if (options.quantization() != Quantization.NONE) {
+                throw new IllegalArgumentException("--quantize " + options.quantization().name().toLowerCase(java.util.Locale.ROOT)
+                        + " needs the java engine (--engine java)");
+            }
+            LoadedModel loaded = open(model, tokenizer, options.precision());
+            return new InferenceModel(new TorchEngine(loaded.model()), loaded.tokenizer(), loaded.defaults(), model);
+        }
+        boolean file = Files.isRegularFile(model);
+        if (file && tokenizer == null) {
+            throw new IllegalArgumentException(model + " is a llama2.c checkpoint: give its tokenizer too");
+        }
+        if (!file && !Files.isDirectory(model)) {
+            throw new IllegalArgumentException(model + ": no such model directory or checkpoint file");
+        }
+        if (!file && !Files.isRegularFile(model.resolve("config.json")) && LoraSpec.isAdapterDirectory(model)) {
+            LoadedModel merged = loadAdapter(model, Precision.FP32, new Device("cpu"));
+            return new InferenceModel(CpuEngine.fromTorch(merged.model(), options.precision(), options.quantization()),
+                    merged.tokenizer(), merged.defaults(), model);
+        }
+        ModelFiles files = ModelFiles.map(model);
+        CpuEngine cpu = CpuEngine.open(files.config(), files.weights(), options.precision(), options.quantization());
+        GenerationConfig defaults = file ? GenerationConfig.greedy(DEFAULT_MAX_NEW_TOKENS) : generationDefaults(model);
+        return new InferenceModel(cpu, Tokenizers.load(file ? tokenizer : model), defaults, model);
     }
 
     /**
@@ -88,14 +142,14 @@ public final class ModelDirectory {
     public static Path adapterBase(Path adapterDir) {
         String name = LoraSpec.baseModel(adapterDir);
         if (name.isEmpty()) {
-            throw new IllegalArgumentException(adapterDir.resolve(LoraSpec.CONFIG_FILE) + ": field \"base_model_name_or_path\" is empty");
+            throw new BadInputException(adapterDir.resolve(LoraSpec.CONFIG_FILE) + ": field \"base_model_name_or_path\" is empty");
         }
         Path base = Path.of(name);
         if (!base.isAbsolute() && Files.exists(adapterDir.resolve(base))) {
             base = adapterDir.resolve(base);
         }
         if (!Files.exists(base)) {
-            throw new IllegalArgumentException(adapterDir.resolve(LoraSpec.CONFIG_FILE) + ": base model '" + name
+            throw new BadInputException(adapterDir.resolve(LoraSpec.CONFIG_FILE) + ": base model '" + name
                     + "' not found; it must be a local model directory or llama2.c checkpoint");
         }
         return base;
@@ -128,8 +182,8 @@ public final class ModelDirectory {
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        } catch (BadInputException e) {
+            throw new BadInputException(file + ": " + e.getMessage(), e);
         }
     }
 
@@ -153,6 +207,42 @@ public final class ModelDirectory {
 
     public static void save(CausalLm model, Path dir, Path tokenizerSource) {
         save(model, dir, tokenizerSource, DEFAULT_MAX_SHARD_BYTES);
+    }
+
+    /**
+     * Writes a quantized copy of {@code model} (a Hugging Face directory, or a llama2.c checkpoint with
+     * {@code tokenizer}) to the directory {@code output}: model.gguf (GGUF, matrices in {@code type}, vocabulary and
+     * architecture metadata for llama.cpp), config.json, generation_config.json when the model has one, and the
+     * tokenizer files. {@link #openForInference} and {@link #load} read it back. Every file is written atomically.
+     */
+    public static void saveQuantized(Path model, Path tokenizer, Path output, Quantization type) {
+        boolean file = Files.isRegularFile(model);
+        if (file && tokenizer == null) {
+            throw new IllegalArgumentException(model + " is a llama2.c checkpoint: give its tokenizer too");
+        }
+        if (output.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("the output directory " + output + " is the model itself; choose another");
+        }
+        Path tokenizerSource = file ? tokenizer : model;
+        try (ModelFiles files = ModelFiles.map(model)) {
+            Files.createDirectories(output);
+            ModelQuantizer.write(files, Tokenizers.load(tokenizerSource), output.getFileName().toString(), type,
+                    output.resolve(ModelFiles.GGUF_FILE));
+            if (file) {
+                ObjectNode config = ((LlamaConfig) files.config()).configJson("float32");
+                config.put("transformers_version", "4.46.0");
+                AtomicFiles.writeString(output.resolve("config.json"), config.toPrettyString());
+            } else {
+                for (String name : List.of("config.json", "generation_config.json")) {
+                    if (Files.isRegularFile(model.resolve(name))) {
+                        AtomicFiles.write(output.resolve(name), out -> Files.copy(model.resolve(name), out));
+                    }
+                }
+            }
+            copyTokenizer(tokenizerSource, output);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.bytedeco.pytorch.Device;
 import org.instruct4j.core.prompt.PromptFormat;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.InferenceModel;
+import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.generate.GenerationConfig;
-import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.serve.schedule.Scheduler;
+import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.teacher.client.ChatCall;
 import org.instruct4j.teacher.client.ChatMessage;
 import org.instruct4j.teacher.client.ChatReply;
@@ -25,19 +26,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The real stories260K model as a chat endpoint: concurrent calls are batched and answered as if alone. */
+/** The real stories260K model as a chat endpoint: concurrent calls share steps and are answered as if alone. */
 class LocalChatClientTest {
     private static final Sampling GREEDY = new Sampling(0, 1, 30, List.of());
-    private static LoadedModel model;
-    private static LocalEngine engine;
+    private static InferenceModel model;
+    private static LocalModel local;
     private static LocalChatClient client;
 
     @BeforeAll
     static void load() {
-        model = ModelDirectory.loadLlama2c(SharedData.path("models/stories260K/stories260K.bin"),
-                SharedData.path("models/stories260K/tok512.bin"), Precision.FP32, new Device("cpu"));
-        engine = new LocalEngine(model, 8);
-        client = new LocalChatClient(engine, ModelPrompt.of(PromptFormat.RAW, model), "stories260K", 0);
+        model = ModelDirectory.openForInference(SharedData.path("models/stories260K/stories260K.bin"),
+                SharedData.path("models/stories260K/tok512.bin"), InferenceOptions.defaults());
+        local = LocalModel.start(model, SchedulerOptions.defaults().withMaxRows(8));
+        client = new LocalChatClient(local, ModelPrompt.of(PromptFormat.RAW, model), "stories260K", 0);
     }
 
     @AfterAll
@@ -61,14 +62,13 @@ class LocalChatClientTest {
     }
 
     @Test
-    void concurrentCallsAreBatchedAndEachGetsItsOwnAnswer() throws Exception {
+    void concurrentCallsShareStepsAndEachGetsItsOwnAnswer() throws Exception {
         List<String> prompts = List.of("Lily", "Tom had a dog", "The sun", "Once upon a time there was", "A big bird",
                 "Sue and Ben", "The cat", "One day");
         List<String> alone = new ArrayList<>();
         for (String p : prompts) {
             alone.add(client.complete(call(p, GREEDY)).content());
         }
-        long[] before = engine.batchStatistics();
         List<Future<ChatReply>> replies = new ArrayList<>();
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (String p : prompts) {
@@ -78,9 +78,7 @@ class LocalChatClientTest {
         for (int i = 0; i < prompts.size(); i++) {
             assertThat(replies.get(i).get().content()).as(prompts.get(i)).isEqualTo(alone.get(i));
         }
-        long[] after = engine.batchStatistics();
-        assertThat(after[1] - before[1]).isEqualTo(prompts.size());
-        assertThat(after[0] - before[0]).as("batches for %d concurrent calls", prompts.size()).isLessThan(prompts.size());
+        assertThat(((Scheduler) local.queue()).stats().widestStep()).as("rows in one step").isGreaterThan(1);
     }
 
     @Test

@@ -21,9 +21,11 @@ public final class Batches {
     private final RequestLog log;
     private final Map<String, BatchJob> jobs = new LinkedHashMap<>();
     private final Set<String> failingCustomIds = ConcurrentHashMap.newKeySet();
+    private final Set<String> withoutResults = ConcurrentHashMap.newKeySet();
     private volatile int pollsPerStage = 1;
     private int failNext;
     private int expireNext;
+    private int loseResultsNext;
 
     Batches(FileStore files, BatchExecutor executor, RequestLog log) {
         this.files = files;
@@ -52,6 +54,15 @@ public final class Batches {
      */
     public synchronized Batches expireNext(int count) {
         expireNext += count;
+        return this;
+    }
+
+    /**
+     * The next {@code count} batches created run their requests and report {@code completed}, but publish no output
+     * or error file, as some OpenAI-compatible servers have done: a client must not take that for a finished job.
+     */
+    public synchronized Batches loseResultsOfNext(int count) {
+        loseResultsNext += count;
         return this;
     }
 
@@ -98,6 +109,10 @@ public final class Batches {
         expireNext -= expires ? 1 : 0;
         BatchJob job = new BatchJob(input, endpoint, metadata, fails, expires);
         jobs.put(job.id, job);
+        if (!fails && !expires && loseResultsNext > 0) {
+            loseResultsNext--;
+            withoutResults.add(job.id);
+        }
         log.batchCreated();
         return job;
     }
@@ -182,6 +197,9 @@ public final class Batches {
     }
 
     private void publishResults(BatchJob job) {
+        if (withoutResults.contains(job.id)) {
+            return;
+        }
         job.outputFileId = publish(job, job.pendingOutput, "output");
         job.errorFileId = publish(job, job.pendingErrors, "error");
     }

@@ -40,6 +40,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final FilesEndpoint filesEndpoint = new FilesEndpoint(files, log);
     private final BatchesEndpoint batchesEndpoint = new BatchesEndpoint(batches);
     private volatile String expectedApiKey;
+    private volatile boolean listsBatches = true;
     private volatile List<String> models = List.of("gpt-4", "gpt-4o-mini", "gpt-3.5-turbo");
     private HttpServer server;
     private ExecutorService executor;
@@ -117,6 +118,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers {@code GET /v1/batches} with 404, as many OpenAI-compatible providers do: batches can be created and
+     * retrieved by id, not listed.
+     */
+    public FakeOpenAiServer withoutBatchListing() {
+        this.listsBatches = false;
+        return this;
+    }
+
     public FaultPlan faults() {
         return faults;
     }
@@ -188,7 +198,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
             case "GET files/{id}/content" -> filesEndpoint.content(exchange, id);
             case "DELETE files/{id}" -> filesEndpoint.delete(exchange, id);
             case "POST batches" -> batchesEndpoint.create(exchange);
-            case "GET batches" -> batchesEndpoint.list(exchange, query(exchange));
+            case "GET batches" -> {
+                log.batchesListed();
+                if (!listsBatches) {
+                    throw notFound(method, path);
+                }
+                batchesEndpoint.list(exchange, query(exchange));
+            }
             case "GET batches/{id}" -> batchesEndpoint.retrieve(exchange, id);
             case "POST batches/{id}/cancel" -> batchesEndpoint.cancel(exchange, id);
             default -> throw notFound(method, path);

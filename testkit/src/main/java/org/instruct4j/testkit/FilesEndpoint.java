@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
-/** {@code /v1/files}: upload (multipart), list, retrieve, content and delete. */
+/**
+ * {@code /v1/files}: upload (multipart), list, retrieve, content and delete. An upload is read as api.openai.com
+ * reads it: the file part must carry a filename, a Batch API input must be a non-empty {@code .jsonl} file.
+ */
 final class FilesEndpoint {
     private static final Set<String> UPLOAD_PURPOSES =
             Set.of("assistants", "batch", "fine-tune", "vision", "user_data", "evals");
@@ -40,6 +43,12 @@ final class FilesEndpoint {
             // What api.openai.com answers when the file part has no filename (openai/openai-java#284, #306).
             throw new ApiError(400, "The browser (or proxy) sent a request that this server could not understand.",
                     "server_error", null, null, OptionalLong.empty());
+        }
+        if (purpose.text().equals("batch") && !file.filename().endsWith(".jsonl")) {
+            throw ApiError.invalidRequest("Invalid file format for Batch API. Must be .jsonl", "file");
+        }
+        if (file.content().length == 0) {
+            throw ApiError.invalidRequest("File is empty.", "file");
         }
         FileStore.StoredFile stored = store.add(file.filename(), purpose.text(), file.content());
         log.fileUploaded();

@@ -24,6 +24,7 @@ public final class RequestLog {
     private final AtomicInteger maxConcurrency = new AtomicInteger();
     private final AtomicInteger batchesCreated = new AtomicInteger();
     private final AtomicInteger filesUploaded = new AtomicInteger();
+    private final AtomicInteger batchListings = new AtomicInteger();
     private final Map<String, Integer> asked = new ConcurrentHashMap<>();
     private final Map<String, Integer> answered = new ConcurrentHashMap<>();
     private final Map<String, String> answers = new ConcurrentHashMap<>();
@@ -120,6 +121,11 @@ public final class RequestLog {
         return filesUploaded.get();
     }
 
+    /** {@code GET /v1/batches} requests, answered or not. */
+    public int batchListings() {
+        return batchListings.get();
+    }
+
     void httpRequest(String authorization) {
         total.incrementAndGet();
         authorizations.add(authorization == null ? "" : authorization);
@@ -159,5 +165,9 @@ public final class RequestLog {
 
     void fileUploaded() {
         filesUploaded.incrementAndGet();
+    }
+
+    void batchesListed() {
+        batchListings.incrementAndGet();
     }
 }

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
+import com.openai.core.MultipartField;
 import com.openai.core.http.HttpResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.models.files.FileCreateParams;
 import com.openai.models.files.FileObject;
 import com.openai.models.files.FilePurpose;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,5 +81,22 @@ class FilesSdkTest {
                 .file("x".getBytes(StandardCharsets.UTF_8)).purpose(FilePurpose.of("homework")).build()))
                 .isInstanceOfSatisfying(BadRequestException.class,
                         e -> assertThat(e.param()).contains("purpose"));
+    }
+
+    @Test
+    void aBatchInputMustBeANonEmptyJsonlFileLikeTheRealApiReadsIt() {
+        for (String name : new String[] {"requests.json", "requests.txt"}) {
+            assertThatThrownBy(() -> client.files().create(FileCreateParams.builder()
+                    .file(MultipartField.<InputStream>builder().value(new ByteArrayInputStream("{}\n".getBytes(StandardCharsets.UTF_8)))
+                            .filename(name).build())
+                    .purpose(FilePurpose.BATCH).build()))
+                    .isInstanceOfSatisfying(BadRequestException.class,
+                            e -> assertThat(e.getMessage()).contains("Invalid file format for Batch API. Must be .jsonl"));
+        }
+        assertThatThrownBy(() -> client.files().create(FileCreateParams.builder()
+                .file(MultipartField.<InputStream>builder().value(new ByteArrayInputStream(new byte[0])).filename("empty.jsonl").build())
+                .purpose(FilePurpose.BATCH).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("File is empty"));
+        assertThat(server.files().all()).isEmpty();
     }
 }

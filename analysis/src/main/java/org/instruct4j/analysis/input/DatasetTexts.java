@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.core.io.JsonRows;
 
@@ -52,14 +53,14 @@ public record DatasetTexts(String name, Path file, String field, List<String> te
      */
     public static List<DatasetTexts> readAll(List<Path> files, List<String> names, String field) {
         if (names.size() > files.size()) {
-            throw new IllegalArgumentException(names.size() + " --name values for " + files.size() + " --input files");
+            throw new BadInputException(names.size() + " --name values for " + files.size() + " --input files");
         }
         List<DatasetTexts> datasets = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < files.size(); i++) {
             DatasetTexts texts = read(files.get(i), i < names.size() ? names.get(i) : null, field);
             if (!seen.add(texts.name())) {
-                throw new IllegalArgumentException("two datasets are named \"" + texts.name()
+                throw new BadInputException("two datasets are named \"" + texts.name()
                         + "\"; give each --input its own --name");
             }
             datasets.add(texts);

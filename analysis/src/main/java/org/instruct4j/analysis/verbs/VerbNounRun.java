@@ -11,10 +11,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.instruct4j.analysis.input.DatasetTexts;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.progress.Progress;
 
 /**
- * Applies one shared rule (a {@link VerbNounExtractor}) to many texts on a pool of threads (one per core by
+ * Applies one shared rule (CoreNLP's, in the analysis-corenlp module) to many texts on a pool of threads (one per core by
  * default); each thread takes the next unparsed text, so long and short texts balance out. Results keep the input
  * order.
  */
@@ -22,9 +23,10 @@ public final class VerbNounRun {
     private VerbNounRun() {}
 
     /** Counts the rule's results over a dataset's texts, with a progress bar on stderr unless {@code quiet}. */
-    public static VerbNounCounts count(VerbNounExtractor extractor, DatasetTexts dataset, int threads, boolean quiet) {
+    public static VerbNounCounts count(Function<String, Optional<VerbNoun>> rule, DatasetTexts dataset, int threads,
+            boolean quiet) {
         try (Progress progress = Progress.create("verbs " + dataset.name(), dataset.size(), "rows", quiet)) {
-            return VerbNounCounts.of(extractAll(extractor::extract, dataset.texts(), threads, progress));
+            return VerbNounCounts.of(extractAll(rule, dataset.texts(), threads, progress));
         }
     }
 
@@ -32,7 +34,7 @@ public final class VerbNounRun {
     public static List<Optional<VerbNoun>> extractAll(Function<String, Optional<VerbNoun>> rule, List<String> texts,
                                                       int threads, Progress progress) {
         if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            throw new BadInputException("--threads must be at least 1, got " + threads);
         }
         @SuppressWarnings("unchecked")
         Optional<VerbNoun>[] results = new Optional[texts.size()];

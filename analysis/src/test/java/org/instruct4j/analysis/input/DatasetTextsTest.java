@@ -72,7 +72,7 @@ class DatasetTextsTest {
         Path a = Files.writeString(dir.resolve("a.jsonl"), "{\"output\": \"x\"}\n");
         Path b = Files.writeString(Files.createDirectory(dir.resolve("sub")).resolve("a.jsonl"), "{\"output\": \"y\"}\n");
         assertThatThrownBy(() -> DatasetTexts.readAll(List.of(a, b), List.of(), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two datasets are named \"a\"");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("two datasets are named \"a\"");
         assertThat(DatasetTexts.readAll(List.of(a, b), List.of("first"), null)).extracting(DatasetTexts::name)
                 .containsExactly("first", "a");
         assertThatThrownBy(() -> DatasetTexts.readAll(List.of(a), List.of("x", "y"), null))

@@ -13,7 +13,7 @@ import java.util.stream.IntStream;
 import org.instruct4j.analysis.input.DatasetTexts;
 import org.instruct4j.analysis.verbs.VerbNoun;
 import org.instruct4j.analysis.verbs.VerbNounCounts;
-import org.instruct4j.analysis.verbs.VerbNounExtractor;
+import org.instruct4j.analysis.corenlp.VerbNounExtractor;
 import org.instruct4j.analysis.verbs.VerbNounRun;
 import org.instruct4j.core.progress.Progress;
 import org.instruct4j.testkit.SharedData;

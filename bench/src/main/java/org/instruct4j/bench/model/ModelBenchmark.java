@@ -5,133 +5,309 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.bytedeco.pytorch.Device;
-import org.instruct4j.model.LoadedModel;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.ModelFiles;
 import org.instruct4j.model.arch.Architectures;
 import org.instruct4j.model.arch.CausalLm;
 import org.instruct4j.model.arch.Llama;
-import org.instruct4j.model.checkpoint.Llama2cCheckpoint;
 import org.instruct4j.model.arch.LlamaConfig;
-import org.instruct4j.model.generate.GenerationConfig;
-import org.instruct4j.model.generate.Generator;
+import org.instruct4j.model.checkpoint.Llama2cCheckpoint;
+import org.instruct4j.model.cpu.CpuEngine;
+import org.instruct4j.model.engine.Batch;
+import org.instruct4j.model.engine.EngineChoice;
+import org.instruct4j.model.engine.InferenceEngine;
+import org.instruct4j.model.engine.InferenceOptions;
+import org.instruct4j.model.engine.Quantization;
+import org.instruct4j.model.engine.Sequence;
+import org.instruct4j.model.engine.TorchEngine;
 import org.instruct4j.model.tensor.Precision;
-import org.instruct4j.model.tokenizer.Tokenizer;
-import org.instruct4j.model.tokenizer.Tokenizers;
 import org.instruct4j.testkit.SharedData;
 
 /**
- * Prefill and decode tokens/s at batch 1 and 16 for stories260K and random llama2.c-sized 15M and 110M
- * Llamas, fp32 and bf16, and the load time of a 1 GB safetensors checkpoint. Median of 3 runs each.
+ * Issue 12's benchmark: batch-1 greedy decode of the CPU engine (1 and 2 threads; fp32, Q8_0, Q4_0) against
+ * llama2.c's run.c on the very same weights in the same run (stories260K, and random Llamas of llama2.c's 15M and
+ * 110M shapes written as llama2.c files), libtorch for reference; batch-16 decode and prefill; the load time of a
+ * 1.19 GB checkpoint; the machine's read bandwidth and each row's fraction of it (weight bytes per token x tokens/s).
+ * Decoding runs from BOS as run.c does (timed from the second step, stopping at a generated BOS); each figure is the
+ * median of the runs after warm-up.
  *
  * <pre>
- * OMP_WAIT_POLICY=PASSIVE java -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 --enable-native-access=ALL-UNNAMED \
- *     -cp ... org.instruct4j.bench.model.ModelBenchmark [models...]   (models: 260K 15M 110M load)
+ * bench/run model.ModelBenchmark [--runc FILE] [--runc-omp FILE] [--runs N] [--dir DIR] [rows...]
+ *   rows: 260K 15M 110M (batch-1 decode), quantized (110M and 15M in Q8_0 and Q4_0), batch (15M batch 16 and
+ *   prefill), torch (add libtorch rows), load (1.19 GB safetensors), bandwidth; default: all but torch
  * </pre>
+ * The run.c builds are made by hand (gcc -Ofast -march=native run.c -lm, and with -fopenmp); without them the
+ * run.c rows are skipped.
  */
 public final class ModelBenchmark {
-    private static final int RUNS = 3;
-    private static final int PROMPT_TOKENS = 128;
-    private static final int DECODE_TOKENS = 64;
-    private static final Device CPU = new Device("cpu");
+    private static final int BOS = 1;
+    /** Warm-up lasts at least this long (the JIT compiles the kernels meanwhile, slowly on a busy machine). */
+    private static final long WARMUP_NANOS = 8_000_000_000L;
 
-    private ModelBenchmark() {}
+    private final int runs;
+    private final Path dir;
+    private final List<RunC> runC = new ArrayList<>();
+    private double bandwidth;
+
+    private ModelBenchmark(int runs, Path dir) {
+        this.runs = runs;
+        this.dir = dir;
+    }
 
     public static void main(String[] args) throws Exception {
-        List<String> which = args.length == 0 ? List.of("260K", "15M", "110M", "load") : List.of(args);
-        if (which.get(0).equals("export")) {
-            exportForRunC(Path.of(which.get(1)));
-            return;
-        }
-        Tokenizer llama2 = Tokenizers.load(SharedData.path("models/llama2_tokenizer/tokenizer.model"));
-        for (Precision precision : Precision.values()) {
-            if (which.contains("260K")) {
-                LoadedModel stories = ModelDirectory.loadLlama2c(SharedData.path("models/stories260K/stories260K.bin"),
-                        SharedData.path("models/stories260K/tok512.bin"), precision, CPU);
-                measure("stories260K", stories.model(), stories.tokenizer(), precision);
-            }
-            if (which.contains("15M")) {
-                measure("random 15M", random15M(precision), llama2, precision);
-            }
-            if (which.contains("110M")) {
-                measure("random 110M", random110M(precision), llama2, precision);
+        List<String> rows = new ArrayList<>();
+        Path runc = null, runcOmp = null, dir = Path.of(System.getProperty("java.io.tmpdir"), "instruct4j-bench-models");
+        int runs = 3;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--runc" -> runc = Path.of(args[++i]);
+                case "--runc-omp" -> runcOmp = Path.of(args[++i]);
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--dir" -> dir = Path.of(args[++i]);
+                default -> rows.add(args[i]);
             }
         }
-        if (which.contains("load")) {
-            measureLoad();
+        if (rows.isEmpty()) {
+            rows = List.of("bandwidth", "260K", "15M", "110M", "quantized", "batch", "load");
+        }
+        ModelBenchmark bench = new ModelBenchmark(runs, dir);
+        if (runc != null) {
+            bench.runC.add(new RunC(runc, 1));
+        }
+        if (runcOmp != null) {
+            bench.runC.add(new RunC(runcOmp, 1));
+            bench.runC.add(new RunC(runcOmp, 2));
+        }
+        bench.run(rows);
+    }
+
+    private void run(List<String> rows) throws Exception {
+        System.out.println("load average at start: " + loadAverage());
+        if (rows.contains("bandwidth")) {
+            bandwidth = Math.max(MemoryBandwidth.gigabytesPerSecond(1, 5), MemoryBandwidth.gigabytesPerSecond(2, 5));
+            System.out.printf(Locale.ROOT, "read bandwidth (best of 1 and 2 threads): %.1f GB/s%n", bandwidth);
+        }
+        Path storiesTokenizer = SharedData.path("models/stories260K/tok512.bin");
+        Path llamaTokenizer = SharedData.path("models/llama2_tokenizer/tokenizer.bin");
+        boolean torch = rows.contains("torch");
+        if (rows.contains("260K")) {
+            decodeRows("stories260K", SharedData.path("models/stories260K/stories260K.bin"), storiesTokenizer, 512, torch);
+        }
+        if (rows.contains("15M")) {
+            decodeRows("random 15M", randomModel("small", "random15M.bin"), llamaTokenizer, 256, torch);
+        }
+        if (rows.contains("110M")) {
+            decodeRows("random 110M", randomModel("base", "random110M.bin"), llamaTokenizer, 256, torch);
+        }
+        if (rows.contains("quantized")) {
+            for (String size : List.of("small", "base")) {
+                Path model = randomModel(size, size.equals("small") ? "random15M.bin" : "random110M.bin");
+                for (Quantization q : List.of(Quantization.Q8_0, Quantization.Q4_0)) {
+                    javaRow((size.equals("small") ? "random 15M " : "random 110M ") + q, model, q, 2, 256);
+                }
+            }
+        }
+        if (rows.contains("batch")) {
+            batchRows(randomModel("small", "random15M.bin"));
+        }
+        if (rows.contains("load")) {
+            load();
+        }
+        System.out.println("load average at end: " + loadAverage());
+    }
+
+    /** The batch-1 decode rows of one model: the CPU engine with 1 and 2 threads, libtorch, run.c. */
+    private void decodeRows(String name, Path checkpoint, Path tokenizer, int steps, boolean torch) throws Exception {
+        long bytes = 0;
+        for (int threads : new int[] {1, 2}) {
+            bytes = javaRow(name + " fp32", checkpoint, Quantization.NONE, threads, steps);
+        }
+        if (torch) {
+            Llama model = Llama2cCheckpoint.load(checkpoint, Precision.FP32, new Device("cpu"));
+            report(name + " fp32", "libtorch", measure(() -> decode(new TorchEngine(model), steps)), bytes);
+        }
+        for (RunC binary : runC) {
+            report(name + " fp32", binary.label(), measure(() -> binary.tokensPerSecond(checkpoint, tokenizer, steps)),
+                    bytes);
         }
     }
 
-    private static Llama random15M(Precision precision) {
-        return Architectures.randomLlama(LlamaConfig.preset("small", 32000), precision, CPU, 1);
-    }
-
-    private static Llama random110M(Precision precision) {
-        return Architectures.randomLlama(LlamaConfig.preset("base", 32000), precision, CPU, 1);
-    }
-
-    /** The same random models as llama2.c checkpoints, to time run.c on identical weights. */
-    private static void exportForRunC(Path dir) throws Exception {
-        Files.createDirectories(dir);
-        Llama2cCheckpoint.write(random15M(Precision.FP32), dir.resolve("random15M.bin"));
-        Llama2cCheckpoint.write(random110M(Precision.FP32), dir.resolve("random110M.bin"));
-        System.out.println("wrote " + dir.resolve("random15M.bin") + " and " + dir.resolve("random110M.bin"));
-    }
-
-    private static void measure(String name, CausalLm model, Tokenizer tokenizer, Precision precision) {
-        for (int batch : new int[] {1, 16}) {
-            int[][] prompts = new int[batch][PROMPT_TOKENS];
-            for (int[] prompt : prompts) {
-                Arrays.fill(prompt, 3 + batch);
-                prompt[0] = tokenizer.bosId();
-            }
-            Generator generator = new Generator(model, tokenizer);
-            GenerationConfig prefillOnly = GenerationConfig.greedy(1).withStopAtEos(false);
-            GenerationConfig withDecode = GenerationConfig.greedy(1 + DECODE_TOKENS).withStopAtEos(false);
-            generator.generateFromIds(prompts, withDecode); // warm-up
-            double[] prefill = new double[RUNS];
-            double[] decode = new double[RUNS];
-            for (int run = 0; run < RUNS; run++) {
-                long start = System.nanoTime();
-                generator.generateFromIds(prompts, prefillOnly);
-                long prefillNanos = System.nanoTime() - start;
-                start = System.nanoTime();
-                generator.generateFromIds(prompts, withDecode);
-                long decodeNanos = System.nanoTime() - start - prefillNanos;
-                prefill[run] = batch * PROMPT_TOKENS / (prefillNanos / 1e9);
-                decode[run] = batch * DECODE_TOKENS / (decodeNanos / 1e9);
-            }
-            System.out.printf("%-12s %-4s batch %2d  prefill %9.0f tok/s  decode %8.0f tok/s (%.2f ms/step)%n",
-                    name, precision, batch, median(prefill), median(decode), batch * 1000.0 / median(decode));
+    /** Reports the CPU engine's row and returns the weight bytes it reads per token. */
+    private long javaRow(String name, Path checkpoint, Quantization quantization, int threads, int steps) throws Exception {
+        try (CpuEngine engine = open(checkpoint, quantization, threads)) {
+            report(name, "java, " + threads + " thread" + (threads == 1 ? "" : "s"), measure(() -> decode(engine, steps)),
+                    engine.weightBytesPerToken());
+            return engine.weightBytesPerToken();
         }
     }
 
-    /** Writes a ~1 GB fp32 Llama (250M parameters) as safetensors, then times loading it back. */
-    private static void measureLoad() throws Exception {
-        Path dir = Files.createTempDirectory("instruct4j-load-bench");
-        LlamaConfig config = LlamaConfig.llama(1024, 2816, 18, 16, 16, 32000, 2048, false);
-        CausalLm model = Architectures.randomLlama(config, Precision.FP32, CPU, 1);
-        ModelDirectory.save(model, dir, SharedData.path("models/llama2_tokenizer/tokenizer.model"));
-        long bytes = Files.size(dir.resolve("model.safetensors"));
-        List<Double> seconds = new ArrayList<>();
-        for (int run = 0; run < RUNS; run++) {
+    private static CpuEngine open(Path checkpoint, Quantization quantization, int threads) {
+        ModelFiles files = ModelFiles.map(checkpoint);
+        return CpuEngine.open(files.config(), files.weights(), Precision.FP32, quantization, threads);
+    }
+
+    /** Greedy from BOS as run.c: tokens/s of the steps after the first, stopping at a generated BOS. */
+    static double decode(InferenceEngine engine, int steps) {
+        try (Sequence row = engine.newSequence(steps)) {
+            Batch batch = new Batch();
+            int token = BOS, position = 0;
+            long start = 0;
+            while (position < steps) {
+                engine.forward(batch.clear().add(row, token));
+                int next = argmax(row.logits());
+                position++;
+                if (next == BOS) {
+                    break;
+                }
+                token = next;
+                if (start == 0) {
+                    start = System.nanoTime();
+                }
+            }
+            return (position - 1) / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Batch 16 against batch 1 (decode, 2 threads), and prefill of a 128-token prompt, on the 15M model. */
+    private void batchRows(Path checkpoint) throws Exception {
+        try (CpuEngine engine = open(checkpoint, Quantization.NONE, 2)) {
+            for (int batch : new int[] {1, 16}) {
+                report("random 15M fp32", "java, batch " + batch + " decode", measure(() -> batchDecode(engine, batch, 64)), 0);
+            }
+            report("random 15M fp32", "java, batch 1 prefill (128 tokens)", measure(() -> prefill(engine, 128)), 0);
+        }
+    }
+
+    private static double batchDecode(InferenceEngine engine, int rows, int steps) {
+        Sequence[] sequences = new Sequence[rows];
+        int[] tokens = new int[rows];
+        Batch batch = new Batch();
+        for (int r = 0; r < rows; r++) {
+            sequences[r] = engine.newSequence(steps + 2);
+            batch.add(sequences[r], new int[] {BOS, 3 + r}, 0, 2, true);
+        }
+        engine.forward(batch);
+        long start = System.nanoTime();
+        for (int s = 0; s < steps; s++) {
+            batch.clear();
+            for (int r = 0; r < rows; r++) {
+                tokens[r] = argmax(sequences[r].logits());
+                batch.add(sequences[r], tokens[r]);
+            }
+            engine.forward(batch);
+        }
+        double rate = (double) rows * steps / ((System.nanoTime() - start) / 1e9);
+        Arrays.stream(sequences).forEach(Sequence::close);
+        return rate;
+    }
+
+    private static double prefill(InferenceEngine engine, int tokens) {
+        int[] prompt = new int[tokens];
+        Arrays.fill(prompt, 100);
+        prompt[0] = BOS;
+        try (Sequence row = engine.newSequence(tokens)) {
             long start = System.nanoTime();
-            ModelDirectory.load(dir, Precision.FP32, CPU);
-            seconds.add((System.nanoTime() - start) / 1e9);
+            engine.forward(new Batch().add(row, prompt, 0, tokens, true));
+            return tokens / ((System.nanoTime() - start) / 1e9);
         }
-        System.out.printf("load %.2f GB safetensors (fp32): %.2f s median of %s%n", bytes / 1e9,
-                median(seconds.stream().mapToDouble(Double::doubleValue).toArray()), seconds);
-        try (var files = Files.list(dir)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
-        Files.delete(dir);
     }
 
-    private static double median(double[] values) {
+    /** Opening a 1.19 GB fp32 safetensors checkpoint (and its first token), the CPU engine against libtorch. */
+    private void load() throws Exception {
+        Path model = dir.resolve("load-1.19GB");
+        if (!Files.isRegularFile(model.resolve("model.safetensors"))) {
+            LlamaConfig config = LlamaConfig.llama(1024, 2816, 18, 16, 16, 32000, 2048, false);
+            CausalLm random = Architectures.randomLlama(config, Precision.FP32, new Device("cpu"), 1);
+            ModelDirectory.save(random, model, SharedData.path("models/llama2_tokenizer/tokenizer.model"));
+        }
+        double gigabytes = Files.size(model.resolve("model.safetensors")) / 1e9;
+        for (EngineChoice engine : List.of(EngineChoice.JAVA, EngineChoice.TORCH)) {
+            double[] open = new double[runs], first = new double[runs];
+            for (int run = 0; run < runs; run++) {
+                long start = System.nanoTime();
+                try (InferenceModel loaded = ModelDirectory.openForInference(model, null,
+                        InferenceOptions.defaults().withEngine(engine))) {
+                    open[run] = (System.nanoTime() - start) / 1e9;
+                    try (Sequence row = loaded.engine().newSequence(1)) {
+                        loaded.engine().forward(new Batch().add(row, BOS));
+                    }
+                    first[run] = (System.nanoTime() - start) / 1e9;
+                }
+            }
+            System.out.printf(Locale.ROOT, "| load %.2f GB safetensors | %s | open %.2f s (%s) | open + first token %.2f s |%n",
+                    gigabytes, engine.name().toLowerCase(Locale.ROOT), median(open), Arrays.toString(open), median(first));
+        }
+    }
+
+    private Path randomModel(String preset, String file) throws Exception {
+        Path path = dir.resolve(file);
+        if (!Files.isRegularFile(path)) {
+            Files.createDirectories(dir);
+            Llama model = Architectures.randomLlama(LlamaConfig.preset(preset, 32000), Precision.FP32, new Device("cpu"), 1);
+            Llama2cCheckpoint.write(model, path);
+        }
+        return path;
+    }
+
+    @FunctionalInterface
+    private interface Measurement {
+        double tokensPerSecond() throws Exception;
+    }
+
+    /** {@code runs} measurements after at least two discarded ones lasting {@link #WARMUP_NANOS} together. */
+    private double[] measure(Measurement measurement) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 0; i < 2 || System.nanoTime() - start < WARMUP_NANOS; i++) {
+            measurement.tokensPerSecond();
+        }
+        double[] values = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            values[i] = measurement.tokensPerSecond();
+        }
+        return values;
+    }
+
+    private void report(String model, String engine, double[] values, long bytesPerToken) {
+        double rate = median(values);
+        String fraction = bandwidth > 0 && bytesPerToken > 0
+                ? String.format(Locale.ROOT, "%.0f%% (%.1f GB/s)", 100 * rate * bytesPerToken / 1e9 / bandwidth,
+                        rate * bytesPerToken / 1e9) : "";
+        System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %s | %s | load %s |%n", model, engine, rate, format(values), fraction,
+                loadAverage());
+    }
+
+    private static String format(double[] values) {
+        StringBuilder out = new StringBuilder();
+        for (double v : values) {
+            out.append(out.isEmpty() ? "" : " / ").append(String.format(Locale.ROOT, "%.0f", v));
+        }
+        return out.toString();
+    }
+
+    static int argmax(float[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > logits[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (Exception e) {
+            return "?";
+        }
     }
 }

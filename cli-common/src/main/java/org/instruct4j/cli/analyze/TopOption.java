@@ -1,5 +1,6 @@
 package org.instruct4j.cli.analyze;
 
+import org.instruct4j.core.io.BadInputException;
 import picocli.CommandLine.Option;
 
 /** How many of the most frequent verb-noun pairs to show per dataset (analyze verbs, analyze report, spark analyze verbs). */
@@ -10,7 +11,7 @@ public final class TopOption {
 
     public int value() {
         if (top < 1) {
-            throw new IllegalArgumentException("--top must be at least 1, got " + top);
+            throw new BadInputException("--top must be at least 1, got " + top);
         }
         return top;
     }

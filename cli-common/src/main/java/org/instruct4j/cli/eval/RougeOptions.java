@@ -1,5 +1,7 @@
 package org.instruct4j.cli.eval;
 
+import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.metrics.rouge.RougeTokenizer;
 import picocli.CommandLine.Option;
 
 /** How {@code eval rouge} and {@code spark rouge} score: the two fields, stemming, tokenizer, buckets, model name. */
@@ -39,8 +41,11 @@ public final class RougeOptions {
         return stemmer;
     }
 
-    /** The tokenizer's command-line name (metrics' {@code RougeTokenizer.named}). */
+    /** The tokenizer's command-line name (metrics' {@code RougeTokenizer.named}), checked. */
     public String tokenizer() {
+        if (RougeTokenizer.find(tokenizer).isEmpty()) {
+            throw new BadInputException(RougeTokenizer.unknown(tokenizer));
+        }
         return tokenizer;
     }
 

@@ -3,6 +3,8 @@ package org.instruct4j.cli.generate;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.instruct4j.cli.Reads;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.teacher.client.ApiKey;
 import org.instruct4j.teacher.client.OpenAiChatClient;
@@ -45,6 +47,7 @@ public class ApiTeacherOptions {
             description = "Attempts per request before it is recorded as failed (default: ${DEFAULT-VALUE}).")
     int maxAttempts;
 
+    @Reads
     @Option(names = "--prices", paramLabel = "FILE",
             description = "JSON price table overriding the built-in one: {\"model\": {\"input\": USD per 1M tokens, \"output\": USD per 1M}}.")
     Path prices;
@@ -79,7 +82,7 @@ public class ApiTeacherOptions {
 
     public Duration requestTimeout() {
         if (requestTimeoutSeconds <= 0) {
-            throw new IllegalArgumentException("--request-timeout must be positive");
+            throw new BadInputException("--request-timeout must be positive");
         }
         return Duration.ofMillis((long) (requestTimeoutSeconds * 1000));
     }

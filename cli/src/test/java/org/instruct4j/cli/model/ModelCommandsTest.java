@@ -37,7 +37,7 @@ class ModelCommandsTest {
     @Test
     void modelInitWritesADirectoryThatGenerateTextLoads() {
         Path model = dir.resolve("tiny");
-        Run init = run(new ModelCommand(), "init", "--arch", "llama", "--preset", "tiny",
+        Run init = run(new ModelInitCommand(), "--arch", "llama", "--preset", "tiny",
                 "--tokenizer", SharedData.path("models/stories260K/tok512.bin").toString(), "--output", model.toString());
 
         assertThat(init.exitCode()).as(init.err()).isZero();

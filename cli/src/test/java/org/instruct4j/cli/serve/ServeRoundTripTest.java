@@ -14,19 +14,19 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bytedeco.pytorch.Device;
 import org.instruct4j.cli.Main;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.core.prompt.PromptFormat;
-import org.instruct4j.model.LoadedModel;
-import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.chat.ModelPrompt;
-import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.model.engine.InferenceOptions;
+import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.serve.LocalChatClient;
-import org.instruct4j.serve.LocalEngine;
+import org.instruct4j.serve.LocalModel;
+import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.serve.http.OpenAiServer;
 import org.instruct4j.serve.http.ServeOptions;
 import org.instruct4j.teacher.client.ChatCall;
@@ -46,11 +46,11 @@ class ServeRoundTripTest {
 
     @Test
     void generateAnswersThroughTheServedModel() throws Exception {
-        LoadedModel model = ModelDirectory.loadLlama2c(CHECKPOINT, TOKENIZER, Precision.FP32, new Device("cpu"));
+        InferenceModel model = ModelDirectory.openForInference(CHECKPOINT, TOKENIZER, InferenceOptions.defaults());
         Path input = SharedData.path("alpaca/alpaca_5000_subset_pr152.json");
         Path output = dir.resolve("answers.jsonl");
-        try (LocalEngine engine = new LocalEngine(model, 4);
-                OpenAiServer server = OpenAiServer.start(engine, ModelPrompt.of(PromptFormat.ALPACA, model),
+        try (LocalModel local = LocalModel.start(model, SchedulerOptions.defaults().withMaxRows(4));
+                OpenAiServer server = OpenAiServer.start(local, ModelPrompt.of(PromptFormat.ALPACA, model),
                         new ServeOptions("127.0.0.1", 0, "student", null, 64, 256, 1 << 20))) {
             int code = Main.run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true),
                     "generate", "answers", "--input", input.toString(), "--output", output.toString(), "--limit", "4",
@@ -58,7 +58,7 @@ class ServeRoundTripTest {
                     "--temperature", "0", "--max-tokens", "16", "--quiet");
             assertThat(code).isZero();
 
-            LocalChatClient direct = new LocalChatClient(engine, ModelPrompt.of(PromptFormat.ALPACA, model), "student", 0);
+            LocalChatClient direct = new LocalChatClient(local, ModelPrompt.of(PromptFormat.ALPACA, model), "student", 0);
             List<AlpacaExample> examples = Datasets.readAll(input, AlpacaExample::fromJson);
             List<JsonRow> rows = Datasets.readAll(output, row -> row);
             assertThat(rows).hasSize(4);
@@ -75,7 +75,8 @@ class ServeRoundTripTest {
     @Test
     void sigtermFinishesTheRequestInFlightThenStops() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process serve = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        Process serve = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(),
                 "serve", "--model", CHECKPOINT.toString(), "--tokenizer", TOKENIZER.toString(), "--port", "0",
                 "--model-id", "stories").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader log = new BufferedReader(new InputStreamReader(serve.getErrorStream(), StandardCharsets.UTF_8));

@@ -2,7 +2,6 @@ package org.instruct4j.core.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -47,7 +46,7 @@ public final class AtomicFiles {
             }
             temp = null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw WriteFailure.of("write", target, e);
         } finally {
             if (temp != null) {
                 try {

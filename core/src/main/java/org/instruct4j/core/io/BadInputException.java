@@ -25,6 +25,14 @@ public final class BadInputException extends RuntimeException {
         this.problem = message;
     }
 
+    /** As above, found while reading something that failed with {@code cause}. */
+    public BadInputException(String message, Throwable cause) {
+        super(message, cause);
+        this.location = null;
+        this.field = null;
+        this.problem = message;
+    }
+
     /** The same problem found in a copy of the data, reported where the row really is. */
     public BadInputException at(Location original) {
         return new BadInputException(original, field, problem);

@@ -3,11 +3,9 @@ package org.instruct4j.core.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -25,6 +23,7 @@ public final class JsonlAppender implements AutoCloseable {
     private final Path file;
     private final String idField;
     private final FileChannel channel;
+    private final LineWriter lines;
     private final FileLock lock;
     private final Set<String> ids;
     private final long recoveredBytes;
@@ -33,6 +32,7 @@ public final class JsonlAppender implements AutoCloseable {
         this.file = file;
         this.idField = idField;
         this.channel = channel;
+        this.lines = new LineWriter(channel, file);
         this.lock = lock;
         this.ids = ids;
         this.recoveredBytes = recoveredBytes;
@@ -52,7 +52,7 @@ public final class JsonlAppender implements AutoCloseable {
             return new JsonlAppender(file, idField, channel, lock, ids, torn);
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new UncheckedIOException("cannot open " + file + " for appending: " + e.getMessage(), e);
+            throw WriteFailure.of("open for appending", file, e);
         } catch (RuntimeException e) {
             closeQuietly(channel);
             throw e;
@@ -127,15 +127,7 @@ public final class JsonlAppender implements AutoCloseable {
         if (ids.contains(id)) {
             return false;
         }
-        byte[] line = (Json.line(row) + "\n").getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buffer = ByteBuffer.wrap(line);
-        try {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + file + ": " + e.getMessage(), e);
-        }
+        lines.append(Json.line(row));
         ids.add(id);
         return true;
     }
@@ -152,7 +144,7 @@ public final class JsonlAppender implements AutoCloseable {
                 lock.release();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + file + ": " + e.getMessage(), e);
+            throw WriteFailure.of("close", file, e);
         } finally {
             closeQuietly(channel);
         }

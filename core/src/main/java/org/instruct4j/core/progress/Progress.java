@@ -19,6 +19,11 @@ public interface Progress extends AutoCloseable {
     void close();
 
     static Progress create(String task, long total, String unit, boolean quiet) {
+        return create(task, total, unit, 1, quiet);
+    }
+
+    /** Counts in units of {@code unitSize} (bytes shown in MB, say); {@code total} -1 when unknown. */
+    static Progress create(String task, long total, String unit, long unitSize, boolean quiet) {
         if (quiet) {
             return new Progress() {
                 @Override
@@ -38,7 +43,7 @@ public interface Progress extends AutoCloseable {
                 .setTaskName(task)
                 .setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" " + unit, 1)
+                .setUnit(" " + unit, unitSize)
                 .showSpeed(new DecimalFormat("0.0##")) // slow steps (a training step can take seconds) show as 0.09, not .0
                 .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
                 .setUpdateIntervalMillis(500)

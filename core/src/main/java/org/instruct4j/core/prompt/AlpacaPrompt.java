@@ -2,6 +2,7 @@ package org.instruct4j.core.prompt;
 
 import java.util.List;
 import java.util.Optional;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * The Alpaca prompt template (stanford_alpaca {@code PROMPT_DICT}), used by GPT-4-LLM both to ask the
@@ -35,7 +36,7 @@ public final class AlpacaPrompt {
             last = turns.get(i).role().equals(Turn.USER) ? i : -1;
         }
         if (last < 0) {
-            throw new IllegalArgumentException("the conversation has no user message");
+            throw new BadInputException("the conversation has no user message");
         }
         StringBuilder system = new StringBuilder();
         StringBuilder transcript = new StringBuilder();

@@ -2,6 +2,7 @@ package org.instruct4j.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -10,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
+import org.instruct4j.testkit.Tmpfs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +26,27 @@ class JsonlAppenderTest {
         node.put("id", id);
         node.put("output", output);
         return node;
+    }
+
+    /** A full disk is a clear error, and the line it cut is taken back, so the next append starts a whole line. */
+    @Test
+    void aFullDiskLeavesNoTornLineAndTheFileGoesOnOnceThereIsSpace() throws IOException {
+        Optional<Tmpfs> mount = Tmpfs.mount(dir.resolve("small"), "size=64k");
+        assumeTrue(mount.isPresent(), "mounting a small tmpfs needs root");
+        try (Tmpfs fs = mount.get()) {
+            Path file = fs.dir().resolve("o.jsonl");
+            Path filler = fs.fill("filler", 6_000);
+            try (JsonlAppender out = JsonlAppender.open(file, "id")) {
+                out.append(row("1", "x".repeat(1_000)));
+                assertThatThrownBy(() -> out.append(row("2", "y".repeat(20_000))))
+                        .hasMessage("cannot append to " + file + ": the disk is full (No space left on device); free some space,"
+                                + " then run the same command again");
+                assertThat(Files.readAllLines(file)).hasSize(1).allMatch(line -> line.startsWith("{\"id\":\"1\""));
+                Files.delete(filler);
+                out.append(row("2", "y".repeat(20_000)));
+            }
+            assertThat(Datasets.readAll(file, r -> r.string("id"))).containsExactly("1", "2");
+        }
     }
 
     @Test

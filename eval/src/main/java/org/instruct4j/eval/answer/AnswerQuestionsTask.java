@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.eval.qa.EvalQuestion;
@@ -32,7 +33,7 @@ public final class AnswerQuestionsTask implements GenerationTask<EvalQuestion> {
     public AnswerQuestionsTask(List<EvalQuestion> questions, String model, String modelId, AnswerSampling sampling,
             PromptFormat format, Language language) {
         if (modelId.isBlank()) {
-            throw new IllegalArgumentException("--model-id must not be blank");
+            throw new BadInputException("--model-id must not be blank");
         }
         this.questions = List.copyOf(questions);
         this.model = model;

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 
 /**
@@ -99,13 +100,13 @@ public final class AnnotationStore implements AutoCloseable {
     /** Adds an annotator and returns their sign-in token, which exists nowhere else: only its hash is stored. */
     public String addAnnotator(String name) {
         if (name.isBlank()) {
-            throw new IllegalArgumentException("an annotator needs a name");
+            throw new BadInputException("an annotator needs a name");
         }
         String token = Tokens.random();
         boolean added = run(c -> update(c, "INSERT INTO annotators (id, name, token_hash, created_at) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT DO NOTHING", Tokens.random(), name, Tokens.hash(token), now()) == 1);
         if (!added) {
-            throw new IllegalArgumentException("an annotator named \"" + name + "\" already exists");
+            throw new BadInputException("an annotator named \"" + name + "\" already exists");
         }
         return token;
     }
@@ -122,7 +123,7 @@ public final class AnnotationStore implements AutoCloseable {
                         p.category(), p.question(), p.modelA(), p.answerA(), p.modelB(), p.answerB());
                 Pair stored = pair(c, p.pairId()).orElseThrow();
                 if (!stored.equals(p)) {
-                    throw new IllegalArgumentException("pair \"" + p.pairId() + "\" differs from the one already in the database;"
+                    throw new BadInputException("pair \"" + p.pairId() + "\" differs from the one already in the database;"
                             + " judgments refer to it, so use a new database (or new pair ids) for different items");
                 }
             }
@@ -194,7 +195,7 @@ public final class AnnotationStore implements AutoCloseable {
     public boolean submit(String annotatorId, String pairId, String helpfulness, String honesty, String harmlessness) {
         return run(c -> {
             boolean aOnLeft = aOnLeft(c, annotatorId, pairId)
-                    .orElseThrow(() -> new IllegalArgumentException("item \"" + pairId + "\" was not shown to this annotator"));
+                    .orElseThrow(() -> new BadInputException("item \"" + pairId + "\" was not shown to this annotator"));
             return update(c, "INSERT INTO judgments (annotator_id, pair_id, a_on_left, helpfulness, honesty, harmlessness, created_at)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", annotatorId, pairId, aOnLeft ? 1 : 0,
                     Verdict.fromScreen(helpfulness, aOnLeft).key(), Verdict.fromScreen(honesty, aOnLeft).key(),

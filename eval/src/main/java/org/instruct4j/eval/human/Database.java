@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * Where annotations are stored: SQLite by default ({@code sqlite:FILE} or {@code jdbc:sqlite:FILE}), PostgreSQL
@@ -31,7 +32,7 @@ public final class Database {
         if (spec.startsWith("sqlite:") || spec.startsWith("jdbc:sqlite:")) {
             String path = spec.substring(spec.indexOf("sqlite:") + "sqlite:".length());
             if (path.isBlank()) {
-                throw new IllegalArgumentException("--db sqlite: needs a file name, e.g. sqlite:annotations.db");
+                throw new BadInputException("--db sqlite: needs a file name, e.g. sqlite:annotations.db");
             }
             createParent(Path.of(path));
             Properties properties = new Properties();
@@ -51,7 +52,7 @@ public final class Database {
             }
             return new Database(spec, properties, true);
         }
-        throw new IllegalArgumentException("--db must be sqlite:FILE or a jdbc:postgresql:// URL");
+        throw new BadInputException("--db must be sqlite:FILE or a jdbc:postgresql:// URL");
     }
 
     private static void createParent(Path file) {

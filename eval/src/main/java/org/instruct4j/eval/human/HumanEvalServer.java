@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.report.HtmlReport;
 
@@ -45,7 +46,7 @@ public final class HumanEvalServer implements AutoCloseable {
         this.store = store;
         this.pairs = store.loadPairs(pairs);
         if (this.pairs.isEmpty()) {
-            throw new IllegalArgumentException("no pairs to judge");
+            throw new BadInputException("no pairs to judge");
         }
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -62,7 +63,7 @@ public final class HumanEvalServer implements AutoCloseable {
             config.routes.get("/api/item", this::item);
             config.routes.post("/api/judgments", this::judge);
             config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
-            config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            config.routes.exception(BadInputException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         });
         app.start();
     }

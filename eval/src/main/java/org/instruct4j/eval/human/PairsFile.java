@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.core.io.JsonRows;
@@ -19,7 +20,7 @@ public final class PairsFile {
     /** One pair per question, in question order, pair id = question id; every question needs both answers. */
     public static List<Pair> build(List<EvalQuestion> questions, AnswerFile a, AnswerFile b) {
         if (a.modelId().equals(b.modelId())) {
-            throw new IllegalArgumentException("both answer files are from model \"" + a.modelId() + "\"");
+            throw new BadInputException("both answer files are from model \"" + a.modelId() + "\"");
         }
         List<Pair> pairs = new ArrayList<>(questions.size());
         for (EvalQuestion q : questions) {

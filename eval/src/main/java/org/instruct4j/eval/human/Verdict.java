@@ -1,6 +1,7 @@
 package org.instruct4j.eval.human;
 
 import java.util.Locale;
+import org.instruct4j.core.io.BadInputException;
 
 /** Which of a pair's answers is better on a criterion: model A's, model B's, or neither. */
 public enum Verdict {
@@ -16,7 +17,7 @@ public enum Verdict {
             case "A" -> A;
             case "B" -> B;
             case "tie" -> TIE;
-            default -> throw new IllegalArgumentException("unknown verdict '" + key + "'");
+            default -> throw new BadInputException("unknown verdict '" + key + "'");
         };
     }
 
@@ -29,7 +30,7 @@ public enum Verdict {
             case "left" -> aOnLeft ? A : B;
             case "right" -> aOnLeft ? B : A;
             case "tie" -> TIE;
-            default -> throw new IllegalArgumentException("a choice must be left, right or tie, got '" + choice + "'");
+            default -> throw new BadInputException("a choice must be left, right or tie, got '" + choice + "'");
         };
     }
 }

@@ -1,6 +1,7 @@
 package org.instruct4j.eval.judge;
 
 import java.util.Map;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * Python's {@code str.format} with named fields, as FastChat fills its judge templates: {@code {name}} is
@@ -24,17 +25,17 @@ final class PythonFormat {
             } else if (c == '{') {
                 int end = template.indexOf('}', i);
                 if (end < 0) {
-                    throw new IllegalArgumentException("unclosed '{' at " + i + " in template");
+                    throw new BadInputException("unclosed '{' at " + i + " in template");
                 }
                 String name = template.substring(i + 1, end);
                 String value = values.get(name);
                 if (value == null) {
-                    throw new IllegalArgumentException("the template uses {" + name + "}, which has no value");
+                    throw new BadInputException("the template uses {" + name + "}, which has no value");
                 }
                 out.append(value);
                 i = end + 1;
             } else if (c == '}') {
-                throw new IllegalArgumentException("single '}' at " + i + " in template");
+                throw new BadInputException("single '}' at " + i + " in template");
             } else {
                 out.append(c);
                 i++;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.teacher.client.Sampling;
 
@@ -58,7 +59,7 @@ public final class VicunaProtocol {
                     metadata.number("temperature"), (int) metadata.integer("max_tokens")));
         }
         if (reviewers.isEmpty()) {
-            throw new IllegalArgumentException("the reviewer file lists no reviewer");
+            throw new BadInputException("the reviewer file lists no reviewer");
         }
         return new VicunaProtocol(prompts, reviewers);
     }

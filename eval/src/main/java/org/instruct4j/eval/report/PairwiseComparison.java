@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.eval.judge.ScoreParser;
 
 /**
@@ -47,7 +48,7 @@ public final class PairwiseComparison {
     public static PairwiseComparison of(ReviewFile.Pairwise reviews, Map<String, String> modelByAnswerId,
             Map<String, String> categoryByQuestion) {
         if (reviews.reviews().isEmpty()) {
-            throw new IllegalArgumentException(reviews.file() + ": no reviews");
+            throw new BadInputException(reviews.file() + ": no reviews");
         }
         PairwiseReview first = reviews.reviews().get(0);
         String[] firstNames = names(first, reviews.file(), modelByAnswerId);
@@ -64,14 +65,14 @@ public final class PairwiseComparison {
         String expectedFirst = review.swapped() ? modelB : modelA;
         String expectedSecond = review.swapped() ? modelA : modelB;
         if (!names[0].equals(expectedFirst) || !names[1].equals(expectedSecond)) {
-            throw new IllegalArgumentException(file + ": question " + review.questionKey() + " compares " + names[0] + " with "
+            throw new BadInputException(file + ": question " + review.questionKey() + " compares " + names[0] + " with "
                     + names[1] + ", but the file compares " + modelA + " with " + modelB + "; give one comparison per file");
         }
         Map<String, double[]> order = review.swapped() ? bFirst : aFirst;
         double[] fromA = review.swapped() ? new double[] {review.score2(), review.score1()}
                 : new double[] {review.score1(), review.score2()};
         if (order.put(review.questionKey(), fromA) != null) {
-            throw new IllegalArgumentException(file + ": question " + review.questionKey() + " is reviewed twice in the same order");
+            throw new BadInputException(file + ": question " + review.questionKey() + " is reviewed twice in the same order");
         }
         if (review.recovered()) {
             (review.swapped() ? recoveredBFirst : recoveredAFirst).add(review.questionKey());

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.eval.answer.AnswerQuestionsTask;
@@ -41,7 +42,7 @@ public final class BestOfNTask implements GenerationTask<BestOfNTask.Sample> {
     public BestOfNTask(AnswerQuestionsTask answers, List<EvalQuestion> questions, int n, ResponseScorer scorer, Path samples,
                        Path output) {
         if (n < 1) {
-            throw new IllegalArgumentException("--best-of must be at least 1, got " + n);
+            throw new BadInputException("--best-of must be at least 1, got " + n);
         }
         this.answers = answers;
         this.questions = List.copyOf(questions);

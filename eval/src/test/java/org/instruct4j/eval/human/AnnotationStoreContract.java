@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.instruct4j.core.io.BadInputException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ abstract class AnnotationStoreContract {
     void tokensSignInAndOnlyTheirHashesAreKept() {
         String token = store.addAnnotator("ann");
         assertThat(token).matches("[A-Za-z0-9_-]{43}");
-        assertThatThrownBy(() -> store.addAnnotator("ann")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already exists");
+        assertThatThrownBy(() -> store.addAnnotator("ann")).isInstanceOf(BadInputException.class).hasMessageContaining("already exists");
 
         assertThat(store.signIn("not-a-token")).isEmpty();
         AnnotationStore.SignIn signIn = store.signIn(token).orElseThrow();
@@ -109,7 +110,7 @@ abstract class AnnotationStoreContract {
         String ann = store.signIn(store.addAnnotator("ann")).orElseThrow().session().annotatorId();
         assertThatThrownBy(() -> store.submit(ann, "2", "left", "left", "left")).hasMessageContaining("was not shown");
         assertThatThrownBy(() -> store.submit(ann, pairs.get(0).pairId(), "up", "left", "left"))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(BadInputException.class);
 
         store.loadPairs(TestPairs.three());
         Pair changed = new Pair("1", pairs.get(0).questionId(), "generic", "Another question", "alpaca-13b", "x", "vicuna-13b", "y");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.instruct4j.core.io.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,8 +35,8 @@ class SqliteAnnotationStoreTest extends AnnotationStoreContract {
     @Test
     void badDatabaseSpecsAreRefused() {
         assertThatThrownBy(() -> Database.of("mysql://x"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sqlite:FILE");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("sqlite:FILE");
         assertThatThrownBy(() -> Database.of("sqlite:"))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(BadInputException.class);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.testkit.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +80,6 @@ class PairwiseComparisonTest {
         Path file = Files.writeString(dir.resolve("mixed.jsonl"), review(1, 9, 6, false, "generic")
                 + review(2, 9, 6, false, "generic").replace("model-b", "model-c"));
         assertThatThrownBy(() -> PairwiseComparison.of((ReviewFile.Pairwise) ReviewFile.read(file), Map.of(), Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("give one comparison per file");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("give one comparison per file");
     }
 }

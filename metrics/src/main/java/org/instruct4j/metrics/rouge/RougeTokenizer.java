@@ -82,12 +82,21 @@ public enum RougeTokenizer {
      * accepted as {@code cjk} because Chinese, Japanese and Korean text is what it is usually chosen for.
      */
     public static RougeTokenizer named(String name) {
+        return find(name).orElseThrow(() -> new IllegalArgumentException(unknown(name)));
+    }
+
+    /** The tokenizer {@code name} names, if any (for commands that report a bad option themselves). */
+    public static java.util.Optional<RougeTokenizer> find(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case "default", "rouge-score" -> DEFAULT;
-            case "unicode", "cjk" -> UNICODE;
-            default -> throw new IllegalArgumentException("unknown tokenizer '" + name
-                    + "'; expected default (rouge-score's, ASCII letters and digits only) or cjk (any language)");
+            case "default", "rouge-score" -> java.util.Optional.of(DEFAULT);
+            case "unicode", "cjk" -> java.util.Optional.of(UNICODE);
+            default -> java.util.Optional.empty();
         };
+    }
+
+    /** What is wrong with an unknown tokenizer name. */
+    public static String unknown(String name) {
+        return "unknown tokenizer '" + name + "'; expected default (rouge-score's, ASCII letters and digits only) or cjk (any language)";
     }
 
     /**

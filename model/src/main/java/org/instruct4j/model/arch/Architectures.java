@@ -19,12 +19,10 @@ public final class Architectures {
 
     /** The model described by {@code configFile}, over {@code weights} named as in Hugging Face checkpoints. */
     public static CausalLm fromConfig(Path configFile, Map<String, Tensor> weights) {
-        ConfigJson json = ConfigJson.read(configFile);
-        String type = json.optionalText("model_type", "");
-        return switch (type) {
-            case "llama", "mistral", "qwen2" -> new Llama(LlamaConfig.fromJson(json), weights, configFile.getParent().toString());
-            case "opt" -> new Opt(OptConfig.fromJson(json), weights, configFile.getParent().toString());
-            default -> throw json.error("model_type", "is '" + type + "'; supported are llama, mistral, qwen2, opt");
+        String source = configFile.getParent().toString();
+        return switch (ArchitectureConfig.read(configFile)) {
+            case LlamaConfig llama -> new Llama(llama, weights, source);
+            case OptConfig opt -> new Opt(opt, weights, source);
         };
     }
 

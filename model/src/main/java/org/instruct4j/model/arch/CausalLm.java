@@ -50,10 +50,16 @@ public interface CausalLm {
     /** The parameters by their Hugging Face names (lm_head.weight left out when it is tied). */
     Map<String, Tensor> weights();
 
+    /** The configuration that describes this model (what the CPU engine builds the same architecture from). */
+    ArchitectureConfig config();
+
     /** The config.json that describes this model. */
     ObjectNode configJson();
 
     int vocabSize();
+
+    /** Width of the hidden states {@link #hiddenStates} returns (OPT's word_embed_proj_dim, Llama's hidden_size). */
+    int hiddenSize();
 
     /** The longest sequence the model was trained for. */
     int maxPositions();

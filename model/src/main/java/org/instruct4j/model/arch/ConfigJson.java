@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import org.instruct4j.core.io.BadInputException;
 
 /** Reads fields of a Hugging Face config.json, with errors that name the file and the field. */
 final class ConfigJson {
@@ -75,8 +76,8 @@ final class ConfigJson {
         return new int[] {node.asInt()};
     }
 
-    IllegalArgumentException error(String field, String problem) {
-        return new IllegalArgumentException(file + ": field '" + field + "' " + problem);
+    BadInputException error(String field, String problem) {
+        return new BadInputException(file + ": field '" + field + "' " + problem);
     }
 
     static ObjectNode newObject() {

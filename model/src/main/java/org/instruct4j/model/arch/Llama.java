@@ -73,7 +73,7 @@ public final class Llama implements CausalLm {
         }
         this.precision = embedTokens.scalar_type().intern() == ScalarType.BFloat16 ? Precision.BF16 : Precision.FP32;
         this.device = embedTokens.device();
-        this.inverseFrequencies = Tensors.keep(Tensors.floats(ropeInverseFrequencies(config), config.headDim() / 2)
+        this.inverseFrequencies = Tensors.keep(Tensors.floats(config.ropeInverseFrequencies(), config.headDim() / 2)
                 .to(device, ScalarType.Float));
     }
 
@@ -81,22 +81,6 @@ public final class Llama implements CausalLm {
         Projection projection = new Projection(w.require(module + ".weight"), w.optional(module + ".bias"));
         projections.put(module, projection);
         return projection;
-    }
-
-    static float[] ropeInverseFrequencies(LlamaConfig config) {
-        int half = config.headDim() / 2;
-        double[] inv = new double[half];
-        for (int i = 0; i < half; i++) {
-            inv[i] = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / config.headDim());
-        }
-        if (config.ropeScaling() != null) {
-            inv = config.ropeScaling().apply(inv);
-        }
-        float[] out = new float[half];
-        for (int i = 0; i < half; i++) {
-            out[i] = (float) inv[i];
-        }
-        return out;
     }
 
     @Override
@@ -208,14 +192,10 @@ public final class Llama implements CausalLm {
 
     @Override
     public ObjectNode configJson() {
-        String architecture = switch (config.modelType()) {
-            case "mistral" -> "MistralForCausalLM";
-            case "qwen2" -> "Qwen2ForCausalLM";
-            default -> "LlamaForCausalLM";
-        };
-        return config.toJson(precision.torchDtype(), architecture);
+        return config.configJson(precision.torchDtype());
     }
 
+    @Override
     public LlamaConfig config() {
         return config;
     }
@@ -223,6 +203,11 @@ public final class Llama implements CausalLm {
     @Override
     public int vocabSize() {
         return config.vocabSize();
+    }
+
+    @Override
+    public int hiddenSize() {
+        return config.hiddenSize();
     }
 
     @Override

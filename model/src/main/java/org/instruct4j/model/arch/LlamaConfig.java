@@ -2,6 +2,7 @@ package org.instruct4j.model.arch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * The fields of a Hugging Face LlamaConfig (also used for Mistral and Qwen2, which share the layout), named
@@ -10,11 +11,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize, int numHiddenLayers,
                           int numAttentionHeads, int numKeyValueHeads, int headDim, int vocabSize,
                           int maxPositionEmbeddings, double rmsNormEps, double ropeTheta, RopeScaling ropeScaling,
-                          boolean tieWordEmbeddings, int slidingWindow, int bosTokenId, int[] eosTokenIds) {
+                          boolean tieWordEmbeddings, int slidingWindow, int bosTokenId, int[] eosTokenIds)
+        implements ArchitectureConfig {
 
     public LlamaConfig {
         if (numAttentionHeads % numKeyValueHeads != 0) {
-            throw new IllegalArgumentException("num_attention_heads " + numAttentionHeads
+            throw new BadInputException("num_attention_heads " + numAttentionHeads
                     + " is not a multiple of num_key_value_heads " + numKeyValueHeads);
         }
     }
@@ -35,8 +37,25 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
             case "tiny" -> llama(64, 172, 5, 8, 4, vocabSize, 512, true);
             case "small" -> llama(288, 768, 6, 6, 6, vocabSize, 256, true);
             case "base" -> llama(768, 2048, 12, 12, 12, vocabSize, 1024, true);
-            default -> throw new IllegalArgumentException("unknown preset '" + name + "': use tiny, small or base");
+            default -> throw new BadInputException("unknown preset '" + name + "': use tiny, small or base");
         };
+    }
+
+    /** RoPE's inverse frequencies theta^(-2i / headDim), i < headDim / 2, after rope_scaling; what both engines rotate by. */
+    public float[] ropeInverseFrequencies() {
+        int half = headDim / 2;
+        double[] inv = new double[half];
+        for (int i = 0; i < half; i++) {
+            inv[i] = 1.0 / Math.pow(ropeTheta, (2.0 * i) / headDim);
+        }
+        if (ropeScaling != null) {
+            inv = ropeScaling.apply(inv);
+        }
+        float[] out = new float[half];
+        for (int i = 0; i < half; i++) {
+            out[i] = (float) inv[i];
+        }
+        return out;
     }
 
     public int queriesPerKeyValueHead() {
@@ -73,6 +92,16 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
                 windowed ? json.optionalInt("sliding_window", 0) : 0,
                 json.optionalInt("bos_token_id", 1),
                 json.intOrIntList("eos_token_id"));
+    }
+
+    /** config.json for this configuration, as transformers writes it for the model_type's ...ForCausalLM. */
+    public ObjectNode configJson(String torchDtype) {
+        String architecture = switch (modelType) {
+            case "mistral" -> "MistralForCausalLM";
+            case "qwen2" -> "Qwen2ForCausalLM";
+            default -> "LlamaForCausalLM";
+        };
+        return toJson(torchDtype, architecture);
     }
 
     ObjectNode toJson(String torchDtype, String architecture) {

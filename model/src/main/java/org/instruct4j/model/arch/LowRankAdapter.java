@@ -2,6 +2,7 @@ package org.instruct4j.model.arch;
 
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * LoRA (Hu et al., 2021) as PEFT computes it: {@code scale * B(A(dropout(x)))} is added to a frozen
@@ -17,7 +18,7 @@ public final class LowRankAdapter {
 
     public LowRankAdapter(Tensor a, Tensor b, double scale, double dropout) {
         if (a.size(0) != b.size(1)) {
-            throw new IllegalArgumentException("LoRA A has rank " + a.size(0) + " but B has rank " + b.size(1));
+            throw new BadInputException("LoRA A has rank " + a.size(0) + " but B has rank " + b.size(1));
         }
         this.a = a;
         this.b = b;

@@ -183,6 +183,7 @@ public final class Opt implements CausalLm {
         return config.toJson(precision.torchDtype());
     }
 
+    @Override
     public OptConfig config() {
         return config;
     }
@@ -190,6 +191,11 @@ public final class Opt implements CausalLm {
     @Override
     public int vocabSize() {
         return config.vocabSize();
+    }
+
+    @Override
+    public int hiddenSize() {
+        return config.wordEmbedProjDim();
     }
 
     @Override

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** The fields of a Hugging Face OPTConfig, named as in config.json. */
 public record OptConfig(int hiddenSize, int ffnDim, int numHiddenLayers, int numAttentionHeads, int vocabSize,
                         int maxPositionEmbeddings, int wordEmbedProjDim, boolean doLayerNormBefore,
-                        String activationFunction, int bosTokenId, int eosTokenId, int padTokenId) {
+                        String activationFunction, int bosTokenId, int eosTokenId, int padTokenId)
+        implements ArchitectureConfig {
 
     static OptConfig fromJson(ConfigJson json) {
         int hidden = json.requiredInt("hidden_size");

@@ -1,6 +1,7 @@
 package org.instruct4j.model.arch;
 
 import org.bytedeco.pytorch.Tensor;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * A linear layer of an architecture, y = x W^T + b, known by its Hugging Face module name
@@ -43,7 +44,7 @@ public final class Projection {
     /** Attaches (or with null removes) the adapter; its shapes must fit this layer. */
     public void attach(LowRankAdapter adapter) {
         if (adapter != null && (adapter.a().size(1) != inFeatures() || adapter.b().size(0) != outFeatures())) {
-            throw new IllegalArgumentException("adapter A " + adapter.a().size(0) + "x" + adapter.a().size(1) + ", B "
+            throw new BadInputException("adapter A " + adapter.a().size(0) + "x" + adapter.a().size(1) + ", B "
                     + adapter.b().size(0) + "x" + adapter.b().size(1) + " does not fit a " + outFeatures() + "x"
                     + inFeatures() + " layer");
         }

@@ -1,5 +1,7 @@
 package org.instruct4j.model.arch;
 
+import org.instruct4j.core.io.BadInputException;
+
 /**
  * config.json's rope_scaling. "linear" divides positions by {@code factor}; "llama3" (Llama 3.1+) keeps
  * high frequencies, divides low ones by {@code factor} and blends the band between.
@@ -15,7 +17,7 @@ public record RopeScaling(String type, double factor, double lowFreqFactor, doub
             scaled[i] = switch (type) {
                 case "linear" -> inv / factor;
                 case "llama3" -> llama3(inv);
-                default -> throw new IllegalArgumentException("unsupported rope_scaling type '" + type
+                default -> throw new BadInputException("unsupported rope_scaling type '" + type
                         + "': supported are linear and llama3");
             };
         }

@@ -2,6 +2,7 @@ package org.instruct4j.model.arch;
 
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
+import org.instruct4j.core.io.BadInputException;
 
 /** Named parameters of a checkpoint, looked up with an error that says which tensor is missing. */
 record Weights(Map<String, Tensor> byName, String source) {
@@ -9,7 +10,7 @@ record Weights(Map<String, Tensor> byName, String source) {
     Tensor require(String name) {
         Tensor tensor = byName.get(name);
         if (tensor == null) {
-            throw new IllegalArgumentException(source + ": checkpoint has no tensor '" + name + "'");
+            throw new BadInputException(source + ": checkpoint has no tensor '" + name + "'");
         }
         return tensor;
     }

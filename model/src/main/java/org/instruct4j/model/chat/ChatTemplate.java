@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.prompt.Turn;
 import org.instruct4j.model.tokenizer.Tokenizer;
 
@@ -74,7 +75,7 @@ public final class ChatTemplate {
 
     /** Called by templates as raise_exception('...'). */
     public static String raiseException(String message) {
-        throw new IllegalArgumentException("chat template: " + message);
+        throw new BadInputException("chat template: " + message);
     }
 
     /** The conversation as text; with {@code addGenerationPrompt} it ends where the assistant's reply begins. */
@@ -94,11 +95,11 @@ public final class ChatTemplate {
         RenderResult result = jinjava.renderForResult(template, context);
         if (result.hasErrors()) {
             for (Throwable cause = result.getErrors().get(0).getException(); cause != null; cause = cause.getCause()) {
-                if (cause instanceof IllegalArgumentException raised && raised.getMessage().startsWith("chat template: ")) {
-                    throw new IllegalArgumentException(source + ": " + raised.getMessage(), raised);
+                if (cause instanceof BadInputException raised && raised.getMessage().startsWith("chat template: ")) {
+                    throw new BadInputException(source + ": " + raised.getMessage(), raised);
                 }
             }
-            throw new IllegalArgumentException(source + ": chat_template does not render: " + result.getErrors().get(0).getMessage());
+            throw new BadInputException(source + ": chat_template does not render: " + result.getErrors().get(0).getMessage());
         }
         return result.getOutput();
     }

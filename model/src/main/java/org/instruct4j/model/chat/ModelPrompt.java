@@ -4,10 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.core.prompt.Turn;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.tokenizer.Tokenizer;
 
@@ -39,17 +41,19 @@ public final class ModelPrompt {
      * neither is read for the other formats (they may be null).
      */
     public static ModelPrompt of(PromptFormat format, Path model, Path tokenizerFile, Tokenizer tokenizer) {
-        if (format != PromptFormat.CHAT) {
-            return new ModelPrompt(format, null, tokenizer);
-        }
-        Path dir = Files.isDirectory(model) ? model
+        return new ModelPrompt(format, format == PromptFormat.CHAT ? chatTemplate(model, tokenizerFile) : null, tokenizer);
+    }
+
+    /**
+     * The chat template in {@code model}'s tokenizer_config.json, or in that of the directory of {@code tokenizerFile},
+     * read without loading the model; a clear error when there is none.
+     */
+    public static ChatTemplate chatTemplate(Path model, Path tokenizerFile) {
+        Path dir = model != null && Files.isDirectory(model) ? model
                 : tokenizerFile == null ? null : Files.isDirectory(tokenizerFile) ? tokenizerFile : tokenizerFile.toAbsolutePath().getParent();
-        ChatTemplate template = dir == null ? null : ChatTemplate.of(dir).orElse(null);
-        if (template == null) {
-            throw new BadInputException("--prompt-format chat: " + (dir == null ? model : dir)
-                    + " has no tokenizer_config.json with a chat_template; use --prompt-format alpaca or raw");
-        }
-        return new ModelPrompt(format, template, tokenizer);
+        return (dir == null ? Optional.<ChatTemplate>empty() : ChatTemplate.of(dir)).orElseThrow(() -> new BadInputException(
+                "--prompt-format chat: " + (dir == null ? model : dir)
+                        + " has no tokenizer_config.json with a chat_template; use --prompt-format alpaca or raw"));
     }
 
     /** The chat format with the given template. */
@@ -59,6 +63,11 @@ public final class ModelPrompt {
 
     /** The format for a loaded model, with the chat template of its directory. */
     public static ModelPrompt of(PromptFormat format, LoadedModel model) {
+        return of(format, model.source(), null, model.tokenizer());
+    }
+
+    /** The format for a model opened for inference, with the chat template of its directory. */
+    public static ModelPrompt of(PromptFormat format, InferenceModel model) {
         return of(format, model.source(), null, model.tokenizer());
     }
 

@@ -1,20 +1,21 @@
 package org.instruct4j.model.checkpoint;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.AtomicFiles;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -32,99 +33,105 @@ import org.instruct4j.model.tensor.Tensors;
  */
 public final class Llama2cCheckpoint {
     private static final int HEADER_BYTES = 7 * Integer.BYTES;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private Llama2cCheckpoint() {}
 
+    /** A llama2.c checkpoint's configuration and tensors (Hugging Face names, q/k rows as stored: interleaved). */
+    public record Mapped(LlamaConfig config, MappedCheckpoint tensors) {}
+
+    /** The checkpoint in libtorch, its q/k rows permuted to Hugging Face's order so it saves as a normal model. */
     public static Llama load(Path file, Precision precision, Device device) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            if (channel.size() < HEADER_BYTES) {
-                throw new IllegalArgumentException(file + ": too short for a llama2.c header (" + channel.size() + " bytes)");
-            }
-            channel.read(header, 0);
-            header.flip();
-            int dim = header.getInt(), hidden = header.getInt(), layers = header.getInt(), heads = header.getInt();
-            int kvHeads = header.getInt(), vocab = header.getInt(), seqLen = header.getInt();
-            boolean shared = vocab > 0;
-            vocab = Math.abs(vocab);
-            if (dim <= 0 || hidden <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || seqLen <= 0 || dim % heads != 0) {
-                throw new IllegalArgumentException(file + ": not a llama2.c checkpoint, header is dim=" + dim
-                        + " hidden_dim=" + hidden + " n_layers=" + layers + " n_heads=" + heads
-                        + " n_kv_heads=" + kvHeads + " vocab_size=" + vocab + " seq_len=" + seqLen);
-            }
-            LlamaConfig config = LlamaConfig.llama(dim, hidden, layers, heads, kvHeads, vocab, seqLen, shared);
-            Map<String, Tensor> weights = new Reader(channel, file).readAll(config, precision, device);
-            return new Llama(config, weights, file.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read llama2.c checkpoint " + file, e);
+        Mapped checkpoint = map(file);
+        try (MappedCheckpoint mapped = checkpoint.tensors()) {
+            LlamaConfig c = checkpoint.config();
+            Map<String, Tensor> weights = TorchWeights.of(mapped, c.numAttentionHeads(), c.numKeyValueHeads(),
+                    w -> w.to(device, precision.scalarType()).contiguous());
+            return new Llama(c, weights, file.toString());
         }
     }
 
-    /** Reads the weight groups in file order. */
-    private static final class Reader {
-        private final FileChannel channel;
+    /** Maps the checkpoint: its header becomes a configuration, its float32 groups tensors with Hugging Face names. */
+    public static Mapped map(Path file) {
+        MappedCheckpoint mapped = new MappedCheckpoint(Arena.ofShared(), RopeLayout.INTERLEAVED, file.toString());
+        try {
+            MemorySegment bytes = MappedCheckpoint.mapFile(file, mapped.arena());
+            if (bytes.byteSize() < HEADER_BYTES) {
+                throw new BadInputException(file + ": too short for a llama2.c header (" + bytes.byteSize() + " bytes)");
+            }
+            int[] h = new int[7];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = bytes.get(INT, (long) i * Integer.BYTES);
+            }
+            int dim = h[0], hidden = h[1], layers = h[2], heads = h[3], kvHeads = h[4], vocab = Math.abs(h[5]), seqLen = h[6];
+            if (dim <= 0 || hidden <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || seqLen <= 0 || dim % heads != 0) {
+                throw new BadInputException(file + ": not a llama2.c checkpoint, header is dim=" + dim
+                        + " hidden_dim=" + hidden + " n_layers=" + layers + " n_heads=" + heads
+                        + " n_kv_heads=" + kvHeads + " vocab_size=" + vocab + " seq_len=" + seqLen);
+            }
+            LlamaConfig config = LlamaConfig.llama(dim, hidden, layers, heads, kvHeads, vocab, seqLen, h[5] > 0);
+            new Layout(bytes, mapped, file).addAll(config);
+            return new Mapped(config, mapped);
+        } catch (RuntimeException e) {
+            mapped.close();
+            throw e;
+        }
+    }
+
+    /** Slices the weight groups in file order. */
+    private static final class Layout {
+        private final MemorySegment bytes;
+        private final MappedCheckpoint mapped;
         private final Path file;
         private long offset = HEADER_BYTES;
 
-        Reader(FileChannel channel, Path file) {
-            this.channel = channel;
+        Layout(MemorySegment bytes, MappedCheckpoint mapped, Path file) {
+            this.bytes = bytes;
+            this.mapped = mapped;
             this.file = file;
         }
 
-        Map<String, Tensor> readAll(LlamaConfig c, Precision precision, Device device) throws IOException {
+        void addAll(LlamaConfig c) {
             int dim = c.hiddenSize(), hidden = c.intermediateSize(), layers = c.numHiddenLayers();
             int kvDim = c.numKeyValueHeads() * c.headDim();
-            Map<String, Tensor> raw = new LinkedHashMap<>();
-            raw.put("model.embed_tokens.weight", next(c.vocabSize(), dim));
-            perLayer(raw, "input_layernorm.weight", layers, dim);
-            perLayer(raw, "self_attn.q_proj.weight", layers, dim, dim);
-            perLayer(raw, "self_attn.k_proj.weight", layers, kvDim, dim);
-            perLayer(raw, "self_attn.v_proj.weight", layers, kvDim, dim);
-            perLayer(raw, "self_attn.o_proj.weight", layers, dim, dim);
-            perLayer(raw, "post_attention_layernorm.weight", layers, dim);
-            perLayer(raw, "mlp.gate_proj.weight", layers, hidden, dim);
-            perLayer(raw, "mlp.down_proj.weight", layers, dim, hidden);
-            perLayer(raw, "mlp.up_proj.weight", layers, hidden, dim);
-            raw.put("model.norm.weight", next(dim));
+            next("model.embed_tokens.weight", c.vocabSize(), dim);
+            perLayer("input_layernorm.weight", layers, dim);
+            perLayer("self_attn.q_proj.weight", layers, dim, dim);
+            perLayer("self_attn.k_proj.weight", layers, kvDim, dim);
+            perLayer("self_attn.v_proj.weight", layers, kvDim, dim);
+            perLayer("self_attn.o_proj.weight", layers, dim, dim);
+            perLayer("post_attention_layernorm.weight", layers, dim);
+            perLayer("mlp.gate_proj.weight", layers, hidden, dim);
+            perLayer("mlp.down_proj.weight", layers, dim, hidden);
+            perLayer("mlp.up_proj.weight", layers, hidden, dim);
+            next("model.norm.weight", dim);
             offset += 2L * c.maxPositionEmbeddings() * (c.headDim() / 2) * Float.BYTES; // legacy RoPE tables, unused
             if (!c.tieWordEmbeddings()) {
-                raw.put("lm_head.weight", next(c.vocabSize(), dim));
+                next("lm_head.weight", c.vocabSize(), dim);
             }
-            if (offset != channel.size()) {
-                throw new IllegalArgumentException(file + ": header promises " + offset + " bytes but the file has "
-                        + channel.size());
+            if (offset != bytes.byteSize()) {
+                throw new BadInputException(file + ": header promises " + offset + " bytes but the file has "
+                        + bytes.byteSize());
             }
-            Map<String, Tensor> weights = new LinkedHashMap<>();
-            for (var entry : raw.entrySet()) {
-                Tensor w = entry.getValue();
-                if (entry.getKey().endsWith("q_proj.weight")) {
-                    w = interleavedToHalves(w, c.numAttentionHeads());
-                } else if (entry.getKey().endsWith("k_proj.weight")) {
-                    w = interleavedToHalves(w, c.numKeyValueHeads());
-                }
-                weights.put(entry.getKey(), Tensors.keep(w.to(device, precision.scalarType()).contiguous()));
-            }
-            return weights;
         }
 
-        private void perLayer(Map<String, Tensor> out, String name, int layers, long... shape) throws IOException {
+        private void perLayer(String name, int layers, long... shape) {
             for (int i = 0; i < layers; i++) {
-                out.put("model.layers." + i + "." + name, next(shape));
+                next("model.layers." + i + "." + name, shape);
             }
         }
 
-        private Tensor next(long... shape) throws IOException {
+        private void next(String name, long... shape) {
             long count = 1;
-            for (long s : shape) {
-                count *= s;
+            for (long size : shape) {
+                count *= size;
             }
-            if (offset + count * Float.BYTES > channel.size()) {
-                throw new IllegalArgumentException(file + ": truncated at byte " + offset + " (file has "
-                        + channel.size() + " bytes)");
+            if (offset + count * Float.BYTES > bytes.byteSize()) {
+                throw new BadInputException(file + ": truncated at byte " + offset + " (file has "
+                        + bytes.byteSize() + " bytes)");
             }
-            Tensor tensor = NativeIo.read(channel, offset, ScalarType.Float, shape);
+            mapped.put(new StoredTensor(name, TensorFormat.F32, shape, bytes.asSlice(offset, count * Float.BYTES)));
             offset += count * Float.BYTES;
-            return tensor;
         }
     }
 
@@ -139,7 +146,7 @@ public final class Llama2cCheckpoint {
                 && c.headDim() * c.numAttentionHeads() == c.hiddenSize()
                 && model.weights().keySet().stream().noneMatch(name -> name.endsWith(".bias"));
         if (!expressible) {
-            throw new IllegalArgumentException("the llama2.c format cannot express this model (rope_theta "
+            throw new BadInputException("the llama2.c format cannot express this model (rope_theta "
                     + c.ropeTheta() + ", rope_scaling " + c.ropeScaling() + ", rms_norm_eps " + c.rmsNormEps()
                     + ", head_dim " + c.headDim() + ", biases)");
         }

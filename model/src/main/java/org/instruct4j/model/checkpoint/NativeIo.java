@@ -1,12 +1,10 @@
 package org.instruct4j.model.checkpoint;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -14,29 +12,37 @@ import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
-/**
- * Moves tensor bytes between files and native tensor memory without passing through the Java heap. Files
- * are memory-mapped a window at a time, because one mapping is limited to 2 GiB.
- */
+/** Moves tensor bytes between (memory-mapped) files and native tensor memory without passing through the Java heap. */
 final class NativeIo {
     private static final long WINDOW = 1L << 30;
 
     private NativeIo() {}
 
-    /** Reads a little-endian tensor of {@code dtype} and {@code shape} stored at {@code offset}. */
-    static Tensor read(FileChannel channel, long offset, ScalarType dtype, long[] shape) throws IOException {
-        Tensor tensor = torch.empty(shape, new TensorOptions(dtype), new MemoryFormatOptional());
+    /** A CPU tensor holding a copy of {@code stored} (quantized formats widened to float32). */
+    static Tensor toTensor(StoredTensor stored) {
+        MemorySegment source = stored.format().quantized() ? BlockQuantization.dequantize(stored) : stored.data();
+        ScalarType dtype = stored.format().quantized() ? ScalarType.Float : scalarType(stored.format());
+        Tensor tensor = torch.empty(stored.shape(), new TensorOptions(dtype), new MemoryFormatOptional());
         long bytes = tensor.nbytes();
-        BytePointer target = new BytePointer(tensor.data_ptr()).capacity(bytes);
-        for (long done = 0; done < bytes; done += WINDOW) {
-            long length = Math.min(WINDOW, bytes - done);
-            MappedByteBuffer window = channel.map(FileChannel.MapMode.READ_ONLY, offset + done, length);
-            BytePointer source = new BytePointer(window);
-            Pointer.memcpy(target.position(done), source, length);
-            source.close();
-        }
-        target.close();
+        MemorySegment target = MemorySegment.ofAddress(tensor.data_ptr().address()).reinterpret(bytes);
+        MemorySegment.copy(source, 0, target, 0, bytes);
         return tensor;
+    }
+
+    static ScalarType scalarType(TensorFormat format) {
+        return switch (format) {
+            case F64 -> ScalarType.Double;
+            case F32 -> ScalarType.Float;
+            case F16 -> ScalarType.Half;
+            case BF16 -> ScalarType.BFloat16;
+            case I64 -> ScalarType.Long;
+            case I32 -> ScalarType.Int;
+            case I16 -> ScalarType.Short;
+            case I8 -> ScalarType.Char;
+            case U8 -> ScalarType.Byte;
+            case BOOL -> ScalarType.Bool;
+            case Q8_0, Q4_0 -> throw new IllegalArgumentException(format + " has no libtorch dtype");
+        };
     }
 
     /** Appends the bytes of {@code tensor} (converted to a contiguous CPU tensor) at the channel's position. */

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.bytedeco.javacpp.PointerScope;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.AtomicFiles;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -38,6 +42,7 @@ public final class Safetensors {
     public static final String INDEX_FILE = "model.safetensors.index.json";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_HEADER_BYTES = 100L << 20;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private Safetensors() {}
 
@@ -46,19 +51,52 @@ public final class Safetensors {
      * so only one tensor at a time exists in its stored dtype.
      */
     public static Map<String, Tensor> readDirectory(Path dir, UnaryOperator<Tensor> convert) {
+        try (MappedCheckpoint mapped = map(dir)) {
+            return toTensors(mapped, convert);
+        }
+    }
+
+    /** All tensors of one .safetensors file, in header order, each passed through {@code convert}. */
+    public static Map<String, Tensor> read(Path file, UnaryOperator<Tensor> convert) {
+        try (MappedCheckpoint mapped = new MappedCheckpoint(Arena.ofShared(), RopeLayout.HALVES, file.toString())) {
+            mapInto(file, mapped);
+            return toTensors(mapped, convert);
+        }
+    }
+
+    private static Map<String, Tensor> toTensors(MappedCheckpoint mapped, UnaryOperator<Tensor> convert) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (StoredTensor stored : mapped.tensors().values()) {
+            try (PointerScope scope = new PointerScope()) {
+                tensors.put(stored.name(), Tensors.keep(convert.apply(NativeIo.toTensor(stored))));
+            }
+        }
+        return tensors;
+    }
+
+    /**
+     * The tensors of a model directory (model.safetensors, or the shards model.safetensors.index.json lists),
+     * memory-mapped: nothing is read until used.
+     */
+    public static MappedCheckpoint map(Path dir) {
         Path single = dir.resolve(SINGLE_FILE);
         Path index = dir.resolve(INDEX_FILE);
-        if (Files.isRegularFile(single)) {
-            return read(single, convert);
+        MappedCheckpoint mapped = new MappedCheckpoint(Arena.ofShared(), RopeLayout.HALVES, dir.toString());
+        try {
+            if (Files.isRegularFile(single)) {
+                mapInto(single, mapped);
+            } else if (Files.isRegularFile(index)) {
+                for (String shard : shards(index)) {
+                    mapInto(dir.resolve(shard), mapped);
+                }
+            } else {
+                throw new BadInputException(dir + ": neither " + SINGLE_FILE + " nor " + INDEX_FILE + " found");
+            }
+            return mapped;
+        } catch (RuntimeException e) {
+            mapped.close();
+            throw e;
         }
-        if (!Files.isRegularFile(index)) {
-            throw new IllegalArgumentException(dir + ": neither " + SINGLE_FILE + " nor " + INDEX_FILE + " found");
-        }
-        Map<String, Tensor> all = new LinkedHashMap<>();
-        for (String shard : shards(index)) {
-            all.putAll(read(dir.resolve(shard), convert));
-        }
-        return all;
     }
 
     private static List<String> shards(Path index) {
@@ -69,7 +107,7 @@ public final class Safetensors {
             throw new UncheckedIOException("cannot read " + index, e);
         }
         if (weightMap == null || !weightMap.isObject()) {
-            throw new IllegalArgumentException(index + ": field 'weight_map' is missing or not an object");
+            throw new BadInputException(index + ": field 'weight_map' is missing or not an object");
         }
         List<String> shards = new ArrayList<>();
         for (JsonNode file : weightMap) {
@@ -80,63 +118,49 @@ public final class Safetensors {
         return shards;
     }
 
-    /** All tensors of one .safetensors file, in header order, each passed through {@code convert}. */
-    public static Map<String, Tensor> read(Path file, UnaryOperator<Tensor> convert) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            if (size < 8 || channel.read(lengthBytes, 0) != 8) {
-                throw new IllegalArgumentException(file + ": too short for a safetensors header");
-            }
-            long headerLength = lengthBytes.flip().getLong();
-            if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || 8 + headerLength > size) {
-                throw new IllegalArgumentException(file + ": header length " + headerLength + " is invalid for a "
-                        + size + "-byte file; not a safetensors file?");
-            }
-            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
-            channel.read(headerBytes, 8);
-            JsonNode header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
-            long dataStart = 8 + headerLength;
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = it.next();
-                if (entry.getKey().equals("__metadata__")) {
-                    continue;
-                }
-                TensorEntry info = TensorEntry.parse(entry.getKey(), entry.getValue(), file);
-                if (dataStart + info.end > size) {
-                    throw new IllegalArgumentException(file + ": tensor '" + entry.getKey() + "' ends at byte "
-                            + (dataStart + info.end) + " past the end of the file (" + size + " bytes)");
-                }
-                try (PointerScope scope = new PointerScope()) {
-                    Tensor stored = NativeIo.read(channel, dataStart + info.begin, info.dtype, info.shape);
-                    tensors.put(entry.getKey(), Tensors.keep(convert.apply(stored)));
-                }
-            }
-            return tensors;
+    /** Maps one .safetensors file and adds its tensors, validated against its header, to {@code mapped}. */
+    private static void mapInto(Path file, MappedCheckpoint mapped) {
+        MemorySegment bytes = MappedCheckpoint.mapFile(file, mapped.arena());
+        long size = bytes.byteSize();
+        if (size < 8) {
+            throw new BadInputException(file + ": too short for a safetensors header");
+        }
+        long headerLength = bytes.get(LONG, 0);
+        if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || 8 + headerLength > size) {
+            throw new BadInputException(file + ": header length " + headerLength + " is invalid for a "
+                    + size + "-byte file; not a safetensors file?");
+        }
+        JsonNode header;
+        try {
+            header = JSON.readTree(new String(bytes.asSlice(8, headerLength).toArray(ValueLayout.JAVA_BYTE),
+                    StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read safetensors file " + file + ": " + e.getMessage(), e);
+            throw new BadInputException(file + ": the header is not JSON: " + e.getMessage(), e);
+        }
+        long dataStart = 8 + headerLength;
+        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (entry.getKey().equals("__metadata__")) {
+                continue;
+            }
+            TensorEntry info = TensorEntry.parse(entry.getKey(), entry.getValue(), file);
+            if (dataStart + info.end > size) {
+                throw new BadInputException(file + ": tensor '" + entry.getKey() + "' ends at byte "
+                        + (dataStart + info.end) + " past the end of the file (" + size + " bytes)");
+            }
+            mapped.put(new StoredTensor(entry.getKey(), info.format, info.shape,
+                    bytes.asSlice(dataStart + info.begin, info.end - info.begin)));
         }
     }
 
     /** One header entry, validated against its dtype and shape. */
-    private record TensorEntry(ScalarType dtype, long[] shape, long begin, long end) {
+    private record TensorEntry(TensorFormat format, long[] shape, long begin, long end) {
         static TensorEntry parse(String name, JsonNode node, Path file) {
             String dtypeName = node.path("dtype").asText();
-            ScalarType dtype = switch (dtypeName) {
-                case "F32" -> ScalarType.Float;
-                case "F16" -> ScalarType.Half;
-                case "BF16" -> ScalarType.BFloat16;
-                case "F64" -> ScalarType.Double;
-                case "I64" -> ScalarType.Long;
-                case "I32" -> ScalarType.Int;
-                case "I16" -> ScalarType.Short;
-                case "I8" -> ScalarType.Char;
-                case "U8" -> ScalarType.Byte;
-                case "BOOL" -> ScalarType.Bool;
-                default -> throw new IllegalArgumentException(file + ": tensor '" + name + "' has unsupported dtype '"
-                        + dtypeName + "'");
-            };
+            TensorFormat format = TensorFormat.ofSafetensors(dtypeName);
+            if (format == null) {
+                throw new BadInputException(file + ": tensor '" + name + "' has unsupported dtype '" + dtypeName + "'");
+            }
             JsonNode shapeNode = node.path("shape");
             long[] shape = new long[shapeNode.size()];
             long elements = 1;
@@ -146,24 +170,15 @@ public final class Safetensors {
             }
             JsonNode offsets = node.path("data_offsets");
             if (offsets.size() != 2) {
-                throw new IllegalArgumentException(file + ": tensor '" + name + "' has no data_offsets [begin, end]");
+                throw new BadInputException(file + ": tensor '" + name + "' has no data_offsets [begin, end]");
             }
             long begin = offsets.get(0).asLong(), end = offsets.get(1).asLong();
-            if (end - begin != elements * elementSize(dtype)) {
-                throw new IllegalArgumentException(file + ": tensor '" + name + "' has " + (end - begin)
-                        + " bytes but its dtype " + dtypeName + " and shape need " + elements * elementSize(dtype));
+            if (end - begin != format.bytes(elements)) {
+                throw new BadInputException(file + ": tensor '" + name + "' has " + (end - begin)
+                        + " bytes but its dtype " + dtypeName + " and shape need " + format.bytes(elements));
             }
-            return new TensorEntry(dtype, shape, begin, end);
+            return new TensorEntry(format, shape, begin, end);
         }
-    }
-
-    private static long elementSize(ScalarType dtype) {
-        return switch (dtype) {
-            case Double, Long -> 8;
-            case Float, Int -> 4;
-            case Half, BFloat16, Short -> 2;
-            default -> 1;
-        };
     }
 
     private static String dtypeName(ScalarType dtype) {

@@ -1,6 +1,7 @@
 package org.instruct4j.model.generate;
 
 import java.util.List;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * How to pick tokens. Temperature 0 is greedy (argmax). topK 0 and topP 1 switch those filters off;
@@ -12,10 +13,10 @@ public record GenerationConfig(int maxNewTokens, double temperature, double topP
 
     public GenerationConfig {
         if (maxNewTokens < 1) {
-            throw new IllegalArgumentException("maxNewTokens must be at least 1, got " + maxNewTokens);
+            throw new BadInputException("maxNewTokens must be at least 1, got " + maxNewTokens);
         }
         if (temperature < 0 || topP <= 0 || topP > 1 || topK < 0 || repetitionPenalty <= 0) {
-            throw new IllegalArgumentException("invalid sampling settings: temperature " + temperature + ", top_p "
+            throw new BadInputException("invalid sampling settings: temperature " + temperature + ", top_p "
                     + topP + ", top_k " + topK + ", repetition_penalty " + repetitionPenalty);
         }
         stopStrings = List.copyOf(stopStrings);

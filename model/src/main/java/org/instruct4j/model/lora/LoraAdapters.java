@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.arch.CausalLm;
 import org.instruct4j.model.arch.LowRankAdapter;
 import org.instruct4j.model.arch.Projection;
@@ -61,7 +62,7 @@ public final class LoraAdapters {
             Tensor a = tensors.get(peftName(entry.getKey(), 'A'));
             Tensor b = tensors.get(peftName(entry.getKey(), 'B'));
             if (a == null || b == null) {
-                throw new IllegalArgumentException(source + ": no LoRA tensors for " + entry.getKey() + " (expected "
+                throw new BadInputException(source + ": no LoRA tensors for " + entry.getKey() + " (expected "
                         + peftName(entry.getKey(), 'A') + ")");
             }
             LowRankAdapter adapter = new LowRankAdapter(a, b, spec.scale(), spec.dropout());
@@ -71,7 +72,7 @@ public final class LoraAdapters {
         for (String name : tensors.keySet()) {
             String module = name.startsWith(PREFIX) ? name.substring(PREFIX.length()).replaceFirst("\\.lora_[AB]\\.weight$", "") : name;
             if (!targets.containsKey(module)) {
-                throw new IllegalArgumentException(source + ": tensor '" + name + "' is not a LoRA weight of a targeted module of this model");
+                throw new BadInputException(source + ": tensor '" + name + "' is not a LoRA weight of a targeted module of this model");
             }
         }
         return adapters;
@@ -86,7 +87,7 @@ public final class LoraAdapters {
             }
         });
         if (targets.isEmpty()) {
-            throw new IllegalArgumentException("LoRA target modules " + spec.targetModules() + " match no layer of the model; its layers are named like "
+            throw new BadInputException("LoRA target modules " + spec.targetModules() + " match no layer of the model; its layers are named like "
                     + model.projections().keySet().stream().limit(7).toList());
         }
         return targets;

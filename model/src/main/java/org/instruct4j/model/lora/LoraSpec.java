@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * The shape of a LoRA adapter, as PEFT's adapter_config.json records it: rank r, lora_alpha (the update is
@@ -21,13 +22,13 @@ public record LoraSpec(int rank, double alpha, double dropout, List<String> targ
 
     public LoraSpec {
         if (rank <= 0) {
-            throw new IllegalArgumentException("LoRA rank must be positive, got " + rank);
+            throw new BadInputException("LoRA rank must be positive, got " + rank);
         }
         if (dropout < 0 || dropout >= 1) {
-            throw new IllegalArgumentException("LoRA dropout must be in [0, 1), got " + dropout);
+            throw new BadInputException("LoRA dropout must be in [0, 1), got " + dropout);
         }
         if (targetModules.isEmpty()) {
-            throw new IllegalArgumentException("LoRA needs at least one target module (e.g. q_proj,v_proj)");
+            throw new BadInputException("LoRA needs at least one target module (e.g. q_proj,v_proj)");
         }
         targetModules = List.copyOf(targetModules);
     }
@@ -77,26 +78,26 @@ public record LoraSpec(int rank, double alpha, double dropout, List<String> targ
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         if (!"LORA".equals(json.path("peft_type").asText("LORA"))) {
-            throw new IllegalArgumentException(file + ": field \"peft_type\" is '" + json.path("peft_type").asText()
+            throw new BadInputException(file + ": field \"peft_type\" is '" + json.path("peft_type").asText()
                     + "'; only LORA adapters are supported");
         }
         for (String unsupported : List.of("use_dora", "use_rslora", "fan_in_fan_out")) {
             if (json.path(unsupported).asBoolean(false)) {
-                throw new IllegalArgumentException(file + ": field \"" + unsupported + "\" is true; not supported");
+                throw new BadInputException(file + ": field \"" + unsupported + "\" is true; not supported");
             }
         }
         for (String pattern : List.of("rank_pattern", "alpha_pattern")) {
             if (json.path(pattern).size() > 0) {
-                throw new IllegalArgumentException(file + ": field \"" + pattern + "\" is not empty; per-module ranks are not supported");
+                throw new BadInputException(file + ": field \"" + pattern + "\" is not empty; per-module ranks are not supported");
             }
         }
         if (!json.path("r").canConvertToInt()) {
-            throw new IllegalArgumentException(file + ": field \"r\" is missing or not an integer");
+            throw new BadInputException(file + ": field \"r\" is missing or not an integer");
         }
         List<String> targets = new ArrayList<>();
         JsonNode modules = json.path("target_modules");
         if (modules.isTextual()) {
-            throw new IllegalArgumentException(file + ": field \"target_modules\" is a regular expression; give a list of module names");
+            throw new BadInputException(file + ": field \"target_modules\" is a regular expression; give a list of module names");
         }
         modules.forEach(m -> targets.add(m.asText()));
         return new LoraSpec(json.get("r").asInt(), json.path("lora_alpha").asDouble(8), json.path("lora_dropout").asDouble(0),

@@ -1,6 +1,7 @@
 package org.instruct4j.model.tensor;
 
 import org.bytedeco.openblas.global.openblas;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * How many threads OpenBLAS runs, for the whole process: {@code INSTRUCT4J_BLAS_THREADS}, default 1. libtorch runs
@@ -25,17 +26,6 @@ public final class BlasThreads {
     }
 
     static int threads(String value) {
-        if (value == null || value.isBlank()) {
-            return 1;
-        }
-        try {
-            int threads = Integer.parseInt(value.trim());
-            if (threads >= 1) {
-                return threads;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(VARIABLE + " must be a positive number of threads, got '" + value + "'");
+        return ThreadCount.parse(VARIABLE, value, 1);
     }
 }

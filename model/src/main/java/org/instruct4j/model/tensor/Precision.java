@@ -1,6 +1,7 @@
 package org.instruct4j.model.tensor;
 
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * The dtype a model computes in. Half (fp16) is deliberately absent: on CPU libtorch runs it through a
@@ -25,7 +26,7 @@ public enum Precision {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "fp32", "float32", "float" -> FP32;
             case "bf16", "bfloat16" -> BF16;
-            default -> throw new IllegalArgumentException("unknown precision '" + name + "': use fp32 or bf16");
+            default -> throw new BadInputException("unknown precision '" + name + "': use fp32 or bf16");
         };
     }
 

@@ -22,9 +22,12 @@ public final class Tensors {
         return pointer;
     }
 
-    /** CUDA when a GPU build of libtorch is on the classpath and a GPU is present, else the CPU. */
+    /**
+     * The device models load onto: the one a command's --device chose ({@link Devices#use}), else CUDA when a GPU build
+     * of libtorch is on the class path and a GPU is present, else the CPU.
+     */
     public static Device defaultDevice() {
-        return torch.cuda_is_available() ? new Device("cuda") : new Device("cpu");
+        return Devices.current();
     }
 
     /** A long tensor of the given shape holding {@code values} (row-major), on {@code device}. */

@@ -30,9 +30,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     private final int bosId;
     private final int eosId;
     private final int padId;
+    private final byte[][] tokenBytes;
 
-    private HfTokenizer(HuggingFaceTokenizer tokenizer, int vocabSize, int bosId, int eosId, int padId) {
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, int vocabSize, int bosId, int eosId, int padId, byte[][] tokenBytes) {
         this.tokenizer = tokenizer;
+        this.tokenBytes = tokenBytes;
         this.vocabSize = vocabSize;
         this.bosId = bosId;
         this.eosId = eosId;
@@ -65,7 +67,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                     .optAddSpecialTokens(false)
                     .optTruncation(false)
                     .build();
-            return new HfTokenizer(tokenizer, vocab, bos, eos, pad);
+            return new HfTokenizer(tokenizer, vocab, bos, eos, pad, HfTokenBytes.read(spec, ids, vocab));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read tokenizer " + file + ": " + e.getMessage(), e);
         }
@@ -101,6 +103,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             longs[i] = ids[i];
         }
         return tokenizer.decode(longs, true);
+    }
+
+    @Override
+    public byte[] tokenBytes(int id) {
+        return tokenBytes[id].clone();
     }
 
     @Override

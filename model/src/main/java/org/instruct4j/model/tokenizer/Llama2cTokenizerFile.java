@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * llama2.c's tokenizer.bin: int32 max_token_length, then per token float32 score, int32 length and the
@@ -26,7 +27,7 @@ public final class Llama2cTokenizerFile {
             throw new UncheckedIOException("cannot read tokenizer " + file, e);
         }
         if (in.remaining() < Integer.BYTES) {
-            throw new IllegalArgumentException(file + ": empty, not a llama2.c tokenizer.bin");
+            throw new BadInputException(file + ": empty, not a llama2.c tokenizer.bin");
         }
         int maxLength = in.getInt();
         List<String> pieces = new ArrayList<>();
@@ -34,12 +35,12 @@ public final class Llama2cTokenizerFile {
         while (in.hasRemaining()) {
             int id = pieces.size();
             if (in.remaining() < 8) {
-                throw new IllegalArgumentException(file + ": truncated in token " + id);
+                throw new BadInputException(file + ": truncated in token " + id);
             }
             float score = in.getFloat();
             int length = in.getInt();
             if (length < 0 || length > maxLength || length > in.remaining()) {
-                throw new IllegalArgumentException(file + ": token " + id + " has length " + length
+                throw new BadInputException(file + ": token " + id + " has length " + length
                         + " (max_token_length " + maxLength + ", " + in.remaining() + " bytes left)");
             }
             byte[] bytes = new byte[length];

@@ -13,6 +13,9 @@ import java.util.PriorityQueue;
  * Pieces hold plain spaces where the .model file has U+2581.
  */
 public final class SentencePieceBpe implements Tokenizer {
+    /** How SentencePiece writes the unknown piece in decoded text. */
+    private static final String UNKNOWN = " \u2047 ";
+
     private final String[] pieces;
     private final float[] scores;
     private final boolean[] special;
@@ -161,7 +164,7 @@ public final class SentencePieceBpe implements Tokenizer {
                 bytes.write(value);
                 continue;
             }
-            String piece = id == unkId ? " \u2047 " : pieces[id];
+            String piece = id == unkId ? UNKNOWN : pieces[id];
             if (bytes.size() == 0 && piece.startsWith(" ")) {
                 piece = piece.substring(1); // the dummy prefix added by encode
             }
@@ -170,9 +173,39 @@ public final class SentencePieceBpe implements Tokenizer {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
+    @Override
+    public byte[] tokenBytes(int id) {
+        if (special[id]) {
+            return new byte[0];
+        }
+        int value = byteValue(pieces[id]);
+        if (value >= 0) {
+            return new byte[] {(byte) value};
+        }
+        return (id == unkId ? UNKNOWN : pieces[id]).getBytes(StandardCharsets.UTF_8);
+    }
+
     /** The piece of {@code id} as stored (spaces for U+2581). */
     public String piece(int id) {
         return pieces[id];
+    }
+
+    /**
+     * The piece's SentencePiece type, as GGUF's tokenizer.ggml.token_type stores it: 1 normal, 2 unknown, 3 control
+     * (BOS, EOS, padding), 6 byte ({@code <0xNN>}).
+     */
+    public int tokenType(int id) {
+        if (id == unkId) {
+            return 2;
+        }
+        if (special[id]) {
+            return 3;
+        }
+        return byteValue(pieces[id]) >= 0 ? 6 : 1;
+    }
+
+    public int unkId() {
+        return unkId;
     }
 
     public float score(int id) {

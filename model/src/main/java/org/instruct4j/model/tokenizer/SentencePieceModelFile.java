@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * Reads a SentencePiece tokenizer.model (a ModelProto protobuf) of model type BPE, as Llama 1/2 and Mistral
@@ -107,7 +108,7 @@ public final class SentencePieceModelFile {
             long value = 0;
             for (int shift = 0; shift < 64; shift += 7) {
                 if (!in.hasRemaining()) {
-                    throw new IllegalArgumentException(file + ": truncated varint at byte " + in.position());
+                    throw new BadInputException(file + ": truncated varint at byte " + in.position());
                 }
                 byte b = in.get();
                 value |= (long) (b & 0x7F) << shift;
@@ -115,7 +116,7 @@ public final class SentencePieceModelFile {
                     return value;
                 }
             }
-            throw new IllegalArgumentException(file + ": malformed varint at byte " + in.position());
+            throw new BadInputException(file + ": malformed varint at byte " + in.position());
         }
 
         float float32() {
@@ -125,7 +126,7 @@ public final class SentencePieceModelFile {
         byte[] bytes() {
             int length = (int) varint();
             if (length < 0 || length > in.remaining()) {
-                throw new IllegalArgumentException(file + ": field length " + length + " past the end at byte " + in.position());
+                throw new BadInputException(file + ": field length " + length + " past the end at byte " + in.position());
             }
             byte[] out = new byte[length];
             in.get(out);
@@ -142,7 +143,7 @@ public final class SentencePieceModelFile {
                 case 1 -> in.position(in.position() + 8);
                 case 2 -> bytes();
                 case 5 -> in.position(in.position() + 4);
-                default -> throw new IllegalArgumentException(file + ": unsupported protobuf wire type " + wireType
+                default -> throw new BadInputException(file + ": unsupported protobuf wire type " + wireType
                         + " at byte " + in.position());
             }
         }

@@ -11,6 +11,13 @@ public interface Tokenizer {
 
     int vocabSize();
 
+    /**
+     * The bytes token {@code id} adds to a text it does not start (a SentencePiece piece keeps its leading space, a
+     * byte-fallback or byte-level token is its raw byte(s), which may be part of a UTF-8 character), empty for
+     * special tokens: what constrained decoding matches against a grammar, and the bytes of a token's logprob.
+     */
+    byte[] tokenBytes(int id);
+
     /** -1 when the tokenizer has none. */
     int bosId();
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.instruct4j.core.io.BadInputException;
 
 /** Finds and opens the tokenizer of a model directory, or a single tokenizer file. */
 public final class Tokenizers {
@@ -49,7 +50,7 @@ public final class Tokenizers {
         if (Files.isRegularFile(path.resolve("tokenizer.bin"))) {
             return Llama2cTokenizerFile.read(path.resolve("tokenizer.bin"));
         }
-        throw new IllegalArgumentException(path + ": no tokenizer.model, tokenizer.json or tokenizer.bin found");
+        throw new BadInputException(path + ": no tokenizer.model, tokenizer.json or tokenizer.bin found");
     }
 
     /** The chat template (a Jinja string) from {@code dir}/tokenizer_config.json, if the model has one. */

@@ -13,7 +13,15 @@ import java.util.function.UnaryOperator;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
+import org.instruct4j.model.ModelFiles;
 import org.instruct4j.model.checkpoint.Safetensors;
+import org.instruct4j.model.cpu.CpuEngine;
+import org.instruct4j.model.engine.Batch;
+import org.instruct4j.model.engine.InferenceEngine;
+import org.instruct4j.model.engine.Quantization;
+import org.instruct4j.model.engine.Sequence;
+import org.instruct4j.model.engine.TorchEngine;
+import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.generate.Generation;
 import org.instruct4j.model.generate.GenerationConfig;
 import org.instruct4j.model.generate.Generator;
@@ -25,8 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each architecture, loaded from a config.json and model.safetensors written here with random weights,
- * against the plain-Java reference of the Hugging Face modeling code, to 1e-4 in fp32.
+ * Each architecture, loaded from a config.json and model.safetensors written here with random weights, against the
+ * plain-Java reference of the Hugging Face modeling code, to 1e-4 in fp32; and the CPU engine, built from the same
+ * files, against libtorch for the prompt's logits and every decode step, with rows batched exactly as alone.
  */
 class ArchitectureReferenceTest {
     private static final Device CPU = new Device("cpu");
@@ -50,7 +59,9 @@ class ArchitectureReferenceTest {
 
         float[][] expected = ReferenceHfDecoder.llama(w, DIM, HIDDEN, LAYERS, 4, 2, VOCAB, 1e-5, inv, 0, false, TOKENS);
 
-        assertMatches(load(config, w), expected);
+        CausalLm model = load(config, w);
+        assertMatches(model, expected);
+        assertCpuEngineMatches(model);
     }
 
     @Test
@@ -61,7 +72,9 @@ class ArchitectureReferenceTest {
         float[][] expected = ReferenceHfDecoder.llama(w, DIM, HIDDEN, LAYERS, 4, 4, VOCAB, 1e-5,
                 plainFrequencies(1000000.0, HALF_HEAD_DIM), 0, true, TOKENS);
 
-        assertMatches(load(config, w), expected);
+        CausalLm model = load(config, w);
+        assertMatches(model, expected);
+        assertCpuEngineMatches(model);
     }
 
     @Test
@@ -75,6 +88,7 @@ class ArchitectureReferenceTest {
         CausalLm model = load(config, w);
         assertMatches(model, expected);
         assertCachedDecodingMatches(model, expected);
+        assertCpuEngineMatches(model);
     }
 
     @Test
@@ -86,6 +100,7 @@ class ArchitectureReferenceTest {
 
         assertMatches(model, expected);
         assertCachedDecodingMatches(model, expected);
+        assertCpuEngineMatches(model);
     }
 
     @Test
@@ -234,6 +249,49 @@ class ArchitectureReferenceTest {
                     float[] step = Tensors.toFloats(model.forward(ids(new int[] {TOKENS[t]}), positions(t, 1), null, cache, true));
                     assertRowClose(step, expected[t], "cached step " + t);
                 }
+            }
+        }
+    }
+
+    /**
+     * The CPU engine over the files in {@code dir} against libtorch's {@code model}: the logits after every prompt
+     * token, then after each token decoded one at a time, to 1e-4; and rows of three lengths in one pass get exactly
+     * the logits they get alone.
+     */
+    private void assertCpuEngineMatches(CausalLm model) {
+        ModelFiles files = ModelFiles.map(dir);
+        try (CpuEngine cpu = CpuEngine.open(files.config(), files.weights(), Precision.FP32, Quantization.NONE)) {
+            InferenceEngine torch = new TorchEngine(model);
+            int vocab = model.vocabSize(), prompt = 5;
+            try (Sequence ours = cpu.newSequence(TOKENS.length); Sequence theirs = torch.newSequence(TOKENS.length)) {
+                float[] ourLogits = new float[prompt * vocab], theirLogits = new float[prompt * vocab];
+                cpu.forward(new Batch().addScored(ours, TOKENS, 0, prompt, ourLogits));
+                torch.forward(new Batch().addScored(theirs, TOKENS, 0, prompt, theirLogits));
+                assertRowClose(ourLogits, theirLogits, "CPU engine prefill");
+                for (int t = prompt; t < TOKENS.length; t++) {
+                    cpu.forward(new Batch().add(ours, TOKENS[t]));
+                    torch.forward(new Batch().add(theirs, TOKENS[t]));
+                    assertRowClose(ours.logits(), theirs.logits(), "CPU engine decode step " + t);
+                }
+            }
+            int[] lengths = {3, 9, 6};
+            float[][] alone = new float[lengths.length][];
+            for (int r = 0; r < lengths.length; r++) {
+                try (Sequence row = cpu.newSequence(TOKENS.length)) {
+                    cpu.forward(new Batch().add(row, TOKENS, 0, lengths[r], true));
+                    alone[r] = row.logits().clone();
+                }
+            }
+            Sequence[] rows = new Sequence[lengths.length];
+            Batch batch = new Batch();
+            for (int r = 0; r < lengths.length; r++) {
+                rows[r] = cpu.newSequence(TOKENS.length);
+                batch.add(rows[r], TOKENS, 0, lengths[r], true);
+            }
+            cpu.forward(batch);
+            for (int r = 0; r < lengths.length; r++) {
+                assertThat(rows[r].logits()).as("row %d batched", r).containsExactly(alone[r]);
+                rows[r].close();
             }
         }
     }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.bytedeco.pytorch.Device;
 import org.instruct4j.model.checkpoint.Llama2cCheckpoint;
+import org.instruct4j.model.cpu.CpuEngine;
+import org.instruct4j.model.engine.Quantization;
 import org.instruct4j.model.generate.Generation;
 import org.instruct4j.model.generate.GenerationConfig;
 import org.instruct4j.model.generate.Generator;
@@ -17,7 +19,7 @@ import org.instruct4j.testkit.SharedData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The real trained stories260K model reproduces llama2.c's greedy output token for token. */
+/** The real trained stories260K model reproduces llama2.c's greedy output token for token, on both engines. */
 class Stories260KTest {
     static Llama model;
     static Tokenizer tokenizer;
@@ -47,6 +49,18 @@ class Stories260KTest {
         assertThat(generation.tokenIds()).containsExactly(referenceIds());
         assertThat(generation.text()).isEqualTo(reference.get("expected_text").asText());
         assertThat(generation.finishReason()).isEqualTo(Generation.FinishReason.LENGTH);
+    }
+
+    @Test
+    void greedyDecodingOnTheCpuEngineReproducesLlama2cToo() {
+        Llama2cCheckpoint.Mapped mapped = Llama2cCheckpoint.map(SharedData.path("models/stories260K/stories260K.bin"));
+        try (CpuEngine engine = CpuEngine.open(mapped.config(), mapped.tensors(), Precision.FP32, Quantization.NONE)) {
+            Generation generation = new Generator(engine, tokenizer)
+                    .generateFromIds(new int[][] {{tokenizer.bosId()}}, GenerationConfig.greedy(200)).get(0);
+
+            assertThat(generation.tokenIds()).containsExactly(referenceIds());
+            assertThat(generation.text()).isEqualTo(reference.get("expected_text").asText());
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.prompt.Turn;
 import org.instruct4j.model.tokenizer.Tokenizer;
 import org.instruct4j.model.tokenizer.Tokenizers;
@@ -45,6 +46,6 @@ class ChatTemplateTest {
     void raiseExceptionInATemplateIsAnError() {
         ChatTemplate template = new ChatTemplate("{{ raise_exception('Conversation roles must alternate') }}", "<s>", "</s>", "test");
         assertThatThrownBy(() -> template.render(List.of(Turn.user("hi")), true))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("roles must alternate");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("roles must alternate");
     }
 }

@@ -38,6 +38,8 @@ class HfTokenizerTest {
         assertThat(tokenizer.eosId()).isEqualTo(1);
         assertThat(tokenizer.padId()).isEqualTo(1);
         assertThat(tokenizer.vocabSize()).isEqualTo(6);
+        assertThat(tokenizer.tokenBytes(3)).isEqualTo("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(tokenizer.tokenBytes(1)).isEmpty();
         assertThat(Tokenizers.chatTemplate(dir)).contains("{% for m in messages %}{{ m['content'] }}{% endfor %}");
     }
 
@@ -45,5 +47,23 @@ class HfTokenizerTest {
     void aDirectoryWithoutTokenizerIsAnErrorNamingIt() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tokenizers.load(dir))
                 .hasMessageContaining(dir.toString()).hasMessageContaining("tokenizer.json");
+    }
+
+    @Test
+    void tokenBytesFollowTheDecoder() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.Map<String, Integer> ids = java.util.Map.of("\u0120hello", 0, "\u00c3\u00a9", 1, "<|end|>", 2);
+        byte[][] byteLevel = HfTokenBytes.read(json.readTree("""
+                {"decoder": {"type": "ByteLevel"}, "added_tokens": [{"id": 2, "content": "<|end|>", "special": true}]}
+                """), ids, 3);
+        assertThat(new String(byteLevel[0], java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(" hello");
+        assertThat(new String(byteLevel[1], java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("\u00e9");
+        assertThat(byteLevel[2]).isEmpty();
+
+        byte[][] pieces = HfTokenBytes.read(json.readTree("""
+                {"decoder": {"type": "Sequence", "decoders": [{"type": "Replace"}, {"type": "ByteFallback"}]}}
+                """), java.util.Map.of("\u2581hello", 0, "<0x0A>", 1), 2);
+        assertThat(new String(pieces[0], java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(" hello");
+        assertThat(pieces[1]).containsExactly(0x0A);
     }
 }

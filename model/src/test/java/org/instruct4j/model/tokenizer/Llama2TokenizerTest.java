@@ -55,4 +55,17 @@ class Llama2TokenizerTest {
         assertThat(ids).contains(0xF0 + 3, 0x9F + 3);
         assertThat(tokenizer.decode(ids)).isEqualTo(text);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tokenizers")
+    void tokenBytesJoinToTheTextWithItsDummyPrefix(String file, Function<Path, Tokenizer> reader) {
+        Tokenizer tokenizer = reader.apply(SharedData.path("models/llama2_tokenizer/" + file));
+        String text = "emoji \uD83E\uDD99 llama, \"quoted\" {x: 1}";
+        java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+        for (int id : tokenizer.encode(text, true)) {
+            joined.writeBytes(tokenizer.tokenBytes(id));
+        }
+        assertThat(joined.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(" " + text);
+        assertThat(tokenizer.tokenBytes(tokenizer.eosId())).isEmpty();
+    }
 }

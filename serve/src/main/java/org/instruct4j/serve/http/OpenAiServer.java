@@ -6,38 +6,47 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.model.chat.ModelPrompt;
-import org.instruct4j.serve.LocalEngine;
+import org.instruct4j.serve.LocalModel;
+import org.instruct4j.serve.structured.StructuredOutputs;
 import org.instruct4j.teacher.client.ChatMessage;
 
 /**
  * A local model behind OpenAI's HTTP API: {@code GET /v1/models}, {@code POST /v1/chat/completions} (also
- * streamed as server-sent events) and {@code POST /v1/completions}. Concurrent requests share batches in the
- * {@link LocalEngine}. Errors come in OpenAI's error shape; with an API key set, requests without the matching
- * bearer token get 401. {@link #close()} refuses new requests, lets those in flight finish, then stops.
+ * streamed as server-sent events) and {@code POST /v1/completions}, plus {@code GET /health} and Prometheus'
+ * {@code GET /metrics}. Concurrent requests share the running batch of the model's generation queue; a full queue
+ * answers 429 with Retry-After. Errors come in OpenAI's error shape; with an API key set, requests to {@code /v1}
+ * without the matching bearer token get 401. {@link #close()} refuses new requests, lets those in flight finish,
+ * then stops.
  */
 public final class OpenAiServer implements AutoCloseable {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(2);
 
     private final ServeOptions options;
     private final ModelPrompt prompt;
-    private final LocalEngine engine;
+    private final LocalModel model;
+    private final StructuredOutputs structured;
+    private final ServeMetrics metrics;
     private final Completion completion;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final long created = System.currentTimeMillis() / 1000;
     private volatile boolean draining;
     private final Javalin app;
 
-    private OpenAiServer(LocalEngine engine, ModelPrompt prompt, ServeOptions options) {
+    private OpenAiServer(LocalModel model, ModelPrompt prompt, ServeOptions options) {
         this.options = options;
         this.prompt = prompt;
-        this.engine = engine;
-        this.completion = new Completion(engine, options.modelId());
+        this.model = model;
+        this.structured = new StructuredOutputs(model.tokenizer());
+        this.metrics = new ServeMetrics(model.queue());
+        this.completion = new Completion(model.queue(), new LogprobsJson(model.tokenizer()), metrics, options.modelId());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -50,6 +59,8 @@ public final class OpenAiServer implements AutoCloseable {
             config.routes.get("/v1/models/{model}", guarded(this::model));
             config.routes.post("/v1/chat/completions", guarded(this::chat));
             config.routes.post("/v1/completions", guarded(this::text));
+            config.routes.get("/health", this::health);
+            config.routes.get("/metrics", this::metrics);
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> error(ctx,
                     new ApiException(500, "server_error", null, null, "internal error: " + e)));
@@ -64,8 +75,8 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     /** Starts listening; port 0 picks a free port ({@link #port()}). */
-    public static OpenAiServer start(LocalEngine engine, ModelPrompt prompt, ServeOptions options) {
-        OpenAiServer server = new OpenAiServer(engine, prompt, options);
+    public static OpenAiServer start(LocalModel model, ModelPrompt prompt, ServeOptions options) {
+        OpenAiServer server = new OpenAiServer(model, prompt, options);
         server.app.start();
         return server;
     }
@@ -111,6 +122,22 @@ public final class OpenAiServer implements AutoCloseable {
         }
     }
 
+    /** 200 while serving, 503 once draining (a load balancer stops sending requests). */
+    private void health(Context ctx) throws IOException {
+        if (draining) {
+            throw new ApiException(503, "server_error", null, null, "the server is shutting down");
+        }
+        JsonResponse.write(ctx, Json.line(Json.object().put("status", "ok")));
+    }
+
+    private void metrics(Context ctx) throws IOException {
+        ctx.res().setStatus(200);
+        ctx.res().setContentType(metrics.contentType());
+        try (OutputStream out = ctx.res().getOutputStream()) {
+            metrics.write(out);
+        }
+    }
+
     private void models(Context ctx) throws IOException {
         ObjectNode body = Json.object().put("object", "list");
         body.putArray("data").add(modelObject());
@@ -133,11 +160,11 @@ public final class OpenAiServer implements AutoCloseable {
         JsonNode body = parse(ctx);
         checkModel(body);
         List<ChatMessage> messages = messages(body.get("messages"));
-        GenerationRequest request = GenerationRequest.read(body, options);
+        GenerationRequest request = GenerationRequest.read(body, true, options, model.defaults(), structured);
         String text;
         try {
             text = prompt.prompt(messages.stream().map(ChatMessage::turn).toList());
-        } catch (IllegalArgumentException e) {
+        } catch (BadInputException e) {
             throw ApiException.invalid("messages", e.getMessage());
         }
         completion.answer(ctx, Shape.CHAT, prompt.encode(text), request);
@@ -153,8 +180,8 @@ public final class OpenAiServer implements AutoCloseable {
         if (prompt == null || !prompt.isTextual()) {
             throw ApiException.invalid("prompt", "prompt must be a string (one prompt per request)");
         }
-        GenerationRequest request = GenerationRequest.read(body, options);
-        completion.answer(ctx, Shape.TEXT, engine.model().tokenizer().encode(prompt.asText(), true), request);
+        GenerationRequest request = GenerationRequest.read(body, false, options, model.defaults(), structured);
+        completion.answer(ctx, Shape.TEXT, model.tokenizer().encode(prompt.asText(), true), request);
     }
 
     private static JsonNode parse(Context ctx) {
@@ -224,6 +251,11 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private static void error(Context ctx, ApiException e) {
+        if (e.retryAfter() != null) {
+            long millis = Math.max(1, e.retryAfter().toMillis());
+            ctx.header("Retry-After", Long.toString((millis + 999) / 1000));
+            ctx.header("retry-after-ms", Long.toString(millis));
+        }
         ctx.status(e.status()).contentType("application/json").result(Json.line(e.body()));
     }
 

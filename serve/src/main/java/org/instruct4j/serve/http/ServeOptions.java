@@ -1,5 +1,6 @@
 package org.instruct4j.serve.http;
 
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.teacher.client.ApiKey;
 
 /**
@@ -10,11 +11,11 @@ public record ServeOptions(String host, int port, String modelId, ApiKey apiKey,
                            int maxTokensLimit, long maxBodyBytes) {
     public ServeOptions {
         if (defaultMaxTokens < 1 || maxTokensLimit < defaultMaxTokens) {
-            throw new IllegalArgumentException("need 1 <= default max tokens (" + defaultMaxTokens + ") <= max tokens limit ("
+            throw new BadInputException("need 1 <= default max tokens (" + defaultMaxTokens + ") <= max tokens limit ("
                     + maxTokensLimit + ")");
         }
         if (maxBodyBytes < 1024) {
-            throw new IllegalArgumentException("the body size limit must be at least 1024 bytes, got " + maxBodyBytes);
+            throw new BadInputException("the body size limit must be at least 1024 bytes, got " + maxBodyBytes);
         }
     }
 }

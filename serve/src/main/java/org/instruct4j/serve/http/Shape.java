@@ -1,6 +1,7 @@
 package org.instruct4j.serve.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import org.instruct4j.core.io.Json;
 
 /** The two response shapes of OpenAI's API: chat completions and (legacy) text completions. */
@@ -22,25 +23,35 @@ enum Shape {
         return idPrefix + java.util.UUID.randomUUID().toString().replace("-", "");
     }
 
-    /** The whole answer: one choice and the token usage. */
-    ObjectNode response(String id, long created, String model, String text, String finishReason, ObjectNode usage) {
-        ObjectNode body = envelope(id, object, created, model);
-        ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
+    /** One finished choice of a whole answer; {@code logprobs} null when not asked for. */
+    ObjectNode choice(int index, String text, String finishReason, ObjectNode logprobs) {
+        ObjectNode choice = Json.object().put("index", index);
         if (this == CHAT) {
             choice.putObject("message").put("role", "assistant").put("content", text).putNull("refusal");
         } else {
             choice.put("text", text);
         }
-        choice.putNull("logprobs");
+        choice.set("logprobs", logprobs);
         choice.put("finish_reason", finishReason);
+        return choice;
+    }
+
+    /** The whole answer: its choices and the token usage. */
+    ObjectNode response(String id, long created, String model, List<ObjectNode> choices, ObjectNode usage) {
+        ObjectNode body = envelope(id, object, created, model);
+        body.putArray("choices").addAll(choices);
         body.set("usage", usage);
         return body;
     }
 
-    /** A streamed piece of the answer; {@code finishReason} null until the last one. A chat stream opens with the role. */
-    ObjectNode chunk(String id, long created, String model, String piece, String finishReason, boolean opening) {
+    /**
+     * A streamed piece of choice {@code index}: text (may be null), its tokens' log-probabilities (null when not
+     * asked for), the finish reason on its last chunk. A chat stream opens each choice with the role.
+     */
+    ObjectNode chunk(String id, long created, String model, int index, String piece, ObjectNode logprobs, String finishReason,
+                     boolean opening) {
         ObjectNode body = envelope(id, chunkObject, created, model);
-        ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
+        ObjectNode choice = body.putArray("choices").addObject().put("index", index);
         if (this == CHAT) {
             ObjectNode delta = choice.putObject("delta");
             if (opening) {
@@ -52,7 +63,7 @@ enum Shape {
         } else {
             choice.put("text", piece == null ? "" : piece);
         }
-        choice.putNull("logprobs");
+        choice.set("logprobs", logprobs);
         if (finishReason == null) {
             choice.putNull("finish_reason");
         } else {

@@ -1,12 +1,13 @@
 package org.instruct4j.serve.http;
 
-import org.bytedeco.pytorch.Device;
 import org.instruct4j.core.prompt.PromptFormat;
-import org.instruct4j.model.LoadedModel;
-import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.chat.ModelPrompt;
-import org.instruct4j.model.tensor.Precision;
-import org.instruct4j.serve.LocalEngine;
+import org.instruct4j.model.engine.InferenceOptions;
+import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.serve.LocalModel;
+import org.instruct4j.serve.schedule.Scheduler;
+import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.teacher.client.ApiKey;
 import org.instruct4j.testkit.SharedData;
 
@@ -15,25 +16,27 @@ final class ServedModel implements AutoCloseable {
     static final String KEY = "sk-serve-test-0d9c8b7a6f5e4d3c2b1a";
     static final String MODEL_ID = "stories260K";
 
-    final LoadedModel model;
-    final LocalEngine engine;
+    final InferenceModel model;
+    final LocalModel local;
+    final Scheduler scheduler;
     final OpenAiServer server;
 
-    ServedModel(long maxBodyBytes) {
-        model = ModelDirectory.loadLlama2c(SharedData.path("models/stories260K/stories260K.bin"),
-                SharedData.path("models/stories260K/tok512.bin"), Precision.FP32, new Device("cpu"));
-        engine = new LocalEngine(model, 8);
-        server = OpenAiServer.start(engine, ModelPrompt.of(PromptFormat.RAW, model),
+    ServedModel(long maxBodyBytes, SchedulerOptions options) {
+        model = ModelDirectory.openForInference(SharedData.path("models/stories260K/stories260K.bin"),
+                SharedData.path("models/stories260K/tok512.bin"), InferenceOptions.defaults());
+        local = LocalModel.start(model, options);
+        scheduler = (Scheduler) local.queue();
+        server = OpenAiServer.start(local, ModelPrompt.of(PromptFormat.RAW, model),
                 new ServeOptions("127.0.0.1", 0, MODEL_ID, ApiKey.of("SERVE_TEST_KEY", KEY), 64, 256, maxBodyBytes));
     }
 
     ServedModel() {
-        this(1 << 20);
+        this(1 << 20, SchedulerOptions.defaults().withMaxRows(8));
     }
 
     @Override
     public void close() {
         server.close();
-        engine.close();
+        local.close();
     }
 }

@@ -1,6 +1,6 @@
 package org.instruct4j.spark.analyze;
 
-import org.instruct4j.analysis.verbs.VerbNounExtractor;
+import org.instruct4j.analysis.corenlp.VerbNounExtractor;
 
 /**
  * The verb-noun rule of this JVM: CoreNLP's models take seconds and about a gigabyte to load, so every task an

@@ -12,7 +12,7 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.util.LongAccumulator;
 import org.instruct4j.analysis.verbs.VerbNoun;
 import org.instruct4j.analysis.verbs.VerbNounCounts;
-import org.instruct4j.analysis.verbs.VerbNounExtractor;
+import org.instruct4j.analysis.corenlp.VerbNounExtractor;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.spark.io.Results;
 import scala.Tuple2;

@@ -4,17 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import org.apache.spark.sql.SparkSession;
 import org.instruct4j.cli.generate.ApiTeacherOptions;
+import org.instruct4j.cli.generate.JobReport;
 import org.instruct4j.spark.SparkSessions;
 import org.instruct4j.spark.generate.GenerationJob;
 import org.instruct4j.spark.generate.TaskRecipe;
 import org.instruct4j.spark.generate.TeacherEndpoint;
-import org.instruct4j.teacher.run.JobResult;
 
 /** Runs a generate command's recipe as a Spark job and reports it as the single-machine commands do. */
 final class SparkGenerate {
-    /** Exit code when the job finished but some rows failed after all retries (as the single-machine commands). */
-    static final int SOME_ROWS_FAILED = 3;
-
     private SparkGenerate() {}
 
     static int run(PrintWriter err, GenerateIo io, ApiTeacherOptions teacher, SparkOptions sparkOptions, TaskRecipe recipe,
@@ -22,7 +19,7 @@ final class SparkGenerate {
         return run(err, io.input, io.limit, io.output, teacher, sparkOptions, recipe, settings).exitCode();
     }
 
-    /** What a run did, and its exit code: 0, {@link #SOME_ROWS_FAILED}, or 1 when it stopped early. */
+    /** What a run did, and its exit code as the single-machine commands give it ({@link JobReport}). */
     record Finished(GenerationJob.Outcome outcome, int exitCode) {}
 
     static Finished run(PrintWriter err, String input, long limit, String output, ApiTeacherOptions teacher,
@@ -44,27 +41,12 @@ final class SparkGenerate {
             var request = new GenerationJob.Request(input, limit, output, sparkOptions.format(), partitions, endpoint,
                     teacher.jobOptions(), teacher.priceTable(), settings);
             GenerationJob.Outcome outcome = new GenerationJob(spark, recipe, request).run(err);
-            report(recipe, outcome, err);
-            JobResult result = outcome.result();
-            int exitCode = !result.ok() ? 1 : result.failed() > 0 ? SOME_ROWS_FAILED : 0;
+            if (recipe.assembles()) {
+                err.printf("%s: assembled output -> %s%n", recipe.name(), outcome.paths().output());
+            }
+            int exitCode = JobReport.print(recipe.name(), outcome.result(), outcome.usage().summary(), outcome.paths().rows(),
+                    outcome.paths().failures(), err);
             return new Finished(outcome, exitCode);
         }
-    }
-
-    private static void report(TaskRecipe recipe, GenerationJob.Outcome outcome, PrintWriter err) {
-        JobResult result = outcome.result();
-        err.printf("%s: %,d new rows, %,d already done, %,d failed, %,d truncated, %,d retries -> %s%n", recipe.name(),
-                result.succeeded(), result.alreadyDone(), result.failed(), result.truncated(), result.retries(), outcome.paths().rows());
-        if (recipe.assembles()) {
-            err.printf("%s: assembled output -> %s%n", recipe.name(), outcome.paths().output());
-        }
-        err.println(outcome.usage().summary());
-        if (result.failed() > 0) {
-            err.printf("failed rows are in %s; rerun with --retry-failed to try them again%n", outcome.paths().failures());
-        }
-        if (!result.ok()) {
-            err.println("stopped early: " + result.fatalError());
-        }
-        err.flush();
     }
 }

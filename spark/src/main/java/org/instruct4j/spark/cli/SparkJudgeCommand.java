@@ -3,8 +3,12 @@ package org.instruct4j.spark.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
+import org.instruct4j.cli.Beside;
+import org.instruct4j.cli.Writes;
 import org.instruct4j.cli.eval.JudgeInputs;
 import org.instruct4j.eval.judge.ScoreParse;
+import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.io.FileRoles;
 import org.instruct4j.eval.judge.VicunaProtocol;
 import org.instruct4j.eval.report.JudgeReport;
 import org.instruct4j.spark.generate.JudgeRecipe;
@@ -24,6 +28,7 @@ final class SparkJudgeCommand extends SparkTeacherCommand {
     @Mixin
     JudgeInputs inputs;
 
+    @Writes(value = FileRoles.Kind.DIRECTORY, beside = Beside.SPARK_JOB)
     @Option(names = "--output", required = true, paramLabel = "DIR",
             description = "Output directory of review part files (resumable); failure records in DIR.failures/, metadata in DIR.meta.json.")
     String output;
@@ -35,7 +40,7 @@ final class SparkJudgeCommand extends SparkTeacherCommand {
     public Integer call() {
         List<Path> answers = inputs.answers();
         if (answers.size() != 2) {
-            throw new IllegalArgumentException("--answers is needed exactly twice (Assistant 1, then 2), got " + answers.size());
+            throw new BadInputException("--answers is needed exactly twice (Assistant 1, then 2), got " + answers.size());
         }
         VicunaProtocol protocol = VicunaProtocol.read(inputs.promptFile(), inputs.reviewerFile());
         ObjectNode settings = teacher.settings(samplingOptions.resolve(protocol.generalSampling()));

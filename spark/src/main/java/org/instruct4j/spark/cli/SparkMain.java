@@ -1,7 +1,7 @@
 package org.instruct4j.spark.cli;
 
 import java.io.PrintWriter;
-import org.instruct4j.cli.ErrorHandler;
+import org.instruct4j.cli.CommandLines;
 import picocli.CommandLine;
 
 /**
@@ -25,6 +25,6 @@ public final class SparkMain {
     }
 
     private static CommandLine commandLine() {
-        return new CommandLine(new SparkCommand()).setExecutionExceptionHandler(new ErrorHandler());
+        return CommandLines.configureForSparkSubmit(new CommandLine(new SparkCommand()));
     }
 }

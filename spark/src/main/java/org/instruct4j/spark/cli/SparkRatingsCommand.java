@@ -3,6 +3,7 @@ package org.instruct4j.spark.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
+import org.instruct4j.cli.Reads;
 import org.instruct4j.spark.generate.RatingsRecipe;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.tasks.RatingTask;
@@ -18,6 +19,7 @@ final class SparkRatingsCommand extends SparkTeacherCommand {
     @Mixin
     GenerateIo io;
 
+    @Reads
     @Option(names = "--responses", required = true, paramLabel = "R.jsonl",
             description = "One model's responses (output of `generate answers`: id, output, model), read by the driver and sent"
                     + " to every executor; repeat for each model.")

@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.spark.io.HadoopFiles;
 import org.instruct4j.spark.io.JobPaths;
@@ -56,7 +57,7 @@ public final class GenerationJob {
             TeacherEndpoint endpoint, JobOptions options, PriceTable prices, ObjectNode settings) {
         public Request {
             if (partitions < 1) {
-                throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
+                throw new BadInputException("--partitions must be at least 1, got " + partitions);
             }
         }
     }
@@ -76,7 +77,7 @@ public final class GenerationJob {
 
     public Outcome run(PrintWriter err) {
         if (Boolean.parseBoolean(spark.conf().get("spark.speculation", "false"))) {
-            throw new IllegalArgumentException("spark.speculation runs some tasks twice, which would ask the teacher twice and"
+            throw new BadInputException("spark.speculation runs some tasks twice, which would ask the teacher twice and"
                     + " exceed the rate limits; turn it off for instruct4j jobs");
         }
         JobPaths paths = JobPaths.of(spark, request.output(), recipe.assembles() ? "." + recipe.name() : null);
@@ -120,8 +121,14 @@ public final class GenerationJob {
         Set<String> done = request.format().ids(spark, paths.fs(), paths.rows());
         Set<String> failed = request.options().retryFailed() ? Set.of() : OutputFormat.JSONL.ids(spark, paths.fs(), paths.failures());
         Set<String> pending = new HashSet<>();
+        long failedEarlier = 0;
         for (String id : itemIds) {
-            if (!done.contains(id) && !failed.contains(id)) {
+            if (done.contains(id)) {
+                continue;
+            }
+            if (failed.contains(id)) {
+                failedEarlier++;
+            } else {
                 pending.add(id);
             }
         }
@@ -131,9 +138,10 @@ public final class GenerationJob {
         info.set("settings", request.settings());
         info.put("pending", pending.size());
         info.put("already_done", done.size());
+        info.put("failed_earlier", failedEarlier);
         if (pending.isEmpty()) {
             UsageMeter nothing = new UsageMeter(request.prices(), 1.0);
-            JobResult result = new JobResult(0, done.size(), 0, 0, 0, 0, null);
+            JobResult result = new JobResult(0, done.size(), 0, 0, 0, 0, failedEarlier, null, null);
             ObjectNode entry = RunMetadata.describe(recipe.name(), info.get("endpoint").asText(), request.settings(), Instant.now(),
                     result, nothing);
             entry.put("run_id", "nothing-to-do-" + Instant.now());

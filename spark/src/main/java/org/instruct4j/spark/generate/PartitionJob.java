@@ -16,6 +16,7 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.spark.io.Results;
 import org.instruct4j.spark.io.TempFiles;
 import org.instruct4j.core.io.Json;
@@ -85,9 +86,9 @@ final class PartitionJob implements MapPartitionsFunction<String, Tuple2<String,
         OpenAiChatClient client;
         try {
             client = endpoint.client();
-        } catch (IllegalArgumentException missingKey) {
-            JobResult stopped = new JobResult(0, 0, 0, 0, 0, 0, "on executor " + executorId() + ": " + missingKey.getMessage()
-                    + " (on a cluster, pass --conf spark.executorEnv." + endpoint.apiKeyEnv() + "=...)");
+        } catch (BadInputException missingKey) {
+            JobResult stopped = new JobResult(0, 0, 0, 0, 0, 0, 0, "on executor " + executorId() + ": " + missingKey.getMessage()
+                    + " (on a cluster, pass --conf spark.executorEnv." + endpoint.apiKeyEnv() + "=...)", null);
             return RunMetadata.describe(task.name(), OpenAiChatClient.withoutCredentials(endpoint.baseUrl()), Json.object(),
                     started, stopped, usage);
         }

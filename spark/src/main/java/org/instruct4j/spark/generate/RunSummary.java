@@ -12,9 +12,10 @@ record RunSummary(JobResult result, UsageMeter usage) {
 
     /**
      * @param summaries each partition's run entry ({@code counts}, {@code usage}, {@code stopped_by})
-     * @param pending the requests the run set out to make; {@code alreadyDone} the rows the output held
+     * @param pending the requests the run set out to make; {@code alreadyDone} the rows the output held;
+     *     {@code failedEarlier} the rows skipped because an earlier run recorded them as failed
      */
-    static RunSummary of(Iterable<JsonNode> summaries, long pending, long alreadyDone, PriceTable prices) {
+    static RunSummary of(Iterable<JsonNode> summaries, long pending, long alreadyDone, long failedEarlier, PriceTable prices) {
         long succeeded = 0;
         long failed = 0;
         long truncated = 0;
@@ -36,6 +37,7 @@ record RunSummary(JobResult result, UsageMeter usage) {
                         model.getValue().path("completion_tokens").asLong());
             }
         }
-        return new RunSummary(new JobResult(pending, alreadyDone, succeeded, failed, truncated, retries, stoppedBy), usage);
+        return new RunSummary(new JobResult(pending, alreadyDone, succeeded, failed, truncated, retries, failedEarlier, stoppedBy,
+                null), usage);
     }
 }

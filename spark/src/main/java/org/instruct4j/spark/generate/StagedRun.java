@@ -99,7 +99,8 @@ final class StagedRun {
         for (JsonNode replaced : info.path("replaces_failures")) {
             HadoopFiles.delete(paths.fs(), new Path(paths.failures(), replaced.asText()));
         }
-        RunSummary summary = RunSummary.of(Results.summaries(paths.fs(), results()), info.path("pending").asLong(), info.path("already_done").asLong(), prices);
+        RunSummary summary = RunSummary.of(Results.summaries(paths.fs(), results()), info.path("pending").asLong(), info.path("already_done").asLong(),
+                info.path("failed_earlier").asLong(), prices);
         ObjectNode run = RunMetadata.describe(info.path("task").asText(), info.path("endpoint").asText(),
                 (ObjectNode) info.get("settings"), Instant.parse(info.get("started_at").asText()), summary.result(), summary.usage());
         run.put("run_id", id());

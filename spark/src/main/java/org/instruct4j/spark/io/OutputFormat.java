@@ -15,6 +15,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * How a job's rows are stored in its output directory: JSON Lines part files (each line exactly the row the
@@ -35,7 +36,7 @@ public enum OutputFormat {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown --format \"" + name + "\"; use jsonl or parquet");
+            throw new BadInputException("unknown --format \"" + name + "\"; use jsonl or parquet");
         }
     }
 
@@ -97,7 +98,7 @@ public enum OutputFormat {
         List<FileStatus> files = HadoopFiles.dataFiles(fs, dir);
         for (OutputFormat other : values()) {
             if (other != this && files.stream().anyMatch(f -> f.getPath().getName().endsWith(other.extension))) {
-                throw new IllegalArgumentException(dir + " holds " + other.name().toLowerCase(Locale.ROOT)
+                throw new BadInputException(dir + " holds " + other.name().toLowerCase(Locale.ROOT)
                         + " part files; resume it with --format " + other.name().toLowerCase(Locale.ROOT));
             }
         }

@@ -97,14 +97,12 @@ public final class StagedInput {
         try {
             return reader.get();
         } catch (BadInputException e) {
-            if (e.location().file().equals(file)) {
+            if (e.location() != null && e.location().file().equals(file)) {
                 throw e.at(origin.of(e.location().line() - 1));
             }
-            throw e;
-        } catch (IllegalArgumentException e) {
             String message = String.valueOf(e.getMessage());
-            if (message.contains(file.toString())) {
-                throw new IllegalArgumentException(message.replace(file.toString(), input), e);
+            if (e.location() == null && message.contains(file.toString())) {
+                throw new BadInputException(message.replace(file.toString(), input), e);
             }
             throw e;
         }

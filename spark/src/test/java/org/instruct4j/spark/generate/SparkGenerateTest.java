@@ -115,7 +115,9 @@ class SparkGenerateTest extends WithFakeTeacher {
         assertThat(server.log().answeredMoreThanOnce()).isEmpty();
 
         SparkCli skipping = generate("answers", "--input", input.toString(), "--output", output.toString());
-        assertThat(skipping.err()).contains("answers: 0 new rows, 22 already done, 0 failed");
+        assertThat(skipping.err()).contains("answers: 0 new rows, 22 already done, 0 failed")
+                .contains("2 row(s) that failed in an earlier run and were skipped; rerun with --retry-failed");
+        assertThat(skipping.exitCode()).as("rows are still missing").isEqualTo(3);
         server.faults().clear();
         SparkCli retry = generate("answers", "--input", input.toString(), "--output", output.toString(), "--retry-failed");
 

@@ -5,6 +5,7 @@ import com.openai.core.JsonValue;
 import com.openai.core.MultipartField;
 import com.openai.core.http.HttpResponse;
 import com.openai.errors.OpenAIException;
+import com.openai.errors.OpenAIServiceException;
 import com.openai.models.batches.Batch;
 import com.openai.models.batches.BatchCreateParams;
 import com.openai.models.batches.BatchListParams;
@@ -39,9 +40,11 @@ final class BatchApi {
     static final String DIGEST_KEY = "instruct4j_digest";
     /** Uploading or downloading a file of up to 200 MB takes longer than one chat request. */
     private static final Duration TRANSFER_TIMEOUT = Duration.ofMinutes(10);
-    /** Batches older than their 24 h completion window (plus a margin) are not searched. */
-    private static final Duration SEARCH_WINDOW = Duration.ofHours(25);
+    /** How far the server's clock may be behind ours when looking for batches created since an upload. */
+    private static final Duration CLOCK_SKEW = Duration.ofHours(1);
     private static final long LIST_PAGE_SIZE = 100;
+    /** Statuses of a server that has no batch listing. */
+    private static final Set<Integer> LISTING_UNSUPPORTED = Set.of(404, 405, 501);
 
     @FunctionalInterface
     private interface Call<T> {
@@ -73,20 +76,9 @@ final class BatchApi {
         });
     }
 
-    /**
-     * Creates the batch for an uploaded input file, unless a batch with the same content digest exists
-     * already (created by a process that stopped before recording it, or by an attempt whose answer was
-     * lost): that one is returned instead, so a request is never paid for twice. {@code known} are
-     * batch ids the job already tracks, which are never adopted a second time.
-     */
-    Batch createOrFind(String inputFileId, Map<String, String> metadata, Set<String> known)
-            throws TeacherException, InterruptedException {
-        String digest = metadata.get(DIGEST_KEY);
+    /** Creates the batch for an uploaded input file, tagged with {@code metadata}. */
+    Batch create(String inputFileId, Map<String, String> metadata) throws TeacherException, InterruptedException {
         return call("cannot create the batch for " + inputFileId, () -> {
-            Optional<Batch> existing = findByDigest(digest, known);
-            if (existing.isPresent()) {
-                return existing.get();
-            }
             BatchCreateParams.Metadata.Builder tags = BatchCreateParams.Metadata.builder();
             metadata.forEach((name, value) -> tags.putAdditionalProperty(name, JsonValue.from(value)));
             return sdk.batches().create(BatchCreateParams.builder()
@@ -98,17 +90,34 @@ final class BatchApi {
         });
     }
 
-    private Optional<Batch> findByDigest(String digest, Set<String> known) {
-        long oldest = Instant.now().minus(SEARCH_WINDOW).getEpochSecond();
-        for (Batch batch : sdk.batches().list(BatchListParams.builder().limit(LIST_PAGE_SIZE).build()).autoPager()) {
-            if (batch.createdAt() < oldest) {
-                break;
+    /**
+     * A batch created from {@code inputFileId} (or carrying its content {@code digest}) since {@code since} that the job
+     * does not track yet ({@code known}): one a process created but was stopped before recording. Only a cross-check
+     * for that rare case, so it is empty when the server cannot list batches (many OpenAI-compatible ones answer
+     * {@code GET /v1/batches} with 404): the ids recorded beside the output are what the job relies on.
+     */
+    Optional<Batch> findUnrecorded(String inputFileId, String digest, Set<String> known, Instant since)
+            throws TeacherException, InterruptedException {
+        long oldest = since.minus(CLOCK_SKEW).getEpochSecond();
+        return call("cannot list the batches", () -> {
+            try {
+                for (Batch batch : sdk.batches().list(BatchListParams.builder().limit(LIST_PAGE_SIZE).build()).autoPager()) {
+                    if (batch.createdAt() < oldest) {
+                        break;
+                    }
+                    if (!known.contains(batch.id())
+                            && (inputFileId.equals(batch.inputFileId()) || digest.equals(metadata(batch, DIGEST_KEY)))) {
+                        return Optional.of(batch);
+                    }
+                }
+                return Optional.empty();
+            } catch (OpenAIServiceException e) {
+                if (LISTING_UNSUPPORTED.contains(e.statusCode())) {
+                    return Optional.empty();
+                }
+                throw e;
             }
-            if (!known.contains(batch.id()) && digest.equals(metadata(batch, DIGEST_KEY))) {
-                return Optional.of(batch);
-            }
-        }
-        return Optional.empty();
+        });
     }
 
     private static String metadata(Batch batch, String name) {

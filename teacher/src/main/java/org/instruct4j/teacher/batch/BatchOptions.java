@@ -1,6 +1,7 @@
 package org.instruct4j.teacher.batch;
 
 import java.time.Duration;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.teacher.limits.RetryPolicy;
 
 /**
@@ -17,14 +18,14 @@ public record BatchOptions(Duration pollInterval, int maxRequestsPerFile, long m
 
     public BatchOptions {
         if (pollInterval.isNegative() || pollInterval.isZero()) {
-            throw new IllegalArgumentException("the batch poll interval must be positive, got " + pollInterval);
+            throw new BadInputException("the batch poll interval must be positive, got " + pollInterval);
         }
         if (maxRequestsPerFile < 1 || maxRequestsPerFile > MAX_REQUESTS_PER_FILE) {
-            throw new IllegalArgumentException("requests per batch file must be in [1, " + MAX_REQUESTS_PER_FILE
+            throw new BadInputException("requests per batch file must be in [1, " + MAX_REQUESTS_PER_FILE
                     + "], got " + maxRequestsPerFile);
         }
         if (maxBytesPerFile < 1 || maxBytesPerFile > MAX_BYTES_PER_FILE) {
-            throw new IllegalArgumentException("bytes per batch file must be in [1, " + MAX_BYTES_PER_FILE
+            throw new BadInputException("bytes per batch file must be in [1, " + MAX_BYTES_PER_FILE
                     + "], got " + maxBytesPerFile);
         }
     }

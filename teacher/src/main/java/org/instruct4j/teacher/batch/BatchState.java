@@ -14,7 +14,6 @@ import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.Location;
-import org.instruct4j.teacher.run.JobFiles;
 
 /**
  * The batches of a job, kept beside its output ({@code O.batches.json}) and rewritten atomically after
@@ -28,11 +27,6 @@ final class BatchState {
     private BatchState(Path file, List<BatchRecord> records) {
         this.file = file;
         this.records = records;
-    }
-
-    /** {@code O.batches.json} for the job whose metadata is {@code O.meta.json}. */
-    static Path fileFor(JobFiles files) {
-        return files.related(".batches.json");
     }
 
     /** Reads the state; a file that cannot be read stops the job rather than risk paying twice. */

@@ -50,6 +50,10 @@ final class ChunkFile implements AutoCloseable {
         return customIds.size() < maxRequests && bytes + lineBytes + 1 <= maxBytes;
     }
 
+    boolean isEmpty() {
+        return customIds.isEmpty();
+    }
+
     void add(String customId, byte[] line) {
         try {
             out.write(line);

@@ -1,5 +1,7 @@
 package org.instruct4j.teacher.client;
 
+import org.instruct4j.core.io.BadInputException;
+
 /**
  * An API key read from an environment variable. It is only ever handed to the HTTP client:
  * {@link #toString()} is masked, and {@link #redact(String)} scrubs it from any text that might be
@@ -18,7 +20,7 @@ public final class ApiKey {
     public static ApiKey fromEnvironment(String variable) {
         String value = System.getenv(variable);
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("environment variable " + variable
+            throw new BadInputException("environment variable " + variable
                     + " is not set; export your API key there (or choose another variable with --api-key-env)");
         }
         return new ApiKey(variable, value.strip());

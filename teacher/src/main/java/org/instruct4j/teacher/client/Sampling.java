@@ -2,6 +2,7 @@ package org.instruct4j.teacher.client;
 
 import java.io.Serializable;
 import java.util.List;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * Decoding parameters of one request. The GPT-4-LLM defaults (temperature 1.0, top_p 1.0,
@@ -14,13 +15,13 @@ public record Sampling(double temperature, double topP, int maxTokens, List<Stri
 
     public Sampling {
         if (temperature < 0 || temperature > 2) {
-            throw new IllegalArgumentException("temperature must be in [0, 2], got " + temperature);
+            throw new BadInputException("temperature must be in [0, 2], got " + temperature);
         }
         if (topP <= 0 || topP > 1) {
-            throw new IllegalArgumentException("top_p must be in (0, 1], got " + topP);
+            throw new BadInputException("top_p must be in (0, 1], got " + topP);
         }
         if (maxTokens < 1) {
-            throw new IllegalArgumentException("max_tokens must be at least 1, got " + maxTokens);
+            throw new BadInputException("max_tokens must be at least 1, got " + maxTokens);
         }
         stop = List.copyOf(stop);
     }

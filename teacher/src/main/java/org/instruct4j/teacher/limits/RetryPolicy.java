@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * Exponential backoff with full jitter, honouring the server's Retry-After when it gives one:
@@ -14,7 +15,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
 
     public RetryPolicy {
         if (maxAttempts < 1) {
-            throw new IllegalArgumentException("max attempts must be at least 1, got " + maxAttempts);
+            throw new BadInputException("max attempts must be at least 1, got " + maxAttempts);
         }
     }
 

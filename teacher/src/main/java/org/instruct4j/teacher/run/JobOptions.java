@@ -1,6 +1,7 @@
 package org.instruct4j.teacher.run;
 
 import java.io.Serializable;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.teacher.limits.RetryPolicy;
 
 /**
@@ -12,10 +13,10 @@ public record JobOptions(int concurrency, double requestsPerMinute, double token
 
     public JobOptions {
         if (concurrency < 1) {
-            throw new IllegalArgumentException("--concurrency must be at least 1, got " + concurrency);
+            throw new BadInputException("--concurrency must be at least 1, got " + concurrency);
         }
         if (requestsPerMinute < 0 || tokensPerMinute < 0) {
-            throw new IllegalArgumentException("--rpm and --tpm must not be negative");
+            throw new BadInputException("--rpm and --tpm must not be negative");
         }
     }
 }

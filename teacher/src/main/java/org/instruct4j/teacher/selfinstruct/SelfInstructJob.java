@@ -10,7 +10,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.instruct4j.core.data.SeedTask;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.JsonlAppender;
@@ -21,7 +23,7 @@ import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.run.JobFiles;
 import org.instruct4j.teacher.run.JobOptions;
 import org.instruct4j.core.progress.Progress;
-import org.instruct4j.teacher.run.RunMetadata;
+import org.instruct4j.teacher.run.RunRecord;
 import org.instruct4j.teacher.run.TeacherCaller;
 
 /**
@@ -50,11 +52,11 @@ public final class SelfInstructJob {
     public SelfInstructJob(TeacherCaller caller, JobOptions options, String model, Sampling sampling, String promptText,
             List<SeedTask> seedTasks, long randomSeed, int patience) {
         if (patience < 1) {
-            throw new IllegalArgumentException("--patience must be at least 1, got " + patience);
+            throw new BadInputException("--patience must be at least 1, got " + patience);
         }
         this.patience = patience;
         if (seedTasks.size() < EXAMPLES_PER_PROMPT) {
-            throw new IllegalArgumentException("need at least " + EXAMPLES_PER_PROMPT + " seed tasks, got " + seedTasks.size());
+            throw new BadInputException("need at least " + EXAMPLES_PER_PROMPT + " seed tasks, got " + seedTasks.size());
         }
         this.caller = caller;
         this.options = options;
@@ -66,9 +68,9 @@ public final class SelfInstructJob {
         this.random = new Random(randomSeed);
     }
 
-    /** What a run did. */
+    /** What a run did; {@code pausedBy} is set when the budget stopped it (it can go on later). */
     public record Result(long kept, long keptThisRun, long requests, long rejectedAsSimilar, long filteredOrUnparsable,
-            long failedRequests, String fatalError, boolean ranDry) {}
+            long failedRequests, String fatalError, String pausedBy, boolean ranDry) {}
 
     public Result run(Path output, long count, ObjectNode settings) {
         Instant started = Instant.now();
@@ -80,61 +82,72 @@ public final class SelfInstructJob {
         AtomicLong unusable = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicInteger barren = new AtomicInteger();
-        long keptBefore;
-        long kept;
-        try (JsonlAppender out = JsonlAppender.open(output, "id")) {
+        AtomicReference<RuntimeException> broken = new AtomicReference<>();
+        try (JsonlAppender out = JsonlAppender.open(output, "id");
+                RunRecord record = RunRecord.start(files, "instructions", caller.endpointDescription(), settings, caller.usage())) {
+            caller.guard().spentBefore(record.spentBefore());
             if (out.ids().size() > 0) {
                 Datasets.forEach(output, row -> row.string("instruction"), index::add);
             }
-            keptBefore = out.ids().size();
+            long keptBefore = out.ids().size();
             Keeper keeper = new Keeper(out, index, count, model);
             try (Progress progress = Progress.create("instructions", count, "task", options.quiet());
                     ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int w = 0; w < options.concurrency(); w++) {
                     workers.submit(() -> {
-                        while (!keeper.full() && barren.get() < patience && caller.fatalError() == null
-                                && !Thread.currentThread().isInterrupted()) {
-                            ChatCall call = new ChatCall(model, List.of(ChatMessage.user(
-                                    SelfInstructPrompt.encode(promptText, sampleSeeds()))), sampling);
-                            requests.incrementAndGet();
-                            switch (caller.call(call, reply -> reply)) {
-                                case TeacherCaller.Outcome.Success<?> s -> {
-                                    var parsed = SelfInstructPrompt.parse(EXAMPLES_PER_PROMPT, s.reply().content(), s.reply().truncated());
-                                    unusable.addAndGet(parsed.discarded());
-                                    boolean keptAny = false;
-                                    for (GeneratedTask task : parsed.tasks()) {
-                                        switch (keeper.offer(task)) {
-                                            case KEPT -> {
-                                                progress.step();
-                                                keptAny = true;
+                        try {
+                            while (!keeper.full() && barren.get() < patience && !caller.stopped()
+                                    && !Thread.currentThread().isInterrupted()) {
+                                ChatCall call = new ChatCall(model, List.of(ChatMessage.user(
+                                        SelfInstructPrompt.encode(promptText, sampleSeeds()))), sampling);
+                                requests.incrementAndGet();
+                                switch (caller.call(call, reply -> reply)) {
+                                    case TeacherCaller.Outcome.Success<?> s -> {
+                                        var parsed = SelfInstructPrompt.parse(EXAMPLES_PER_PROMPT, s.reply().content(), s.reply().truncated());
+                                        unusable.addAndGet(parsed.discarded());
+                                        boolean keptAny = false;
+                                        for (GeneratedTask task : parsed.tasks()) {
+                                            switch (keeper.offer(task)) {
+                                                case KEPT -> {
+                                                    progress.step();
+                                                    keptAny = true;
+                                                }
+                                                case TOO_SIMILAR -> similar.incrementAndGet();
+                                                case FULL -> { }
                                             }
-                                            case TOO_SIMILAR -> similar.incrementAndGet();
-                                            case FULL -> { }
+                                        }
+                                        if (keptAny) {
+                                            barren.set(0);
+                                        } else {
+                                            barren.incrementAndGet();
                                         }
                                     }
-                                    if (keptAny) {
-                                        barren.set(0);
-                                    } else {
+                                    case TeacherCaller.Outcome.Failure<?> f -> {
+                                        failed.incrementAndGet();
                                         barren.incrementAndGet();
                                     }
+                                    case TeacherCaller.Outcome.Aborted<?> a -> { return; }
                                 }
-                                case TeacherCaller.Outcome.Failure<?> f -> {
-                                    failed.incrementAndGet();
-                                    barren.incrementAndGet();
-                                }
-                                case TeacherCaller.Outcome.Aborted<?> a -> { return; }
+                                progress.status("requests " + requests.get() + ", too similar " + similar.get() + ", retries " + caller.retries());
                             }
-                            progress.status("requests " + requests.get() + ", too similar " + similar.get() + ", retries " + caller.retries());
+                        } catch (RuntimeException e) {
+                            // an instruction that cannot be written (the disk is full): no later request may be paid for
+                            if (broken.compareAndSet(null, e)) {
+                                caller.stop(e.getMessage());
+                            }
                         }
                     });
                 }
             }
-            kept = out.ids().size();
+            if (broken.get() != null) {
+                throw broken.get();
+            }
+            long kept = out.ids().size();
+            Result result = new Result(kept, kept - keptBefore, requests.get(), similar.get(), unusable.get(), failed.get(),
+                    caller.fatalError(), caller.pausedBy(), kept < count && barren.get() >= patience);
+            record.finish(describe(settings, started, result));
+            return result;
         }
-        Result result = new Result(kept, kept - keptBefore, requests.get(), similar.get(), unusable.get(), failed.get(),
-                caller.fatalError(), kept < count && barren.get() >= patience);
-        RunMetadata.appendRun(files.metadata(), describe(settings, started, result));
-        return result;
     }
 
     private List<GeneratedTask> sampleSeeds() {
@@ -168,6 +181,8 @@ public final class SelfInstructJob {
         }
         if (result.fatalError() != null) {
             run.put("stopped_by", result.fatalError());
+        } else if (result.pausedBy() != null) {
+            run.put("stopped_by", result.pausedBy());
         }
         run.set("usage", caller.usage().toJson());
         return run;

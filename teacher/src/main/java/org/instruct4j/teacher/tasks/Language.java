@@ -1,6 +1,7 @@
 package org.instruct4j.teacher.tasks;
 
 import java.util.Locale;
+import org.instruct4j.core.io.BadInputException;
 
 /** Languages the generation commands produce. */
 public enum Language {
@@ -21,7 +22,7 @@ public enum Language {
         try {
             return valueOf(code.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown language \"" + code + "\"; use en or zh");
+            throw new BadInputException("unknown language \"" + code + "\"; use en or zh");
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.instruct4j.core.data.Instruction;
 import org.instruct4j.core.io.AtomicFiles;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.prompt.AlpacaPrompt;
@@ -70,7 +71,7 @@ public final class RatingTask implements GenerationTask<RatingTask.Rated> {
     public RatingTask(InstructionInput input, List<ResponseFile> responses, String model, Sampling sampling,
             Path ratingsFile, Path output) {
         if (responses.isEmpty()) {
-            throw new IllegalArgumentException("give at least one --responses file");
+            throw new BadInputException("give at least one --responses file");
         }
         this.input = input;
         this.responses = List.copyOf(responses);

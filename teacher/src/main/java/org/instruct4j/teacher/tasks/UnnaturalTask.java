@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.instruct4j.core.data.UnnaturalAnswer;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.core.io.JsonRows;
 import org.instruct4j.core.io.Json;
@@ -49,7 +50,7 @@ public final class UnnaturalTask implements GenerationTask<UnnaturalTask.Example
         try (Stream<Example> examples = task.examples()) {
             examples.forEach(example -> {
                 if (!ids.add(example.id())) {
-                    throw new IllegalArgumentException(file + ": duplicate example id \"" + example.id() + "\"");
+                    throw new BadInputException(file + ": duplicate example id \"" + example.id() + "\"");
                 }
             });
         }

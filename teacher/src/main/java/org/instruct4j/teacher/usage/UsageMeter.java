@@ -7,7 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.instruct4j.core.io.Json;
 
-/** Prompt and completion tokens per model, and what they cost. Thread-safe. */
+/**
+ * Prompt and completion tokens per model, and what they cost. Thread-safe. While a job runs, every reply it records
+ * also goes to the job's {@link UsageJournal}, so the usage survives a killed process.
+ */
 public final class UsageMeter {
     private record Counts(LongAdder requests, LongAdder prompt, LongAdder completion) {
         Counts() {
@@ -18,6 +21,7 @@ public final class UsageMeter {
     private final Map<String, Counts> byModel = new ConcurrentHashMap<>();
     private final PriceTable prices;
     private final double priceFactor;
+    private volatile UsageJournal journal;
 
     /** {@code priceFactor} is 0.5 for the Batch API, 1 otherwise. */
     public UsageMeter(PriceTable prices, double priceFactor) {
@@ -27,6 +31,29 @@ public final class UsageMeter {
 
     public void record(String model, long promptTokens, long completionTokens) {
         add(model, 1, promptTokens, completionTokens);
+        UsageJournal current = journal;
+        if (current != null) {
+            current.record(model, promptTokens, completionTokens);
+        }
+    }
+
+    /** Every reply recorded from now on is also appended to {@code journal}; null stops that. */
+    public void journalTo(UsageJournal journal) {
+        this.journal = journal;
+    }
+
+    public PriceTable prices() {
+        return prices;
+    }
+
+    /** 0.5 for the Batch API, 1 otherwise. */
+    public double priceFactor() {
+        return priceFactor;
+    }
+
+    /** What {@code promptTokens} and {@code completionTokens} of {@code model} cost here, or NaN without a price. */
+    public double cost(String model, long promptTokens, long completionTokens) {
+        return prices.priceOf(model).map(p -> p.cost(promptTokens, completionTokens) * priceFactor).orElse(Double.NaN);
     }
 
     /** Adds the usage of several requests, e.g. one Spark partition's total. */
@@ -45,11 +72,7 @@ public final class UsageMeter {
     public double estimatedCost() {
         double total = 0;
         for (Map.Entry<String, Counts> e : byModel.entrySet()) {
-            var price = prices.priceOf(e.getKey());
-            if (price.isEmpty()) {
-                return Double.NaN;
-            }
-            total += price.get().cost(e.getValue().prompt().sum(), e.getValue().completion().sum()) * priceFactor;
+            total += cost(e.getKey(), e.getValue().prompt().sum(), e.getValue().completion().sum());
         }
         return total;
     }
@@ -63,9 +86,12 @@ public final class UsageMeter {
             m.put("requests", counts.requests().sum());
             m.put("prompt_tokens", counts.prompt().sum());
             m.put("completion_tokens", counts.completion().sum());
-            prices.priceOf(model).ifPresentOrElse(
-                    p -> m.put("estimated_cost_usd", round(p.cost(counts.prompt().sum(), counts.completion().sum()) * priceFactor)),
-                    () -> m.putNull("estimated_cost_usd"));
+            double cost = cost(model, counts.prompt().sum(), counts.completion().sum());
+            if (Double.isNaN(cost)) {
+                m.putNull("estimated_cost_usd");
+            } else {
+                m.put("estimated_cost_usd", round(cost));
+            }
         });
         double cost = estimatedCost();
         if (Double.isNaN(cost)) {

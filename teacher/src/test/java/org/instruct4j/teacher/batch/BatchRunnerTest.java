@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.instruct4j.core.io.Json;
@@ -20,6 +23,7 @@ import org.instruct4j.teacher.run.Rows;
 import org.instruct4j.teacher.tasks.AnswerTask;
 import org.instruct4j.teacher.tasks.InstructionInput;
 import org.instruct4j.teacher.tasks.Language;
+import org.instruct4j.teacher.usage.CostGuard;
 import org.instruct4j.teacher.usage.PriceTable;
 import org.instruct4j.teacher.usage.UsageMeter;
 import org.junit.jupiter.api.AfterEach;
@@ -59,9 +63,12 @@ class BatchRunnerTest {
 
     /** 10 requests per input file, so 25 rows make 3 batches; polls every 10 ms. */
     private BatchRunner runner(boolean retryFailed) {
-        BatchOptions options = BatchOptions.defaults(FakeTeacher.FAST_RETRY, retryFailed, true)
+        return new BatchRunner(teacher.client(), options(retryFailed), new UsageMeter(PriceTable.defaults(), 0.5));
+    }
+
+    private static BatchOptions options(boolean retryFailed) {
+        return BatchOptions.defaults(FakeTeacher.FAST_RETRY, retryFailed, true)
                 .withPollInterval(Duration.ofMillis(10)).withFileLimits(10, BatchOptions.MAX_BYTES_PER_FILE);
-        return new BatchRunner(teacher.client(), options, new UsageMeter(PriceTable.defaults(), 0.5));
     }
 
     private JobResult run(BatchRunner runner) {
@@ -168,6 +175,97 @@ class BatchRunnerTest {
         assertThatThrownBy(() -> run(runner(false)))
                 .hasMessageContaining("out.batches.json").hasMessageContaining("pays for");
         assertThat(teacher.server().log().batchesCreated()).isZero();
+    }
+
+    @Test
+    void theUsualFlowNeverListsTheAccountsBatches() {
+        run(runner(false));
+        run(runner(false));
+        assertEveryRowIsTheServersAnswer();
+        assertThat(teacher.server().log().batchListings()).isZero();
+    }
+
+    /** Many OpenAI-compatible servers answer GET /v1/batches with 404: the recorded batch ids are enough. */
+    @ParameterizedTest
+    @EnumSource(value = BatchStep.class, names = {"UPLOAD_RECORDED", "BATCH_CREATED", "RESULT_MERGED"})
+    void aServerThatCannotListBatchesIsEnoughEvenAfterACrash(BatchStep crashAt) {
+        teacher.server().withoutBatchListing();
+        BatchRunner crashing = runner(false).onStep(step -> {
+            if (step == crashAt) {
+                throw new SimulatedCrash();
+            }
+        });
+        assertThatThrownBy(() -> run(crashing)).isInstanceOf(SimulatedCrash.class);
+
+        JobResult result = run(runner(false));
+        assertThat(result.ok()).as(result.fatalError()).isTrue();
+        assertThat(result.incomplete()).isFalse();
+        assertThat(Rows.byId(output)).hasSize(questions.size());
+        // only a batch created but not recorded can be created a second time when the server cannot list batches
+        assertThat(teacher.server().log().batchesCreated()).isEqualTo(crashAt == BatchStep.BATCH_CREATED ? 4 : 3);
+        assertThat(teacher.server().log().batchListings()).isEqualTo(crashAt == BatchStep.RESULT_MERGED ? 0 : 1);
+    }
+
+    @Test
+    void uploadFilesGoOnceUploadedAndThoseAKilledRunLeftGoAtTheNextStart() throws Exception {
+        Path leftover = Files.writeString(dir.resolve(".out.batch-123456789.jsonl"), "{}\n");
+        List<Path> seenAfterUpload = new ArrayList<>();
+        BatchRunner watching = runner(false).onStep(step -> {
+            if (step == BatchStep.UPLOADED) {
+                seenAfterUpload.addAll(uploadFiles());
+            }
+        });
+        run(watching);
+        assertThat(leftover).doesNotExist();
+        assertThat(seenAfterUpload).isEmpty();
+        assertThat(uploadFiles()).isEmpty();
+    }
+
+    private List<Path> uploadFiles() {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(".out.batch-")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aBatchCompletedWithoutResultsLeavesItsRowsPending() {
+        teacher.server().batches().loseResultsOfNext(1);
+        List<String> notes = new ArrayList<>();
+        UsageMeter usage = new UsageMeter(PriceTable.defaults(), 0.5);
+        JobResult first = run(new BatchRunner(teacher.client(), options(false), usage, CostGuard.unlimited(usage), notes::add));
+        assertThat(first.ok()).isTrue();
+        assertThat(first.unanswered()).isEqualTo(10);
+        assertThat(first.incomplete()).isTrue();
+        assertThat(notes).anyMatch(note -> note.matches("batch batch_\\w+ ended completed without a result for 10 of its"
+                + " requests; they stay pending, and the next run submits them again"));
+        assertThat(Rows.read(output)).hasSize(15);
+
+        JobResult second = run(runner(false));
+        assertThat(second.succeeded()).isEqualTo(10);
+        assertThat(second.incomplete()).isFalse();
+        // the server ran the lost batch's requests, so those ten were answered (and paid for) twice
+        Map<String, ObjectNode> rows = Rows.byId(output);
+        assertThat(rows).hasSize(questions.size());
+        questions.forEach(q -> assertThat(rows.get(q.id()).get("output").asText()).isEqualTo(q.answer()));
+    }
+
+    @Test
+    void maxCostLimitsWhatIsSubmittedAndALaterRunGoesOn() {
+        // gpt-4o-mini through the Batch API: at most about $0.00016 a request with a 512-token reply
+        UsageMeter usage = new UsageMeter(PriceTable.defaults(), 0.5);
+        JobResult first = run(new BatchRunner(teacher.client(), options(false), usage, new CostGuard(usage, 0.001), note -> {}));
+        assertThat(first.pausedBy()).startsWith("--max-cost $0.001 reached");
+        assertThat(first.succeeded()).isBetween(1L, 9L);
+        assertThat(first.incomplete()).isTrue();
+        assertThat(usage.estimatedCost()).isLessThanOrEqualTo(0.001);
+
+        UsageMeter more = new UsageMeter(PriceTable.defaults(), 0.5);
+        JobResult second = run(new BatchRunner(teacher.client(), options(false), more, new CostGuard(more, 1), note -> {}));
+        assertThat(second.pausedBy()).isNull();
+        assertThat(second.incomplete()).isFalse();
+        assertEveryRowIsTheServersAnswer();
     }
 
     private static final class SimulatedCrash extends RuntimeException {}

@@ -3,6 +3,7 @@ package org.instruct4j.teacher.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.instruct4j.core.io.BadInputException;
 import org.junit.jupiter.api.Test;
 
 class ApiKeyTest {
@@ -30,7 +31,7 @@ class ApiKeyTest {
         String variable = "INSTRUCT4J_SURELY_UNSET_" + System.nanoTime();
 
         assertThatThrownBy(() -> ApiKey.fromEnvironment(variable))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(variable)
                 .hasMessageContaining("--api-key-env");
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
+import org.instruct4j.core.io.BadInputException;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
@@ -55,6 +56,6 @@ class RetryPolicyTest {
         assertThat(policy.canRetry(4)).isTrue();
         assertThat(policy.canRetry(5)).isFalse();
         assertThat(new RetryPolicy(1, Duration.ZERO, Duration.ZERO).canRetry(1)).isFalse();
-        assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO)).isInstanceOf(BadInputException.class);
     }
 }

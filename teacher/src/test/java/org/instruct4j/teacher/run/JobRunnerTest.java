@@ -7,12 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.tasks.AnswerTask;
 import org.instruct4j.teacher.tasks.InstructionInput;
 import org.instruct4j.teacher.tasks.Language;
+import org.instruct4j.teacher.usage.CostGuard;
+import org.instruct4j.teacher.usage.PriceTable;
+import org.instruct4j.teacher.usage.UsageMeter;
 import org.instruct4j.testkit.Fault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,9 +131,13 @@ class JobRunnerTest {
         FakeTeacher.Run again = teacher.run(answers(input, 0), files, FakeTeacher.options(3));
         assertThat(again.result().succeeded()).isZero();
         assertThat(again.result().pending()).isZero();
+        assertThat(again.result().failedEarlier()).as("rows still only in the failures file").isEqualTo(1);
+        assertThat(again.result().incomplete()).isTrue();
 
         FakeTeacher.Run retried = teacher.run(answers(input, 0), files, FakeTeacher.retryingFailed(3));
         assertThat(retried.result().succeeded()).isEqualTo(1);
+        assertThat(retried.result().failedEarlier()).isZero();
+        assertThat(retried.result().incomplete()).isFalse();
         assertEveryRowIsTheServersAnswer(output, questions);
         assertThat(Files.exists(files.failures())).isFalse();
     }
@@ -154,6 +162,62 @@ class JobRunnerTest {
     }
 
     @Test
+    void aPromptLargerThanTheModelsContextIsRecordedAsAFailureAndNeverSent() {
+        List<Questions.Question> questions = new ArrayList<>(Questions.make(3));
+        // about 140,000 tokens: more than gpt-4o-mini's 128,000
+        Questions.Question huge = new Questions.Question("r9", "Summarise [q9].", "word ".repeat(140_000));
+        questions.add(huge);
+        Path input = Questions.write(dir.resolve("in.jsonl"), questions);
+        JobFiles files = JobFiles.forOutput(dir.resolve("out.jsonl"));
+        List<String> notes = new ArrayList<>();
+        TeacherCaller caller = teacher.caller(FakeTeacher.options(2));
+        JobResult result = new JobRunner(caller, FakeTeacher.options(2), notes::add).run(answers(input, 0), files, FakeTeacher.settings());
+
+        assertThat(result.succeeded()).isEqualTo(3);
+        assertThat(result.failed()).isEqualTo(1);
+        assertThat(Rows.byId(files.failures()).get("r9").get("error").asText())
+                .matches("not sent: the prompt is 140,0\\d\\d tokens, more than gpt-4o-mini's context of 128,000 tokens");
+        assertThat(teacher.server().log().askedAt(huge.tag())).isEmpty();
+        assertThat(notes).singleElement().asString().startsWith("answers: 3 requests to gpt-4o-mini: prompts ")
+                .contains("larger than the model's context, so recorded as failures and not sent: 1 prompt(s)");
+    }
+
+    @Test
+    void maxCostStopsTheRunBeforeTheBudgetIsPassedAndALaterRunGoesOn() {
+        List<Questions.Question> questions = Questions.make(20);
+        Path input = Questions.write(dir.resolve("in.jsonl"), questions);
+        JobFiles files = JobFiles.forOutput(dir.resolve("out.jsonl"));
+        // gpt-4 at $30 / $60 per 1M tokens: a request costs about $0.004, and up to $0.033 with a 512-token reply
+        AnswerTask task = new AnswerTask(InstructionInput.open(input, 0), "gpt-4", Sampling.PAPER_DEFAULTS, Language.EN);
+
+        JobResult first = runWithBudget(task, files, 0.05);
+        assertThat(first.pausedBy()).startsWith("--max-cost $0.05 reached");
+        assertThat(first.succeeded()).isBetween(1L, 19L);
+        assertThat(first.unanswered()).isEqualTo(20 - first.succeeded());
+        assertThat(first.incomplete()).isTrue();
+        double spent = RunMetadata.spent(files.metadata(), PriceTable.defaults());
+        assertThat(spent).isPositive().isLessThanOrEqualTo(0.05);
+
+        JobResult again = runWithBudget(task, files, 0.05);
+        assertThat(again.succeeded()).as("the budget already holds what the first run spent").isZero();
+        assertThat(again.pausedBy()).isNotNull();
+
+        JobResult raised = runWithBudget(task, files, 5);
+        assertThat(raised.pausedBy()).isNull();
+        assertThat(raised.incomplete()).isFalse();
+        assertThat(Rows.byId(files.rows())).hasSize(20);
+        assertThat(teacher.server().log().answeredMoreThanOnce()).isEmpty();
+        assertThat(RunMetadata.spent(files.metadata(), PriceTable.defaults())).isLessThanOrEqualTo(5);
+    }
+
+    private JobResult runWithBudget(AnswerTask task, JobFiles files, double dollars) {
+        JobOptions options = FakeTeacher.options(4);
+        UsageMeter usage = new UsageMeter(PriceTable.defaults(), 1.0);
+        TeacherCaller caller = new TeacherCaller(teacher.client(), options, usage, new CostGuard(usage, dollars));
+        return new JobRunner(caller, options).run(task, files, FakeTeacher.settings());
+    }
+
+    @Test
     void requestsPerMinuteLimitSpacesTheRequests() {
         List<Questions.Question> questions = Questions.make(25);
         Path input = Questions.write(dir.resolve("in.jsonl"), questions);
@@ -162,7 +226,9 @@ class JobRunnerTest {
         teacher.run(answers(input, 0), JobFiles.forOutput(dir.resolve("out.jsonl")), limited);
         List<Instant> arrivals = teacher.server().log().arrivals();
         assertThat(arrivals).hasSize(25);
-        // 25 requests: 10 from the burst, then 15 refills of 100 ms (less a margin for scheduling jitter)
-        assertThat(Duration.between(arrivals.get(0), arrivals.get(24))).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+        // 25 requests: 10 from the burst, then one per 100 ms. The last ten arrivals all waited for the limiter, long
+        // after the first connections were set up (slow on a loaded machine, which would shorten a span counted from
+        // the first arrival): at least 9 refills of 100 ms, less a margin for scheduling jitter
+        assertThat(Duration.between(arrivals.get(15), arrivals.get(24))).isGreaterThanOrEqualTo(Duration.ofMillis(800));
     }
 }

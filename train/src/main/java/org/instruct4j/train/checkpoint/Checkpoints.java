@@ -89,7 +89,9 @@ public final class Checkpoints {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             sync(root);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+            throw failed(target, e);
+        } catch (UncheckedIOException e) {
+            throw failed(target, e.getCause());
         } finally {
             if (Files.exists(temp)) {
                 deleteTree(temp);
@@ -100,6 +102,30 @@ public final class Checkpoints {
             deleteTree(all.get(i));
         }
         return target;
+    }
+
+    /**
+     * The error of a save that failed: which checkpoint and why, and when the disk is full, that the checkpoints
+     * written before are intact and how to go on.
+     */
+    private UncheckedIOException failed(Path target, IOException cause) {
+        String message = "cannot write checkpoint " + target + ": " + cause.getMessage();
+        if (diskFull(cause)) {
+            message += "; the disk is full. " + latest().map(previous -> "The previous checkpoint " + previous + " is intact: ")
+                    .orElse("No earlier checkpoint: ") + "free some space and rerun with --resume";
+        }
+        return new UncheckedIOException(message, cause);
+    }
+
+    /** ENOSPC or EDQUOT, as the JDK words them on Linux and macOS. */
+    private static boolean diskFull(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            String text = String.valueOf(e.getMessage());
+            if (text.contains("No space left on device") || text.contains("Disk quota exceeded")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Removes what a killed save left behind. */

@@ -118,11 +118,7 @@ public final class TrainingSettings {
     }
 
     public static LoraSpec loraSpec(Settings s) {
-        try {
-            return new LoraSpec(s.get(LORA_R), s.get(LORA_ALPHA), s.get(LORA_DROPOUT), s.get(LORA_TARGET_MODULES));
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e.getMessage());
-        }
+        return new LoraSpec(s.get(LORA_R), s.get(LORA_ALPHA), s.get(LORA_DROPOUT), s.get(LORA_TARGET_MODULES));
     }
 
     public static int accumulationSteps(Settings s) {

@@ -29,6 +29,11 @@ import org.instruct4j.train.config.Settings;
 import org.instruct4j.train.config.TrainingSettings;
 import org.instruct4j.train.data.EncodedExample;
 import org.instruct4j.train.data.ExampleEncoder;
+import org.instruct4j.model.cpu.CpuEngine;
+import org.instruct4j.model.engine.EngineChoice;
+import org.instruct4j.model.engine.Quantization;
+import org.instruct4j.model.generate.LogLikelihood;
+import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.train.data.SequenceBatch;
 import org.instruct4j.train.data.TrainingPlan;
 import org.instruct4j.train.loss.DpoLoss;
@@ -58,12 +63,15 @@ import org.instruct4j.train.run.Sums;
 public final class DpoRecipe extends Recipe<DpoRecipe.PreferencePair, DpoStats> {
     public static final Setting<Double> BETA = Setting.number("beta", 0.1,
             "DPO beta: how far the policy may move from the reference (smaller = further)").must(v -> v > 0, "must be positive");
+    public static final Setting<String> REFERENCE_ENGINE = Setting.choice("reference-engine", "auto",
+            "engine that computes the reference model's log-probabilities (once, before training): java (the CPU "
+                    + "engine), torch, auto (java on the CPU)", "auto", "java", "torch");
     public static final Schema SETTINGS = TrainingSettings.schema("comparison data (chosen = the higher-scored response): v2 "
                     + "{user_input, responses_and_scores}, v1, {instruction, input, output: [chosen, rejected]} or "
                     + "{prompt, chosen, rejected}; JSON array or JSONL", "preference pairs")
             .with(EPOCHS.withDefault(1)).with(LR.withDefault(5e-7)).with(BATCH_SIZE.withDefault(32))
             .with(MICRO_BATCH_SIZE.withDefault(2)).with(EVAL_FRACTION.withDefault(0.1))
-            .plus(BETA);
+            .plus(BETA).plus(REFERENCE_ENGINE);
     static final String CONFIG_FILE = "dpo_config.yaml";
 
     /** One (chosen, rejected) pair, tokenized, with the reference model's log-probability of each response. */
@@ -99,6 +107,9 @@ public final class DpoRecipe extends Recipe<DpoRecipe.PreferencePair, DpoStats> 
                 rows.add(group.row());
             }
         }
+        if (EngineChoice.parse(settings.get(REFERENCE_ENGINE)).resolve() == EngineChoice.JAVA) {
+            return withReferenceOnCpuEngine(settings, model, pairs, rows, task);
+        }
         List<PreferencePair> scored = new ArrayList<>();
         model.training(false);
         int chunk = settings.get(MICRO_BATCH_SIZE);
@@ -117,6 +128,29 @@ public final class DpoRecipe extends Recipe<DpoRecipe.PreferencePair, DpoStats> 
             }
         }
         return scored;
+    }
+
+    /**
+     * The same reference log-probabilities from the CPU engine over a copy of the model's weights (before any update,
+     * LoRA adapters still zero): each response's tokens after its prompt, scored in float32.
+     */
+    private static List<PreferencePair> withReferenceOnCpuEngine(Settings settings, FineTunedModel model, List<EncodedExample[]> pairs, List<Long> rows,
+                                                          String task) {
+        List<PreferencePair> scored = new ArrayList<>();
+        try (CpuEngine engine = CpuEngine.fromTorch(model.model(), Precision.FP32, Quantization.NONE);
+             Progress progress = Progress.create(task, pairs.size(), "pairs", settings.get(QUIET))) {
+            for (int i = 0; i < pairs.size(); i++) {
+                EncodedExample chosen = pairs.get(i)[0], rejected = pairs.get(i)[1];
+                scored.add(new PreferencePair(rows.get(i), chosen, rejected, responseLogProb(engine, chosen),
+                        responseLogProb(engine, rejected)));
+                progress.stepTo(i + 1);
+            }
+        }
+        return scored;
+    }
+
+    private static double responseLogProb(CpuEngine engine, EncodedExample example) {
+        return LogLikelihood.sum(engine, example.tokens(), Math.max(example.promptTokens(), 1));
     }
 
     /** Rows chosen 0, rejected 0, chosen 1, rejected 1, ... one example per row. */

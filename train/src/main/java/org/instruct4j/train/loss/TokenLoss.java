@@ -3,8 +3,8 @@ package org.instruct4j.train.loss;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.model.arch.CausalLm;
 import org.instruct4j.train.data.EncodedExample;
 import org.instruct4j.train.data.SequenceBatch;
@@ -19,7 +19,6 @@ import org.instruct4j.train.data.SequenceBatch;
  */
 public final class TokenLoss {
     private static final long NONE = 0;
-    private static final long SUM = 2;
 
     private TokenLoss() {}
 
@@ -28,10 +27,18 @@ public final class TokenLoss {
         return sumOverHidden(model, model.hiddenStates(batch.inputIds(), batch.positions(), batch.segments()), batch);
     }
 
-    /** The same from hidden states [rows, steps, hidden] already computed. */
+    /**
+     * The same from hidden states [rows, steps, hidden] already computed. The head runs on a chunk of target rows at
+     * a time ({@link ChunkedCrossEntropy}), so the fp32 logits of the whole batch never exist at once.
+     */
     public static Tensor sumOverHidden(CausalLm model, Tensor hidden, SequenceBatch batch) {
-        return torch.cross_entropy_loss(targetLogits(model, hidden, batch), batch.targetIds(), new TensorOptional(), SUM,
-                EncodedExample.IGNORE, 0.0);
+        return sumOverHidden(model, hidden, batch, Math.max(1, ChunkedCrossEntropy.LOGITS_PER_CHUNK / model.vocabSize()));
+    }
+
+    /** The same in chunks of {@code chunkRows} target rows. */
+    static Tensor sumOverHidden(CausalLm model, Tensor hidden, SequenceBatch batch, long chunkRows) {
+        Tensor flat = hidden.reshape(-1, hidden.size(-1)).index_select(0, batch.targetIndex());
+        return ChunkedCrossEntropy.sum(model, flat, batch.targetIds(), chunkRows);
     }
 
     /**

@@ -1,8 +1,16 @@
 package org.instruct4j.train.optim;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Collection;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.AdamWOptions;
+import org.bytedeco.pytorch.ArchiveWriter;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Tensor;
@@ -42,20 +50,70 @@ public final class AdamW {
         return norm;
     }
 
-    /** Zeroes the gradients in place (they stay allocated for the next step). */
-    public void zeroGradients() {
-        optimizer.zero_grad(false);
+    /** Drops the gradients: the next backward pass writes fresh ones rather than adding to zeroed ones. */
+    public void dropGradients() {
+        optimizer.zero_grad(true);
     }
 
+    /**
+     * Writes the state to {@code file} through Java's file API. libtorch's own file writer aborts the whole process
+     * when a write fails (its destructor throws on a full disk), so a failure here is an ordinary IOException.
+     */
     public void save(Path file) {
         OutputArchive archive = new OutputArchive();
         optimizer.save(archive);
-        archive.save_to(file.toString());
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING); ChannelWriter writer = new ChannelWriter(channel)) {
+            archive.save_to(writer);
+            writer.throwFailure();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        } finally {
+            archive.close();
+        }
     }
 
     public void load(Path file) {
         InputArchive archive = new InputArchive();
         archive.load_from(file.toString());
         optimizer.load(archive);
+    }
+
+    /**
+     * Hands libtorch's bytes to a channel. A failed write is remembered and every later call reports success, so that
+     * libtorch finishes normally (it would abort on a short write); {@link #throwFailure} reports it afterwards.
+     */
+    private static final class ChannelWriter extends ArchiveWriter {
+        private static final long WINDOW = 1L << 30;
+        private final FileChannel channel;
+        private IOException failure;
+
+        ChannelWriter(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public long call(Pointer data, long size) {
+            if (failure == null) {
+                try {
+                    BytePointer bytes = new BytePointer(data).capacity(size);
+                    for (long done = 0; done < size; done += WINDOW) {
+                        ByteBuffer chunk = bytes.position(done).limit(Math.min(size, done + WINDOW)).asByteBuffer();
+                        while (chunk.hasRemaining()) {
+                            channel.write(chunk);
+                        }
+                    }
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            return size;
+        }
+
+        void throwFailure() throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
+        }
     }
 }

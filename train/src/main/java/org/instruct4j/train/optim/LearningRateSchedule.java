@@ -1,5 +1,7 @@
 package org.instruct4j.train.optim;
 
+import org.instruct4j.core.io.BadInputException;
+
 /**
  * transformers' schedules (get_cosine_schedule_with_warmup and friends): linear warmup from 0 over
  * ceil(warmupRatio * total) steps, then cosine decay to 0, linear decay to 0, or constant. The rate of step s
@@ -20,7 +22,7 @@ public record LearningRateSchedule(String kind, double peak, int totalSteps, int
             case "cosine" -> peak * Math.max(0, 0.5 * (1 + Math.cos(Math.PI * progress)));
             case "linear" -> peak * Math.max(0, 1 - progress);
             case "constant" -> peak;
-            default -> throw new IllegalArgumentException("unknown lr-scheduler '" + kind + "': use cosine, linear or constant");
+            default -> throw new BadInputException("unknown lr-scheduler '" + kind + "': use cosine, linear or constant");
         };
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,14 @@ import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.ModelFiles;
+import org.instruct4j.model.checkpoint.StoredTensor;
+import org.instruct4j.model.cpu.CpuEngine;
+import org.instruct4j.model.engine.Batch;
+import org.instruct4j.model.engine.EngineChoice;
+import org.instruct4j.model.engine.InferenceEngine;
+import org.instruct4j.model.engine.InferenceOptions;
+import org.instruct4j.model.engine.Sequence;
 import org.instruct4j.model.arch.Architectures;
 import org.instruct4j.model.arch.CausalLm;
 import org.instruct4j.model.chat.ModelPrompt;
@@ -53,14 +62,24 @@ public final class RewardModel {
 
     private final CausalLm backbone;
     private final Tensor head;
+    /** For scoring only: an inference engine running the backbone, and the head's weights; null when libtorch scores. */
+    private final InferenceEngine engine;
+    private final float[] headWeights;
     private final Tokenizer tokenizer;
     private final ExampleEncoder encoder;
     private final int padId;
 
     /** {@code head}: [1, hidden], in the backbone's dtype; {@code encoder} lays prompt and response out as tokens. */
     public RewardModel(CausalLm backbone, Tensor head, Tokenizer tokenizer, ExampleEncoder encoder, int padId) {
+        this(backbone, head, null, null, tokenizer, encoder, padId);
+    }
+
+    private RewardModel(CausalLm backbone, Tensor head, InferenceEngine engine, float[] headWeights, Tokenizer tokenizer,
+                        ExampleEncoder encoder, int padId) {
         this.backbone = backbone;
         this.head = head;
+        this.engine = engine;
+        this.headWeights = headWeights;
         this.tokenizer = tokenizer;
         this.encoder = encoder;
         this.padId = padId;
@@ -71,7 +90,7 @@ public final class RewardModel {
         return encoder.encode(example, 0).tokens();
     }
 
-    /** The rewards [rows] (fp32) of token sequences, with gradients unless disabled. */
+    /** The rewards [rows] (fp32) of token sequences, with gradients unless disabled (a model loaded for training). */
     public Tensor rewards(List<int[]> sequences) {
         RewardBatch batch = RewardBatch.of(sequences, padId, backbone.device());
         Tensor hidden = backbone.hiddenStates(batch.inputIds(), batch.positions(), null);
@@ -91,6 +110,9 @@ public final class RewardModel {
     }
 
     double[] scoreSequences(List<int[]> sequences, int batchSize) {
+        if (engine != null) {
+            return scoreWithEngine(sequences, batchSize);
+        }
         double[] rewards = new double[sequences.size()];
         List<Integer> order = IntStream.range(0, sequences.size()).boxed()
                 .sorted(Comparator.comparingInt(i -> -sequences.get(i).length)).toList();
@@ -104,6 +126,37 @@ public final class RewardModel {
                 for (int i = 0; i < slice.size(); i++) {
                     rewards[slice.get(i)] = values[i];
                 }
+            }
+        }
+        return rewards;
+    }
+
+    /** The head on the engine's last hidden state of each sequence, {@code batchSize} sequences per pass. */
+    private double[] scoreWithEngine(List<int[]> sequences, int batchSize) {
+        double[] rewards = new double[sequences.size()];
+        float[][] hidden = new float[batchSize][engine.hiddenSize()];
+        Batch batch = new Batch();
+        for (int start = 0; start < sequences.size(); start += batchSize) {
+            int end = Math.min(sequences.size(), start + batchSize);
+            List<Sequence> rows = new ArrayList<>();
+            try {
+                batch.clear();
+                for (int i = start; i < end; i++) {
+                    int[] tokens = sequences.get(i);
+                    Sequence row = engine.newSequence(tokens.length);
+                    rows.add(row);
+                    batch.addHidden(row, tokens, 0, tokens.length, hidden[i - start]);
+                }
+                engine.forward(batch);
+            } finally {
+                rows.forEach(Sequence::close);
+            }
+            for (int i = start; i < end; i++) {
+                double reward = 0;
+                for (int j = 0; j < headWeights.length; j++) {
+                    reward += (double) headWeights[j] * hidden[i - start][j];
+                }
+                rewards[i] = reward;
             }
         }
         return rewards;
@@ -123,7 +176,7 @@ public final class RewardModel {
     /** A fresh head [1, hidden] in fp32, normal(0, 0.02) as transformers initialises it; the same seed gives the same head. */
     public static Tensor initialHead(CausalLm backbone, long seed) {
         torch.manual_seed(seed);
-        Tensor head = torch.randn(new long[] {1, hiddenSize(backbone)}, new TensorOptions(ScalarType.Float)).mul(new Scalar(0.02));
+        Tensor head = torch.randn(new long[] {1, backbone.hiddenSize()}, new TensorOptions(ScalarType.Float)).mul(new Scalar(0.02));
         return Tensors.keep(head.to(backbone.device(), ScalarType.Float));
     }
 
@@ -183,13 +236,54 @@ public final class RewardModel {
         }
         CausalLm backbone = Architectures.fromConfig(configFile, weights);
         Tokenizer tokenizer = Tokenizers.load(dir);
+        return new RewardModel(backbone, head, null, null, tokenizer, encoder(dir, config, tokenizer, backbone.maxPositions(), format),
+                padId(config, tokenizer));
+    }
+
+    /**
+     * The reward model in {@code dir} for scoring only, on the engine {@code options} chooses: the CPU engine maps the
+     * backbone's weights and the head is applied in Java; libtorch loads it as {@link #load} does. Text is read in
+     * {@code format}, or when null in the format the model was trained with.
+     */
+    public static RewardModel loadForScoring(Path dir, InferenceOptions options, PromptFormat format) {
+        if (options.engine().resolve() == EngineChoice.TORCH) {
+            return load(dir, options.precision(), format);
+        }
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new IllegalArgumentException(dir + ": no config.json; is this a reward model directory (instruct4j train reward)?");
+        }
+        JsonNode config = readJson(configFile);
+        ModelFiles files = ModelFiles.map(dir);
+        StoredTensor head = files.weights().optional(HEAD);
+        if (head == null || head.shape().length != 2 || head.shape()[0] != 1) {
+            files.close();
+            throw new IllegalArgumentException(dir + ": no one-label '" + HEAD + "' [1, hidden]; a reward model is a "
+                    + "...ForSequenceClassification model with one label");
+        }
+        float[] headWeights = head.toFloats();
+        CpuEngine engine = CpuEngine.open(files.config(), files.weights(), options.precision(), options.quantization());
+        Tokenizer tokenizer = Tokenizers.load(dir);
+        return new RewardModel(null, null, engine, headWeights, tokenizer,
+                encoder(dir, config, tokenizer, engine.maxPositions(), format), padId(config, tokenizer));
+    }
+
+    /**
+     * Lays text out as the model was trained to read it (the prompt format it records and the length limit its
+     * config.json records), or in {@code format} when one is given.
+     */
+    private static ExampleEncoder encoder(Path dir, JsonNode config, Tokenizer tokenizer, int maxPositions, PromptFormat format) {
         JsonNode settings = config.path(SETTINGS);
-        int maxLength = settings.path("max_length").asInt(backbone.maxPositions());
-        int padId = config.path("pad_token_id").canConvertToInt() && config.path("pad_token_id").asInt() >= 0
+        int maxLength = settings.path("max_length").asInt(maxPositions);
+        // models trained before prompt_format.json recorded their template here
+        PromptFormat readAs = format != null ? format
+                : PromptFormat.recordedIn(dir).orElseGet(() -> PromptFormat.parse(settings.path("template").asText("alpaca")));
+        return new ExampleEncoder(ModelPrompt.of(readAs, dir, null, tokenizer), maxLength);
+    }
+
+    private static int padId(JsonNode config, Tokenizer tokenizer) {
+        return config.path("pad_token_id").canConvertToInt() && config.path("pad_token_id").asInt() >= 0
                 ? config.path("pad_token_id").asInt() : BaseModels.padId(tokenizer);
-        PromptFormat readAs = format != null ? format : PromptFormat.recordedIn(dir).orElse(PromptFormat.ALPACA);
-        ExampleEncoder encoder = new ExampleEncoder(ModelPrompt.of(readAs, dir, null, tokenizer), maxLength);
-        return new RewardModel(backbone, head, tokenizer, encoder, padId);
     }
 
     private static JsonNode readJson(Path file) {

@@ -4,8 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
 import org.instruct4j.model.tokenizer.Tokenizer;
@@ -17,12 +19,45 @@ public final class BaseModels {
     private BaseModels() {}
 
     /**
-     * libtorch's intra-op threads ({@code threads}, 0 = its default). OpenBLAS's threads are set apart, by
-     * INSTRUCT4J_BLAS_THREADS ({@link org.instruct4j.model.tensor.BlasThreads}).
+     * libtorch's intra-op threads: {@code threads}, or with 0 one per core. libtorch's own default is not that: on a
+     * 2-core VM it picked one thread (OpenMP saw one core), which halved training speed. OpenBLAS's threads are set
+     * apart, by INSTRUCT4J_BLAS_THREADS ({@link org.instruct4j.model.tensor.BlasThreads}).
      */
     public static void useThreads(int threads) {
-        if (threads > 0) {
-            torch.set_num_threads(threads);
+        torch.set_num_threads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Fails with a BadInputException when the base model cannot do what {@code settings} ask, before any weight is
+     * loaded or anything written: sequences longer than its positions, LoRA on layers it does not have, a chat
+     * template it does not have, a llama2.c checkpoint without its tokenizer.
+     */
+    public static void checkHonoured(Settings settings) {
+        Path base = settings.get(TrainingSettings.BASE);
+        Path tokenizer = settings.get(TrainingSettings.TOKENIZER);
+        if (Files.isRegularFile(base) && tokenizer == null) {
+            throw new BadInputException("--base " + base + " is a llama2.c checkpoint: give its tokenizer (--tokenizer FILE)");
+        }
+        if (tokenizer != null && !Files.exists(tokenizer)) {
+            throw new BadInputException("--tokenizer " + tokenizer + " does not exist");
+        }
+        BaseModelFacts facts = BaseModelFacts.read(base);
+        int maxLength = settings.get(TrainingSettings.MAX_LENGTH);
+        if (maxLength > facts.maxPositions()) {
+            throw new BadInputException("--max-length " + maxLength + " is longer than the " + facts.maxPositions()
+                    + " positions the base model has (" + facts.positionsSource() + "); use --max-length=" + facts.maxPositions()
+                    + " or less");
+        }
+        if (settings.get(TrainingSettings.LORA)) {
+            for (String target : settings.get(TrainingSettings.LORA_TARGET_MODULES)) {
+                if (!facts.hasLinearModule(target)) {
+                    throw new BadInputException("--lora-target-modules: '" + target + "' is no linear layer of this "
+                            + facts.modelType() + " model; its layers are " + String.join(", ", facts.linearModules()));
+                }
+            }
+        }
+        if (PromptFormat.parse(settings.get(TrainingSettings.PROMPT_FORMAT)) == PromptFormat.CHAT) {
+            ModelPrompt.chatTemplate(base, tokenizer);
         }
     }
 
@@ -34,9 +69,6 @@ public final class BaseModels {
         useThreads(settings.get(TrainingSettings.THREADS));
         Path base = settings.get(TrainingSettings.BASE);
         if (Files.isRegularFile(base)) {
-            if (settings.get(TrainingSettings.TOKENIZER) == null) {
-                throw new BadInputException("base " + base + " is a llama2.c checkpoint: give its tokenizer (--tokenizer FILE)");
-            }
             return ModelDirectory.loadLlama2c(base, settings.get(TrainingSettings.TOKENIZER), Precision.FP32, Tensors.defaultDevice());
         }
         return ModelDirectory.load(base, Precision.FP32, Tensors.defaultDevice());

@@ -20,8 +20,11 @@ public final class GradientStep {
     private final double maxGradNorm;
     private final long seed;
 
-    /** The step's sums over its micro-batches, the gradient norm before clipping and the seconds it took. */
-    public record Outcome(Sums sums, double gradNorm, double seconds) {}
+    /**
+     * The step's sums over its micro-batches, the gradient norm before clipping, the seconds it took and the peak
+     * resident memory of the process during it (-1 when unknown).
+     */
+    public record Outcome(Sums sums, double gradNorm, double seconds, long peakBytes) {}
 
     public GradientStep(FineTunedModel model, AdamW optimizer, double maxGradNorm, long seed) {
         this.model = model;
@@ -35,6 +38,7 @@ public final class GradientStep {
      * {@code loss} (which also adds its numbers to {@code sums}) and divided by {@code units}.
      */
     public <M> Outcome run(int step, double lr, List<M> microBatches, long units, Sums sums, BiFunction<M, Sums, Tensor> loss) {
+        PeakMemory.reset();
         long began = System.nanoTime();
         torch.manual_seed(seed * 1_000_003L + step);
         model.training(true);
@@ -47,6 +51,6 @@ public final class GradientStep {
             model.weights().accumulateGradients();
         }
         double norm = model.weights().update(optimizer, lr, maxGradNorm);
-        return new Outcome(sums, norm, (System.nanoTime() - began) / 1e9);
+        return new Outcome(sums, norm, (System.nanoTime() - began) / 1e9, PeakMemory.peakBytes());
     }
 }

@@ -26,8 +26,9 @@ import org.instruct4j.train.optim.AdamW;
 import org.instruct4j.train.optim.LearningRateSchedule;
 
 /**
- * The skeleton every recipe runs in, as torchtune's recipes share theirs: check the settings and open the run
- * directory (a finished run is noticed here, before the model is loaded or the data tokenized), load the base model,
+ * The skeleton every recipe runs in, as torchtune's recipes share theirs: open the run directory, notice a run that has
+ * already finished (before the model is loaded or the data tokenized), check that the base model can honour the
+ * settings (a bad one stops here, exit 2, before anything is loaded or written), load the base model,
  * let the recipe tokenize its data and build what it trains, plan the steps, restore the last checkpoint when
  * resuming, then step, log, evaluate and checkpoint on {@link StepCadence}'s schedule and finally save the model and
  * the summary that marks the run finished. A run killed at any point continues with {@code --resume} from its last
@@ -54,6 +55,7 @@ public final class RecipeRunner<I, E extends Evaluation> {
 
     /** Runs {@code recipe} with {@code settings}; messages go to {@code log}, progress to stderr unless quiet. */
     public static <I, E extends Evaluation> RunResult<E> run(Recipe<I, E> recipe, Settings settings, Consumer<String> log) {
+        HugePages.enable();
         Settings resolved = TrainingSettings.withHardwarePrecision(settings);
         TrainingRun run = TrainingRun.open(resolved, recipe.name() + "_config.yaml");
         Optional<JsonNode> finished = run.finishedSummary();
@@ -61,6 +63,7 @@ public final class RecipeRunner<I, E extends Evaluation> {
             log.accept("run in " + run.output() + " already finished; nothing to do");
             return fromSummary(recipe, finished.get(), run.output());
         }
+        BaseModels.checkHonoured(resolved);
         LoadedModel base = BaseModels.load(resolved);
         RecipeSession<I, E> session = recipe.prepare(resolved, base, log);
         log.accept("data: " + session.dataSummary());
@@ -117,6 +120,9 @@ public final class RecipeRunner<I, E extends Evaluation> {
                     row.put("lr", lr);
                     row.put("grad_norm", outcome.gradNorm());
                     row.put("tokens_per_second", Math.round(tokensPerSecond * 10) / 10.0);
+                    if (outcome.peakBytes() >= 0) {
+                        row.put("peak_rss_mb", outcome.peakBytes() >> 20);
+                    }
                     session.putStepInto(row, outcome.sums(), units);
                     if (evaluate) {
                         after.putInto(row);

@@ -5,8 +5,8 @@ import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.model.tensor.Tensors;
 import org.instruct4j.train.optim.AdamW;
 
@@ -16,11 +16,17 @@ import org.instruct4j.train.optim.AdamW;
  * micro-batch the working gradients are added to the master gradients in fp32 (so accumulating many
  * micro-batches loses no precision) and after each optimizer step the masters are copied back. In fp32 the two
  * copies are the same tensors and both operations do nothing.
+ *
+ * <p>No gradient is ever zeroed in place: after an update the working gradients are dropped (autograd then writes the
+ * next ones into fresh tensors instead of adding them to zeros), and the first micro-batch of a step overwrites the
+ * master gradients rather than adding to zeroed ones, which saves two passes over every weight per step.
  */
 public final class TrainableWeights {
     private final Map<String, Tensor> master = new LinkedHashMap<>();
     private final Map<String, Tensor> working;
     private final boolean separate;
+    /** Whether the master gradients still hold the last step's (the next micro-batch overwrites them). */
+    private boolean stale = true;
 
     /**
      * {@code working}: the model's trainable tensors by name (fp32 or bf16); {@code masters}: the same weights in
@@ -55,11 +61,19 @@ public final class TrainableWeights {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             for (var entry : working.entrySet()) {
                 Tensor grad = entry.getValue().grad();
+                Tensor sum = master.get(entry.getKey()).grad();
                 if (grad.defined()) {
-                    master.get(entry.getKey()).grad().add_(grad.to(ScalarType.Float));
-                    grad.zero_();
+                    if (stale) {
+                        sum.copy_(grad);
+                    } else {
+                        sum.add_(grad);
+                    }
+                    entry.getValue().mutable_grad().reset();
+                } else if (stale) {
+                    sum.zero_();
                 }
             }
+            stale = false;
         }
     }
 
@@ -72,7 +86,11 @@ public final class TrainableWeights {
         double norm;
         try (PointerScope scope = new PointerScope()) {
             norm = optimizer.step(lr, maxGradNorm);
-            optimizer.zeroGradients();
+            if (separate) {
+                stale = true;
+            } else {
+                optimizer.dropGradients();
+            }
         }
         publish();
         return norm;

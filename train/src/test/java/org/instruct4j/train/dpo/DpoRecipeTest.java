@@ -47,11 +47,11 @@ class DpoRecipeTest {
         RunResult<DpoStats> result = new DpoRecipe().train(stories(data, output, "--lr=1e-3", "--epochs=2", "--batch-size=6",
                 "--micro-batch-size=3", "--eval-fraction=0.25", "--eval-steps=4", "--save-steps=0", "--warmup-ratio=0"));
 
-        // before any step the policy is the reference: every implicit reward is 0 and the loss is log 2
+        // before any step the policy (libtorch) is the reference (computed by the CPU engine, the default): every
+        // implicit reward is 0 up to float rounding and the loss is log 2
         assertThat(result.evalBefore().pairs()).isEqualTo(3 * 3);
-        assertThat(result.evalBefore().margin()).isZero();
-        assertThat(result.evalBefore().accuracy()).isZero();
-        assertThat(result.evalBefore().loss()).isCloseTo(Math.log(2), within(1e-6));
+        assertThat(result.evalBefore().margin()).isCloseTo(0, within(1e-4));
+        assertThat(result.evalBefore().loss()).isCloseTo(Math.log(2), within(1e-5));
         assertThat(result.evalAfter().margin()).isGreaterThan(1.0);
         assertThat(result.evalAfter().accuracy()).isEqualTo(1.0);
         assertThat(result.evalAfter().loss()).isLessThan(Math.log(2) / 2);

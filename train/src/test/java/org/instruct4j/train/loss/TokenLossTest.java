@@ -7,6 +7,8 @@ import java.util.List;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.core.prompt.Turn;
@@ -107,6 +109,46 @@ class TokenLossTest {
             }
         }
         assertThat(targets).isEqualTo(a.targetCount() + b.targetCount());
+    }
+
+    @Test
+    void theChunkedCrossEntropyHasTheLossAndTheGradientsOfTheWholeBatchOne() {
+        Llama tied = Architectures.randomLlama(LlamaConfig.llama(64, 128, 2, 4, 2, tokenizer.vocabSize(), 512, true),
+                Precision.FP32, CPU, 11);
+        EncodedExample a = encoder.encode(new AlpacaExample("Name a primary color.", "", "Red, blue or yellow."), 0);
+        EncodedExample b = encoder.encode(new AlpacaExample("Translate to French.", "cat", "chat"), 1);
+        SequenceBatch batch = SequenceBatch.of(List.of(List.of(a), List.of(b)), BaseModels.padId(tokenizer), false, CPU);
+        Tensor head = tied.weights().get("model.embed_tokens.weight").requires_grad_(true);
+        Tensor hidden = tied.hiddenStates(batch.inputIds(), batch.positions(), null).detach().requires_grad_(true);
+
+        Tensor flat = hidden.reshape(-1, hidden.size(-1)).index_select(0, batch.targetIndex());
+        Tensor whole = torch.cross_entropy_loss(tied.logits(flat), batch.targetIds(), new TensorOptional(), 2, EncodedExample.IGNORE, 0.0);
+        whole.backward();
+        float[] hiddenGrad = Tensors.toFloats(hidden.grad());
+        float[] headGrad = Tensors.toFloats(head.grad());
+        for (long chunk : new long[] {1, 5, batch.targetTokens()}) {
+            hidden.grad().zero_();
+            head.grad().zero_();
+            Tensor chunked = TokenLoss.sumOverHidden(tied, hidden, batch, chunk);
+            assertThat(chunked.item_double()).as("loss, chunks of %d", chunk).isCloseTo(whole.item_double(), within(1e-4));
+            chunked.backward();
+            assertClose(Tensors.toFloats(hidden.grad()), hiddenGrad, "hidden states' gradient, chunks of " + chunk);
+            assertClose(Tensors.toFloats(head.grad()), headGrad, "head's gradient, chunks of " + chunk);
+        }
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            assertThat(TokenLoss.sumOverHidden(tied, hidden, batch, 3).item_double()).isCloseTo(whole.item_double(), within(1e-4));
+        }
+    }
+
+    private static void assertClose(float[] actual, float[] expected, String what) {
+        double largest = 0;
+        for (float value : expected) {
+            largest = Math.max(largest, Math.abs(value));
+        }
+        assertThat(largest).as(what + " is not zero").isGreaterThan(0);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat((double) actual[i]).as(what + " at %d", i).isCloseTo(expected[i], within(1e-5 * largest));
+        }
     }
 
     @Test

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The paper's backbone architecture: a reward model on a (small, random) OPT, saved as OPTForSequenceClassification. */
-class OptRewardModelTest {
+public class OptRewardModelTest {
     static final int HIDDEN = 32, FFN = 64, LAYERS = 2, VOCAB = 512, POSITIONS = 256;
 
     @TempDir
@@ -58,7 +58,7 @@ class OptRewardModelTest {
     }
 
     /** A Hugging Face OPT directory with random weights (normal(0, 0.02), unit LayerNorms) and stories260K's vocabulary. */
-    static Path randomOpt(Path dir) throws Exception {
+    public static Path randomOpt(Path dir) throws Exception {
         Files.createDirectories(dir);
         torch.manual_seed(3);
         Map<String, Tensor> w = new LinkedHashMap<>();

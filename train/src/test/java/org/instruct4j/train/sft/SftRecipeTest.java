@@ -136,6 +136,27 @@ class SftRecipeTest {
         assertThat(again.dataSummary()).isEqualTo(first.dataSummary());
     }
 
+    @Test
+    void settingsTheBaseModelCannotHonourFailBeforeAnythingIsLoadedOrWritten() throws Exception {
+        Path data = twoInstructions();
+        Path headerOnly = dir.resolve("header-only.bin"); // a valid llama2.c header without weights: loading it would fail
+        Files.write(headerOnly, java.util.Arrays.copyOf(Files.readAllBytes(TinyRuns.STORIES), 28));
+        Path output = dir.resolve("never");
+        String base = "--base=" + headerOnly;
+        assertThatThrownBy(() -> SftRecipe.run(TinyRuns.stories(data, output, base, "--max-length=100000")))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("--max-length 100000 is longer than the 512 positions the base model has (seq_len in the llama2.c header")
+                .hasMessageContaining("use --max-length=512 or less");
+        assertThatThrownBy(() -> SftRecipe.run(TinyRuns.stories(data, output, base, "--lora", "--lora-target-modules=q_proj,wq")))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("'wq' is no linear layer of this llama model; its layers are self_attn.q_proj");
+        assertThatThrownBy(() -> SftRecipe.run(TinyRuns.stories(data, output, base, "--prompt-format=chat")))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("has no tokenizer_config.json with a chat_template");
+        assertThat(output).doesNotExist();
+        SftRecipe.run(TinyRuns.stories(data, output, "--max-length=512", "--max-steps=1", "--batch-size=1", "--micro-batch-size=1"));
+        assertThat(output.resolve("train_summary.json")).as("the longest length the model has is fine").exists();
+    }
+
     private Path twoInstructions() throws Exception {
         Path data = dir.resolve("tiny.jsonl");
         Files.writeString(data, """

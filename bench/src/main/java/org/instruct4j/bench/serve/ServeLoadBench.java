@@ -1,0 +1,183 @@
+package org.instruct4j.bench.serve;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import org.instruct4j.core.prompt.AlpacaPrompt;
+import org.instruct4j.core.prompt.PromptFormat;
+import org.instruct4j.core.prompt.Turn;
+import org.instruct4j.model.chat.ModelPrompt;
+import org.instruct4j.core.data.AlpacaExample;
+import org.instruct4j.core.io.Datasets;
+import org.instruct4j.model.InferenceModel;
+import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.arch.Architectures;
+import org.instruct4j.model.arch.LlamaConfig;
+import org.instruct4j.model.engine.EngineChoice;
+import org.instruct4j.model.engine.InferenceEngine;
+import org.instruct4j.model.engine.InferenceOptions;
+import org.instruct4j.model.generate.GenerationConfig;
+import org.instruct4j.model.generate.Generator;
+import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.model.tokenizer.Tokenizer;
+import org.instruct4j.model.tokenizer.Tokenizers;
+import org.instruct4j.serve.LocalModel;
+import org.instruct4j.serve.SamplingDefaults;
+import org.instruct4j.serve.http.OpenAiServer;
+import org.instruct4j.serve.http.ServeOptions;
+import org.instruct4j.serve.schedule.GenerationQueue;
+import org.instruct4j.serve.schedule.Scheduler;
+import org.instruct4j.serve.schedule.SchedulerOptions;
+import org.instruct4j.testkit.SharedData;
+
+/**
+ * Issue 13's serving benchmark: `serve` under a {@link LoadGenerator} (Poisson arrivals, 1 / 8 / 32 / 64 clients,
+ * Alpaca instructions of mixed lengths, 16-256 output tokens each), with continuous batching ({@link Scheduler}) and
+ * with the dynamic batching it replaced ({@link DynamicBatchingBaseline}, both variants), same engine, same
+ * requests, taking turns within each run, after one unmeasured run of each (the JIT's first compilations); and the
+ * one-at-a-time baseline (the same requests generated in process, one after another, after four unmeasured ones).
+ * Prints each run and the medians: requests/s, output tokens/s, time to first token p50 / p99, and the ratios the
+ * issue's goals name.
+ *
+ * <p>Usage: {@code ServeLoadBench [model=260K|15M] [runs=3] [clients=1,8,32,64] [rate=50] [maxRows=64] [engine=auto]}
+ */
+public final class ServeLoadBench {
+    private static final int MIN_OUTPUT = 16;
+    private static final int MAX_OUTPUT = 256;
+    private static final long SEED = 13;
+
+    private ServeLoadBench() {}
+
+    /** A scheduler under test, made fresh for every run. */
+    private record Contender(String name, Function<InferenceModel, GenerationQueue> queue) {}
+
+    public static void main(String[] args) throws Exception {
+        String which = args.length > 0 ? args[0] : "260K";
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int[] clientCounts = Arrays.stream((args.length > 2 ? args[2] : "1,8,32,64").split(",")).mapToInt(Integer::parseInt).toArray();
+        double rate = args.length > 3 ? Double.parseDouble(args[3]) : 50;
+        int maxRows = args.length > 4 ? Integer.parseInt(args[4]) : 64;
+        InferenceModel model = load(which, EngineChoice.parse(args.length > 5 ? args[5] : "auto"));
+        InferenceEngine engine = model.engine();
+        List<LoadGenerator.Request> requests = requests(model.tokenizer(), engine.maxPositions(),
+                Math.max(16, 2 * Arrays.stream(clientCounts).max().orElse(1)));
+        List<Contender> contenders = List.of(
+                new Contender("dynamic (same settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, true)),
+                new Contender("dynamic (any settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, false)),
+                new Contender("continuous", m -> new Scheduler(m.engine(), m.tokenizer(), SchedulerOptions.defaults().withMaxRows(maxRows))));
+        System.out.printf("model %s on %s; Poisson arrivals at %.0f/s; outputs %d-%d tokens (ignore_eos, greedy); rows %d%n",
+                which, engine.description(), rate, MIN_OUTPUT, MAX_OUTPUT, maxRows);
+        sequentialTokensPerSecond(engine, model.tokenizer(), requests.subList(8, 12));
+        double sequential = sequentialTokensPerSecond(engine, model.tokenizer(), requests.subList(0, 8));
+        System.out.printf("one at a time in process: %.1f tokens/s%n", sequential);
+        for (Contender contender : contenders) {
+            // one unmeasured run of each, so none pays for the JIT's first compilations
+            serve(contender.queue().apply(model), model, requests.subList(0, 16), 8, rate, -1);
+        }
+        for (int clients : clientCounts) {
+            List<LoadGenerator.Request> load = requests.subList(0, Math.max(16, 2 * clients));
+            List<List<LoadGenerator.Result>> results = new ArrayList<>();
+            contenders.forEach(c -> results.add(new ArrayList<>()));
+            for (int run = 0; run < runs; run++) {
+                StringBuilder line = new StringBuilder(String.format("  %2d clients, run %d:", clients, run + 1));
+                for (int c = 0; c < contenders.size(); c++) {
+                    LoadGenerator.Result result = serve(contenders.get(c).queue().apply(model), model, load, clients, rate, run);
+                    results.get(c).add(result);
+                    line.append(String.format(" | %s %.2f req/s %.1f tok/s TTFT p50 %.3f p99 %.3f", contenders.get(c).name(),
+                            result.requestsPerSecond(), result.tokensPerSecond(), result.ttft(0.5), result.ttft(0.99)));
+                }
+                System.out.println(line);
+            }
+            System.out.printf("%2d clients, %d requests, medians of %d runs:%n", clients, load.size(), runs);
+            for (int c = 0; c < contenders.size(); c++) {
+                List<LoadGenerator.Result> r = results.get(c);
+                System.out.printf("  %-24s %6.2f req/s %8.1f tok/s (%.2fx one at a time)  TTFT p50 %.3f s  p99 %.3f s%n",
+                        contenders.get(c).name(), median(r, LoadGenerator.Result::requestsPerSecond),
+                        median(r, LoadGenerator.Result::tokensPerSecond), median(r, LoadGenerator.Result::tokensPerSecond) / sequential,
+                        median(r, x -> x.ttft(0.5)), median(r, x -> x.ttft(0.99)));
+            }
+            List<LoadGenerator.Result> continuous = results.getLast();
+            for (int c = 0; c < contenders.size() - 1; c++) {
+                List<LoadGenerator.Result> dynamic = results.get(c);
+                System.out.printf("  continuous against %s: tok/s %.2fx, TTFT p99 / its p50 = %.2f%n", contenders.get(c).name(),
+                        median(continuous, LoadGenerator.Result::tokensPerSecond) / median(dynamic, LoadGenerator.Result::tokensPerSecond),
+                        median(continuous, x -> x.ttft(0.99)) / median(dynamic, x -> x.ttft(0.5)));
+            }
+        }
+    }
+
+    /** One run of the load against {@code queue} (closed afterwards; the model stays open for the next run). */
+    private static LoadGenerator.Result serve(GenerationQueue queue, InferenceModel model, List<LoadGenerator.Request> load, int clients,
+                                              double rate, int run) throws Exception {
+        try (queue; OpenAiServer server = OpenAiServer.start(new LocalModel(queue, model, SamplingDefaults.OPENAI), ModelPrompt.of(PromptFormat.ALPACA, model),
+                new ServeOptions("127.0.0.1", 0, "bench", null, MAX_OUTPUT, MAX_OUTPUT, 1 << 20))) {
+            return new LoadGenerator(server.baseUrl(), "bench").run(load, clients, rate, SEED + run);
+        }
+    }
+
+    private static String describe(LoadGenerator.Result r) {
+        return String.format("%.2f req/s %.1f tok/s TTFT p50 %.3f p99 %.3f", r.requestsPerSecond(), r.tokensPerSecond(), r.ttft(0.5),
+                r.ttft(0.99));
+    }
+
+    /**
+     * Alpaca instructions (with their inputs) in a seeded order, each with an output length drawn from 16-256 and
+     * cut to what the model's positions leave after the prompt.
+     */
+    static List<LoadGenerator.Request> requests(Tokenizer tokenizer, int maxPositions, int count) {
+        List<AlpacaExample> examples = new ArrayList<>(Datasets.readAll(SharedData.path("alpaca/alpaca_5000_subset_pr152.json"),
+                AlpacaExample::fromJson));
+        Random random = new Random(SEED);
+        Collections.shuffle(examples, random);
+        List<LoadGenerator.Request> requests = new ArrayList<>();
+        for (AlpacaExample example : examples) {
+            String message = AlpacaPrompt.render(example.instruction(), example.input());
+            int promptTokens = tokenizer.encode(AlpacaPrompt.renderConversation(List.of(Turn.user(message))), true).length;
+            int room = Math.min(MAX_OUTPUT, maxPositions - promptTokens);
+            if (room >= MIN_OUTPUT) {
+                requests.add(new LoadGenerator.Request(message, MIN_OUTPUT + random.nextInt(room - MIN_OUTPUT + 1)));
+            }
+            if (requests.size() == count) {
+                break;
+            }
+        }
+        return requests;
+    }
+
+    private static double sequentialTokensPerSecond(InferenceEngine engine, Tokenizer tokenizer, List<LoadGenerator.Request> requests) {
+        Generator generator = new Generator(engine, tokenizer);
+        long start = System.nanoTime();
+        long tokens = 0;
+        for (LoadGenerator.Request request : requests) {
+            int[] prompt = tokenizer.encode(AlpacaPrompt.renderConversation(List.of(Turn.user(request.instruction()))), true);
+            tokens += generator.generateFromIds(new int[][] {prompt},
+                    GenerationConfig.greedy(request.outputTokens()).withStopAtEos(false)).get(0).tokenIds().length;
+        }
+        return tokens / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** stories260K, or a random model of llama2.c's 15M shape (model init --preset small) written to and read from disk. */
+    private static InferenceModel load(String which, EngineChoice engine) throws Exception {
+        InferenceOptions options = InferenceOptions.defaults().withEngine(engine);
+        if (which.equals("15M")) {
+            Path tokenizerFile = SharedData.path("models/llama2_tokenizer/tokenizer.model");
+            Tokenizer llama2 = Tokenizers.load(tokenizerFile);
+            Path dir = Files.createTempDirectory("instruct4j-bench-15M");
+            ModelDirectory.save(Architectures.randomLlama(LlamaConfig.preset("small", llama2.vocabSize()), Precision.FP32,
+                    new org.bytedeco.pytorch.Device("cpu"), 1), dir, tokenizerFile);
+            return ModelDirectory.openForInference(dir, null, options);
+        }
+        return ModelDirectory.openForInference(SharedData.path("models/stories260K/stories260K.bin"),
+                SharedData.path("models/stories260K/tok512.bin"), options);
+    }
+
+    private static double median(List<LoadGenerator.Result> results, java.util.function.ToDoubleFunction<LoadGenerator.Result> value) {
+        double[] values = results.stream().mapToDouble(value).sorted().toArray();
+        return values[values.length / 2];
+    }
+}

@@ -1,0 +1,13 @@
+package org.instruct4j.cli.eval;
+
+import java.util.Map;
+import org.instruct4j.cli.CommandGroup;
+
+/** ROUGE, the LLM judge and its report, and the human-evaluation app (eval answer comes with cli-model). */
+public final class EvalCommands implements CommandGroup {
+    @Override
+    public Map<String, Object> commands() {
+        return Map.of("eval rouge", new RougeCommand(), "eval judge", new JudgeCommand(), "eval report", new ReportCommand(),
+                "eval human", new HumanCommand());
+    }
+}

@@ -1,0 +1,82 @@
+package org.instruct4j.model.cpu;
+
+import java.util.Arrays;
+import org.instruct4j.model.engine.Capacity;
+import org.instruct4j.model.engine.Sequence;
+
+/**
+ * A row of the CPU engine: its KV cache as blocks per layer (keys[layer][block] holds positions
+ * [block * 64, block * 64 + 64) x kvDim), its length and its logits.
+ */
+final class CpuSequence implements Sequence {
+    private final CpuEngine engine;
+    private final KvPages pages;
+    private final int capacity;
+    private final float[] logits;
+    final float[][][] keys;
+    final float[][][] values;
+    private int blocks;
+    int length;
+    private boolean closed;
+
+    CpuSequence(CpuEngine engine, KvPages pages, int layers, int capacity, int vocab) {
+        this.engine = engine;
+        this.pages = pages;
+        this.capacity = capacity;
+        this.logits = new float[vocab];
+        this.keys = new float[layers][0][];
+        this.values = new float[layers][0][];
+    }
+
+    /** Makes room for positions up to {@code positions}. */
+    void reserve(int positions) {
+        while (blocks * KvPages.POSITIONS < positions) {
+            for (int layer = 0; layer < keys.length; layer++) {
+                keys[layer] = Arrays.copyOf(keys[layer], blocks + 1);
+                values[layer] = Arrays.copyOf(values[layer], blocks + 1);
+                keys[layer][blocks] = pages.take();
+                values[layer][blocks] = pages.take();
+            }
+            blocks++;
+        }
+    }
+
+    /** Checks that {@code tokens} more fit, for a pass of {@code owner}. */
+    void checkRoom(CpuEngine owner, int tokens) {
+        if (owner != engine) {
+            throw new IllegalArgumentException("the row belongs to another engine");
+        }
+        Capacity.check(closed, length, tokens, capacity);
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
+    @Override
+    public float[] logits() {
+        return logits;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int layer = 0; layer < keys.length; layer++) {
+            for (int b = 0; b < blocks; b++) {
+                pages.give(keys[layer][b]);
+                pages.give(values[layer][b]);
+            }
+            keys[layer] = null;
+            values[layer] = null;
+        }
+    }
+}

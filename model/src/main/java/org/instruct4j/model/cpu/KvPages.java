@@ -1,0 +1,40 @@
+package org.instruct4j.model.cpu;
+
+import java.util.ArrayDeque;
+
+/**
+ * The blocks every row's KV cache is made of: for the keys or the values of one layer, {@value #POSITIONS} positions
+ * of every key/value dimension, laid out [kvDim][positions], so attention reads a dimension of many positions as
+ * one vector (scores and weighted sums vectorize across positions, whatever the head size). A row takes blocks as it
+ * grows and gives them back when it closes, so rows of any lengths share memory without padding, and closed rows'
+ * blocks are reused without garbage.
+ */
+final class KvPages {
+    /** Positions per block. */
+    static final int POSITIONS = 64;
+    static final int SHIFT = 6;
+
+    private final int floats;
+    private final ArrayDeque<float[]> free = new ArrayDeque<>();
+    private long inUse;
+
+    KvPages(int kvDim) {
+        this.floats = POSITIONS * kvDim;
+    }
+
+    float[] take() {
+        inUse++;
+        float[] page = free.poll();
+        return page != null ? page : new float[floats];
+    }
+
+    void give(float[] page) {
+        inUse--;
+        free.push(page);
+    }
+
+    /** Blocks held by open rows. */
+    long inUse() {
+        return inUse;
+    }
+}

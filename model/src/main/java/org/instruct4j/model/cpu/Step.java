@@ -1,0 +1,79 @@
+package org.instruct4j.model.cpu;
+
+/**
+ * One forward pass of the CPU engine: its slots (a token of some row at some position: a prompt chunk gives a row
+ * several consecutive slots) and every buffer the pass writes, [slots x width] each, kept from pass to pass.
+ */
+final class Step {
+    final ModelDims dims;
+    final Matmul matmul;
+    final Attention attention;
+    int size;
+    CpuSequence[] rows = new CpuSequence[0];
+    int[] positions = new int[0];
+    int[] tokens = new int[0];
+    /** Slots whose final hidden state is wanted, and how many. */
+    int[] outputSlots = new int[0];
+    int outputs;
+    /** The residual stream. */
+    float[] x = new float[0];
+    /** A normalized copy of x, the input of the next matrices. */
+    float[] xb = new float[0];
+    float[] q = new float[0];
+    float[] k = new float[0];
+    float[] v = new float[0];
+    /** Attention output, the input of the output projection. */
+    float[] att = new float[0];
+    /** A matrix's output on its way back into x. */
+    float[] xb2 = new float[0];
+    float[] hb = new float[0];
+    float[] hb2 = new float[0];
+    /** The final hidden states of the output slots, [outputs x outDim]. */
+    float[] hidden = new float[0];
+
+    Step(ModelDims dims, Matmul matmul, Attention attention) {
+        this.dims = dims;
+        this.matmul = matmul;
+        this.attention = attention;
+    }
+
+    /** Makes room for {@code slots} slots; the buffers only ever grow. */
+    void reserve(int slots) {
+        if (slots <= rows.length) {
+            return;
+        }
+        rows = new CpuSequence[slots];
+        positions = new int[slots];
+        tokens = new int[slots];
+        outputSlots = new int[slots];
+        int wide = Math.max(dims.dim(), dims.outDim());
+        x = new float[slots * wide];
+        xb = new float[slots * wide];
+        q = new float[slots * dims.qDim()];
+        k = new float[slots * dims.kvDim()];
+        v = new float[slots * dims.kvDim()];
+        att = new float[slots * dims.qDim()];
+        xb2 = new float[slots * wide];
+        hb = new float[slots * dims.hidden()];
+        hb2 = new float[slots * dims.hidden()];
+        hidden = new float[slots * dims.outDim()];
+    }
+
+    /**
+     * Stores every slot's new key and value (in k and v) in its row's cache at its position, for layer {@code layer}
+     * (blocks are [kvDim][positions]: see {@link KvPages}).
+     */
+    void storeKeysAndValues(int layer) {
+        int kvDim = dims.kvDim();
+        for (int s = 0; s < size; s++) {
+            int position = positions[s];
+            int column = position & (KvPages.POSITIONS - 1);
+            float[] keyBlock = rows[s].keys[layer][position >> KvPages.SHIFT];
+            float[] valueBlock = rows[s].values[layer][position >> KvPages.SHIFT];
+            for (int c = 0; c < kvDim; c++) {
+                keyBlock[c * KvPages.POSITIONS + column] = k[s * kvDim + c];
+                valueBlock[c * KvPages.POSITIONS + column] = v[s * kvDim + c];
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package org.instruct4j.model.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Elementwise and reduction loops over float arrays on the Vector API, in the machine's widest species (512 bits
+ * with AVX-512, 256 with AVX2), chosen when the JVM starts; {@code -Dinstruct4j.vectorBits=256|128} narrows it.
+ *
+ * <p>Results are deterministic: the same inputs give the same bits whether a loop runs interpreted or compiled by
+ * C2, so a row's logits do not depend on which rows share a pass or on how far the JIT has got. The Vector API's
+ * own lane sum and exp do not promise that (the compiled sum may add lanes in another order than the interpreted
+ * one, and the compiled exp is SVML's), so here a sum is a fixed tree of lanewise adds and exp a polynomial of
+ * lanewise operations, each exactly rounded.
+ */
+public final class VectorMath {
+    /** The float species every kernel uses. */
+    public static final VectorSpecies<Float> F = species();
+    /** Floats per vector. */
+    public static final int LANES = F.length();
+    /** Rotations by LANES/2, LANES/4, ..., 1 lanes: the steps of the summing tree. */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] ROTATIONS = rotations();
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HIGH = 0.693359375f;
+    private static final float LN2_LOW = -2.12194440e-4f;
+    /** Below this exp is 0 (and -infinity, a masked logit, gives exactly 0); above the other bound it overflows. */
+    private static final float EXP_LOW = -87.33654f;
+    private static final float EXP_HIGH = 88.72283f;
+    /** 1.5 * 2^23: adding and subtracting it rounds a float to the nearest integer. */
+    private static final float ROUNDER = 12582912f;
+
+    private VectorMath() {}
+
+    private static VectorSpecies<Float> species() {
+        int bits = Integer.getInteger("instruct4j.vectorBits", FloatVector.SPECIES_PREFERRED.vectorBitSize());
+        return switch (Math.min(bits, FloatVector.SPECIES_PREFERRED.vectorBitSize())) {
+            case 512 -> FloatVector.SPECIES_512;
+            case 256 -> FloatVector.SPECIES_256;
+            case 128 -> FloatVector.SPECIES_128;
+            default -> throw new IllegalArgumentException("instruct4j.vectorBits must be 128, 256 or 512, got " + bits);
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] rotations() {
+        int steps = Integer.numberOfTrailingZeros(F.length());
+        VectorShuffle<Float>[] out = new VectorShuffle[steps];
+        for (int i = 0; i < steps; i++) {
+            int by = F.length() >> (i + 1);
+            out[i] = VectorShuffle.fromOp(F, lane -> (lane + by) % F.length());
+        }
+        return out;
+    }
+
+    /** The lanes of {@code v} summed by a fixed tree of lanewise adds. */
+    public static float sum(FloatVector v) {
+        FloatVector s = v;
+        for (VectorShuffle<Float> rotation : ROTATIONS) {
+            s = s.add(s.rearrange(rotation));
+        }
+        return s.lane(0);
+    }
+
+    /**
+     * e^x lane by lane: x = n ln2 + r (Cody-Waite), e^r by Cephes' expf polynomial (about 1 ulp), times 2^n;
+     * 0 below -87.3 (so -infinity gives 0), +infinity above 88.7.
+     */
+    public static FloatVector exp(FloatVector x) {
+        FloatVector clamped = x.max(EXP_LOW).min(EXP_HIGH);
+        FloatVector n = clamped.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HIGH), clamped);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LOW), r);
+        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+        FloatVector y = p.mul(r).fma(r, r).add(1f);
+        IntVector exponent = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        FloatVector result = y.mul(exponent.reinterpretAsFloats());
+        VectorMask<Float> under = x.compare(VectorOperators.LT, EXP_LOW);
+        VectorMask<Float> over = x.compare(VectorOperators.GT, EXP_HIGH);
+        return result.blend(0f, under).blend(Float.POSITIVE_INFINITY, over);
+    }
+
+    /** The same function one float at a time (the same operations, so the same bits as a vector lane). */
+    public static float exp(float x) {
+        if (x < EXP_LOW) {
+            return 0f;
+        }
+        if (x > EXP_HIGH) {
+            return Float.POSITIVE_INFINITY;
+        }
+        float n = x * LOG2E + ROUNDER - ROUNDER;
+        float r = Math.fma(n, -LN2_HIGH, x);
+        r = Math.fma(n, -LN2_LOW, r);
+        float p = Math.fma(r, 1.9875691500e-4f, 1.3981999507e-3f);
+        p = Math.fma(p, r, 8.3334519073e-3f);
+        p = Math.fma(p, r, 4.1665795894e-2f);
+        p = Math.fma(p, r, 1.6666665459e-1f);
+        p = Math.fma(p, r, 5.0000001201e-1f);
+        float y = Math.fma(p * r, r, r) + 1f;
+        return y * Float.intBitsToFloat(((int) n + 127) << 23);
+    }
+
+    /** The dot product of {@code a[aOffset, aOffset + n)} and {@code b[bOffset, bOffset + n)}. */
+    public static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += LANES) {
+            acc = FloatVector.fromArray(F, a, aOffset + i).fma(FloatVector.fromArray(F, b, bOffset + i), acc);
+        }
+        float result = sum(acc);
+        for (; i < n; i++) {
+            result += a[aOffset + i] * b[bOffset + i];
+        }
+        return result;
+    }
+
+    /** {@code y[yOffset + i] += a * x[xOffset + i]} for i in [0, n). */
+    public static void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int i = 0;
+        FloatVector scale = FloatVector.broadcast(F, a);
+        for (int bound = F.loopBound(n); i < bound; i += LANES) {
+            FloatVector.fromArray(F, x, xOffset + i).fma(scale, FloatVector.fromArray(F, y, yOffset + i))
+                    .intoArray(y, yOffset + i);
+        }
+        for (; i < n; i++) {
+            y[yOffset + i] += a * x[xOffset + i];
+        }
+    }
+
+    /** {@code y[yOffset + i] += x[xOffset + i]} for i in [0, n). */
+    public static void add(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += LANES) {
+            FloatVector.fromArray(F, x, xOffset + i).add(FloatVector.fromArray(F, y, yOffset + i)).intoArray(y, yOffset + i);
+        }
+        for (; i < n; i++) {
+            y[yOffset + i] += x[xOffset + i];
+        }
+    }
+
+    /** The largest of {@code a[offset, offset + n)}. */
+    public static float max(float[] a, int offset, int n) {
+        int i = 0;
+        float result = Float.NEGATIVE_INFINITY;
+        if (n >= LANES) {
+            FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+            for (int bound = F.loopBound(n); i < bound; i += LANES) {
+                m = m.max(FloatVector.fromArray(F, a, offset + i));
+            }
+            result = m.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) {
+            result = Math.max(result, a[offset + i]);
+        }
+        return result;
+    }
+
+    /** Replaces {@code a[offset, offset + n)} by {@code exp((a - shift) * scale)} and returns their sum. */
+    public static float expInPlace(float[] a, int offset, int n, float shift, float scale) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(F);
+        FloatVector s = FloatVector.broadcast(F, shift);
+        FloatVector k = FloatVector.broadcast(F, scale);
+        for (int bound = F.loopBound(n); i < bound; i += LANES) {
+            FloatVector e = exp(FloatVector.fromArray(F, a, offset + i).sub(s).mul(k));
+            e.intoArray(a, offset + i);
+            acc = acc.add(e);
+        }
+        float total = sum(acc);
+        for (; i < n; i++) {
+            float e = exp((a[offset + i] - shift) * scale);
+            a[offset + i] = e;
+            total += e;
+        }
+        return total;
+    }
+
+    /** Softmax of {@code a[offset, offset + n)} in place. */
+    public static void softmax(float[] a, int offset, int n) {
+        float total = expInPlace(a, offset, n, max(a, offset, n), 1f);
+        scale(a, offset, n, 1f / total);
+    }
+
+    /** {@code a[offset + i] *= factor} for i in [0, n). */
+    public static void scale(float[] a, int offset, int n, float factor) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += LANES) {
+            FloatVector.fromArray(F, a, offset + i).mul(factor).intoArray(a, offset + i);
+        }
+        for (; i < n; i++) {
+            a[offset + i] *= factor;
+        }
+    }
+}

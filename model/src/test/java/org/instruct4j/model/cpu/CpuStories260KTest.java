@@ -1,0 +1,103 @@
+package org.instruct4j.model.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.bytedeco.pytorch.Device;
+import org.instruct4j.model.arch.Llama;
+import org.instruct4j.model.checkpoint.Llama2cCheckpoint;
+import org.instruct4j.model.engine.Batch;
+import org.instruct4j.model.engine.InferenceEngine;
+import org.instruct4j.model.engine.Quantization;
+import org.instruct4j.model.engine.Sequence;
+import org.instruct4j.model.engine.TorchEngine;
+import org.instruct4j.model.generate.Generation;
+import org.instruct4j.model.generate.GenerationConfig;
+import org.instruct4j.model.generate.Generator;
+import org.instruct4j.model.tensor.Precision;
+import org.instruct4j.model.tokenizer.Llama2cTokenizerFile;
+import org.instruct4j.model.tokenizer.Tokenizer;
+import org.instruct4j.testkit.SharedData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The real stories260K on the CPU engine: libtorch's logits, rows batched as alone (llama2.c's output: Stories260KTest). */
+class CpuStories260KTest {
+    static final Path CHECKPOINT = SharedData.path("models/stories260K/stories260K.bin");
+    static CpuEngine engine;
+    static Tokenizer tokenizer;
+
+    @BeforeAll
+    static void load() {
+        Llama2cCheckpoint.Mapped mapped = Llama2cCheckpoint.map(CHECKPOINT);
+        engine = CpuEngine.open(mapped.config(), mapped.tensors(), Precision.FP32, Quantization.NONE);
+        tokenizer = Llama2cTokenizerFile.read(SharedData.path("models/stories260K/tok512.bin"));
+    }
+
+    @AfterAll
+    static void close() {
+        engine.close();
+    }
+
+    @Test
+    void logitsOfPrefillAndEveryDecodeStepMatchLibtorch() {
+        Llama torch = Llama2cCheckpoint.load(CHECKPOINT, Precision.FP32, new Device("cpu"));
+        InferenceEngine reference = new TorchEngine(torch);
+        int[] prompt = tokenizer.encode("Once upon a time, there was a little dog", true);
+        int[] next = tokenizer.encode(" who liked to run and play", false);
+        try (Sequence ours = engine.newSequence(64); Sequence theirs = reference.newSequence(64)) {
+            float[] ourAll = new float[prompt.length * engine.vocabSize()];
+            float[] theirAll = new float[prompt.length * engine.vocabSize()];
+            engine.forward(new Batch().addScored(ours, prompt, 0, prompt.length, ourAll));
+            reference.forward(new Batch().addScored(theirs, prompt, 0, prompt.length, theirAll));
+            assertClose(ourAll, theirAll);
+            for (int token : next) {
+                engine.forward(new Batch().add(ours, token));
+                reference.forward(new Batch().add(theirs, token));
+                assertClose(ours.logits(), theirs.logits());
+            }
+        }
+    }
+
+    @Test
+    void rowsOfABatchDecodeAsTheyDoAlone() {
+        Generator generator = new Generator(engine, tokenizer);
+        List<String> prompts = List.of("Once upon a time", "Lily", "The little dog was very happy because");
+        GenerationConfig config = GenerationConfig.greedy(40);
+
+        List<Generation> batched = generator.generate(prompts, config);
+
+        for (int i = 0; i < prompts.size(); i++) {
+            Generation alone = generator.generate(prompts.get(i), config);
+            assertThat(batched.get(i).tokenIds()).as("prompt %d", i).containsExactly(alone.tokenIds());
+        }
+        assertThat(batched.get(0).tokenIds()).isNotEqualTo(batched.get(1).tokenIds());
+    }
+
+    @Test
+    void rowsWithTheirOwnSettingsAndSeedsDecodeAsTheyDoAlone() {
+        Generator generator = new Generator(engine, tokenizer);
+        int[][] prompts = {tokenizer.encode("Once upon a time", true), tokenizer.encode("Lily", true),
+            tokenizer.encode("The dog", true)};
+        List<GenerationConfig> configs = List.of(GenerationConfig.greedy(30).withSampling(1.0, 0.9, 0, 7),
+                GenerationConfig.greedy(12), GenerationConfig.greedy(45).withSampling(0.7, 1.0, 20, 3).withRepetitionPenalty(1.3));
+
+        List<Generation> batched = generator.generateFromIds(prompts, configs, null);
+
+        for (int i = 0; i < prompts.length; i++) {
+            Generation alone = generator.generateFromIds(new int[][] {prompts[i]}, List.of(configs.get(i)), null).get(0);
+            assertThat(batched.get(i).tokenIds()).as("row %d", i).containsExactly(alone.tokenIds());
+            assertThat(batched.get(i).text()).isEqualTo(alone.text());
+        }
+        assertThat(batched.get(1).tokenIds()).hasSize(12);
+    }
+
+    static void assertClose(float[] actual, float[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).as("logit %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4f));
+        }
+    }
+}

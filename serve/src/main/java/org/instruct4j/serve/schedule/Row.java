@@ -1,0 +1,126 @@
+package org.instruct4j.serve.schedule;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.instruct4j.model.engine.Batch;
+import org.instruct4j.model.engine.InferenceEngine;
+import org.instruct4j.model.generate.GenerationRow;
+import org.instruct4j.model.tokenizer.Tokenizer;
+
+/**
+ * A job in the scheduler: waiting, then a {@link GenerationRow} of the engine with the job's constraint and
+ * log-probability reader, then finished. Used by the scheduler's thread only (but for the ticket).
+ */
+final class Row implements AutoCloseable {
+    private final Job job;
+    private final Ticket ticket;
+    private GenerationRow generation;
+    private TokenConstraint constraint;
+    private LogprobReader logprobReader;
+    private final List<TokenLogprobs> logprobs = new ArrayList<>();
+    private int promptLeft;
+    private long startNanos;
+    private int stepsSinceCancel;
+
+    Row(Job job, Ticket ticket) {
+        this.job = job;
+        this.ticket = ticket;
+    }
+
+    Job job() {
+        return job;
+    }
+
+    Ticket ticket() {
+        return ticket;
+    }
+
+    /** Opens the row's sequence in the engine (its KV cache), at {@code nanos}. */
+    void start(InferenceEngine engine, Tokenizer tokenizer, long nanos) {
+        startNanos = nanos;
+        generation = new GenerationRow(engine, tokenizer, job.prompt(), job.config());
+        constraint = job.constraint() == null ? null : job.constraint().get();
+        logprobReader = job.topLogprobs() < 0 ? null : new LogprobReader(Math.min(job.topLogprobs(), engine.vocabSize()));
+        promptLeft = job.prompt().length;
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
+    boolean readingPrompt() {
+        return promptLeft > 0;
+    }
+
+    /** Adds up to {@code budget} more prompt tokens to the batch; returns how many. */
+    int addPromptChunk(Batch batch, int budget) {
+        int chunk = Math.min(promptLeft, budget);
+        if (chunk > 0) {
+            generation.addTo(batch, chunk);
+            promptLeft -= chunk;
+        }
+        return chunk;
+    }
+
+    void addLastToken(Batch batch) {
+        generation.addTo(batch, 0);
+    }
+
+    /** Whether the last pass left this row logits to sample from. */
+    boolean readyToSample() {
+        return generation.readyToSample();
+    }
+
+    /**
+     * Samples the row's next token: its log-probabilities read first, then the constraint's mask, the row's own
+     * sampler, and the constraint follows the token (ending the row when its value is complete).
+     */
+    void sample() {
+        float[] logits = generation.logits();
+        if (logprobReader != null) {
+            logprobReader.read(logits);
+        }
+        if (constraint != null && !constraint.mask(logits)) {
+            job.listener().onStep(generation.stop(), null);
+            return;
+        }
+        int producedBefore = generation.produced();
+        String piece = generation.next();
+        int token = generation.lastToken();
+        TokenLogprobs tokenLogprobs = null;
+        if (logprobReader != null && generation.produced() > producedBefore) {
+            tokenLogprobs = logprobReader.of(token, logits);
+            logprobs.add(tokenLogprobs);
+        }
+        if (constraint != null && !generation.finished()) {
+            constraint.accept(token);
+            if (constraint.complete()) {
+                piece += generation.stop();
+            }
+        }
+        job.listener().onStep(piece, tokenLogprobs);
+    }
+
+    boolean finished() {
+        return generation.finished();
+    }
+
+    void complete() {
+        ticket.complete(new JobResult(generation.result(), logprobReader == null ? null : List.copyOf(logprobs)));
+    }
+
+    void countStepAfterCancel() {
+        stepsSinceCancel++;
+    }
+
+    int stepsSinceCancel() {
+        return stepsSinceCancel;
+    }
+
+    @Override
+    public void close() {
+        if (generation != null) {
+            generation.close();
+        }
+    }
+}

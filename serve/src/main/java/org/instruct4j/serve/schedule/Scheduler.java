@@ -1,0 +1,242 @@
+package org.instruct4j.serve.schedule;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.model.engine.Batch;
+import org.instruct4j.model.engine.InferenceEngine;
+import org.instruct4j.model.tokenizer.Tokenizer;
+
+/**
+ * Continuous batching (iteration-level scheduling, as Orca and vLLM do) over an {@link InferenceEngine}. One thread
+ * runs the engine step after step; at every step
+ * <ol>
+ *   <li>waiting jobs join the running batch, oldest first, while there is a free row and the batch's KV budget
+ *   holds their prompt and max_tokens;</li>
+ *   <li>cancelled rows leave;</li>
+ *   <li>every decoding row adds its last token, and rows still reading their prompt add the next chunk of it, up to
+ *   {@code prefillChunk} prompt tokens in all, so a long prompt never stalls the others;</li>
+ *   <li>the engine runs them all in one forward pass, each row at its own position with its own KV cache;</li>
+ *   <li>every row with fresh logits samples its next token with its own settings and seed (after its constraint, if
+ *   any, masks what would break it); rows that finish leave.</li>
+ * </ol>
+ * A row's tokens depend only on its own prompt, settings and seed: the same as if it ran alone. Jobs are submitted
+ * from any thread; the waiting line is bounded ({@link QueueFullException} past it).
+ */
+public final class Scheduler implements GenerationQueue {
+    private final InferenceEngine engine;
+    private final Tokenizer tokenizer;
+    private final SchedulerOptions options;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workArrived = lock.newCondition();
+    /** Guarded by {@link #lock}. */
+    private final ArrayDeque<Row> waiting = new ArrayDeque<>();
+    /** The scheduler thread's own, but for its size. */
+    private final List<Row> running = new ArrayList<>();
+    private volatile int runningCount;
+    private int reservedTokens;
+    private boolean closed;
+    private final SchedulerCounters counters = new SchedulerCounters();
+    private final Thread worker;
+
+    public Scheduler(InferenceEngine engine, Tokenizer tokenizer, SchedulerOptions options) {
+        this.engine = engine;
+        this.tokenizer = tokenizer;
+        this.options = options;
+        this.worker = Thread.ofPlatform().name("instruct4j-scheduler").daemon().start(this::loop);
+    }
+
+    @Override
+    public List<Ticket> submit(List<Job> jobs) {
+        List<Row> rows = new ArrayList<>();
+        for (Job job : jobs) {
+            checkFits(job);
+            rows.add(new Row(job, new Ticket(this::cancelled)));
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the scheduler is closed");
+            }
+            int room = options.maxQueue() + options.maxRows() - runningCount - waiting.size();
+            if (rows.size() > room) {
+                throw new QueueFullException(waiting.size() + " jobs are waiting and " + runningCount
+                        + " running; the queue holds " + options.maxQueue() + " beyond the free rows", counters.retryAfter(waiting.size(), options.maxRows()));
+            }
+            waiting.addAll(rows);
+            workArrived.signal();
+        } finally {
+            lock.unlock();
+        }
+        return rows.stream().map(Row::ticket).toList();
+    }
+
+    private void checkFits(Job job) {
+        if (job.capacity() > engine.maxPositions()) {
+            throw new BadInputException("the prompt has " + job.prompt().length + " tokens and asks for "
+                    + job.config().maxNewTokens() + " more, beyond the model's " + engine.maxPositions() + " positions");
+        }
+        if (job.capacity() > options.maxBatchTokens()) {
+            throw new BadInputException("the prompt has " + job.prompt().length + " tokens and asks for "
+                    + job.config().maxNewTokens() + " more, beyond the batch's budget of " + options.maxBatchTokens() + " tokens");
+        }
+    }
+
+    /** A ticket was cancelled: a waiting job leaves the line now; a running row leaves before the next step. */
+    private void cancelled(Ticket ticket) {
+        lock.lock();
+        try {
+            if (waiting.removeIf(row -> row.ticket() == ticket)) {
+                counters.cancelled(0);
+                ticket.abandon();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        Batch batch = new Batch();
+        while (admit()) {
+            leaveCancelled();
+            if (running.isEmpty()) {
+                continue;
+            }
+            fill(batch.clear());
+            try {
+                engine.forward(batch);
+            } catch (RuntimeException e) {
+                failAll(e);
+                continue;
+            }
+            counters.step(batch.size());
+            sampleAll();
+        }
+    }
+
+    /**
+     * Moves waiting jobs into the running batch, oldest first, while a row is free and the KV budget holds them;
+     * waits while there is nothing to run. False once closed with nothing left to do.
+     */
+    private boolean admit() {
+        lock.lock();
+        try {
+            runningCount = running.size();
+            while (running.isEmpty() && waiting.isEmpty()) {
+                if (closed) {
+                    return false;
+                }
+                workArrived.awaitUninterruptibly();
+            }
+            while (!waiting.isEmpty() && running.size() < options.maxRows()
+                    && reservedTokens + waiting.peek().job().capacity() <= options.maxBatchTokens()) {
+                Row row = waiting.poll();
+                row.start(engine, tokenizer, System.nanoTime());
+                reservedTokens += row.job().capacity();
+                running.add(row);
+            }
+            runningCount = running.size();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void leaveCancelled() {
+        for (Iterator<Row> it = running.iterator(); it.hasNext(); ) {
+            Row row = it.next();
+            if (row.ticket().cancelled()) {
+                counters.cancelled(row.stepsSinceCancel());
+                release(row);
+                it.remove();
+                row.ticket().abandon();
+            }
+        }
+    }
+
+    /** Decoding rows add their last token; rows reading their prompt share the prefill chunk, oldest first. */
+    private void fill(Batch batch) {
+        int prefillLeft = options.prefillChunk();
+        for (Row row : running) {
+            if (row.readingPrompt()) {
+                int read = row.addPromptChunk(batch, prefillLeft);
+                prefillLeft -= read;
+                counters.promptTokens(read);
+            } else {
+                row.addLastToken(batch);
+            }
+            if (row.ticket().cancelled()) {
+                row.countStepAfterCancel();
+            }
+        }
+    }
+
+    private void sampleAll() {
+        for (Iterator<Row> it = running.iterator(); it.hasNext(); ) {
+            Row row = it.next();
+            if (!row.readyToSample()) {
+                continue;
+            }
+            row.sample();
+            counters.generated();
+            if (row.finished()) {
+                counters.finished(System.nanoTime() - row.startNanos());
+                release(row);
+                it.remove();
+                row.complete();
+            }
+        }
+    }
+
+    private void failAll(RuntimeException error) {
+        for (Row row : running) {
+            release(row);
+            row.ticket().fail(error);
+        }
+        running.clear();
+    }
+
+    private void release(Row row) {
+        row.close();
+        reservedTokens -= row.job().capacity();
+    }
+
+    @Override
+    public int waiting() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int running() {
+        return runningCount;
+    }
+
+    public SchedulerStats stats() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            workArrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
