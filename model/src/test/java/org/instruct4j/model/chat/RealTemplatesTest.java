@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.prompt.Turn;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,7 +55,7 @@ class RealTemplatesTest {
         fixture.get("messages").forEach(m -> messages.add(new Turn(m.get("role").asText(), m.get("content").asText())));
         boolean generationPrompt = fixture.get("add_generation_prompt").asBoolean();
         if (fixture.has("error")) {
-            assertThatThrownBy(() -> template.render(messages, generationPrompt)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> template.render(messages, generationPrompt)).isInstanceOf(BadInputException.class)
                     .hasMessageContaining(fixture.get("error").asText());
         } else {
             assertThat(template.render(messages, generationPrompt)).isEqualTo(fixture.get("rendered").asText());
