@@ -19,6 +19,8 @@ record RunC(Path binary, int threads) {
         ProcessBuilder builder = new ProcessBuilder(List.of(binary.toString(), checkpoint.toString(), "-t", "0",
                 "-n", Integer.toString(steps), "-z", tokenizer.toString()));
         builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        // As a user runs it: bench/run sets a passive wait policy for libtorch's OpenMP, which slows run.c's threads.
+        builder.environment().remove("OMP_WAIT_POLICY");
         builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process process = builder.start();
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package org.instruct4j.model.tensor;
 
+import org.instruct4j.core.io.BadInputException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +23,7 @@ public final class Devices {
     /**
      * Makes {@code spec} the device models load onto from now on and returns it.
      *
-     * @throws IllegalArgumentException for a malformed spec, or CUDA asked for and absent
+     * @throws BadInputException for a malformed spec, or CUDA asked for and absent
      */
     public static Device use(String spec) {
         Device device = parse(spec, torch.cuda_is_available() ? torch.cuda_device_count() : 0, gpuBuild());
@@ -40,7 +41,7 @@ public final class Devices {
     static Device parse(String spec, long gpus, boolean gpuBuild) {
         Matcher m = SPEC.matcher(spec.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException("--device " + spec + ": use auto, cpu, cuda or cuda:N");
+            throw new BadInputException("--device " + spec + ": use auto, cpu, cuda or cuda:N");
         }
         if (spec.equalsIgnoreCase("auto")) {
             return new Device(gpus > 0 ? "cuda" : "cpu");
@@ -49,13 +50,13 @@ public final class Devices {
             return new Device("cpu");
         }
         if (!gpuBuild) {
-            throw new IllegalArgumentException("--device " + spec + ": this libtorch is the CPU build (natives for "
+            throw new BadInputException("--device " + spec + ": this libtorch is the CPU build (natives for "
                     + "linux-x86_64, no CUDA). Run with INSTRUCT4J_GPU=1 ./instruct4j ... to use the GPU build "
                     + "(README, \"GPU\"), or choose --device cpu");
         }
         int index = m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
         if (index >= gpus) {
-            throw new IllegalArgumentException("--device " + spec + ": " + (gpus == 0 ? "no CUDA device is visible"
+            throw new BadInputException("--device " + spec + ": " + (gpus == 0 ? "no CUDA device is visible"
                     : "only " + gpus + " CUDA device" + (gpus == 1 ? " is" : "s are") + " visible (cuda:0..cuda:" + (gpus - 1) + ")")
                     + " to this GPU build of libtorch (check nvidia-smi, the driver and CUDA_VISIBLE_DEVICES), or choose --device cpu");
         }

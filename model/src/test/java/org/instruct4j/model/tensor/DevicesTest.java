@@ -3,6 +3,7 @@ package org.instruct4j.model.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.instruct4j.core.io.BadInputException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class DevicesTest {
     @Test
     void askingForCudaOnTheCpuBuildSaysHowToGetTheGpuBuild() {
         assertThatThrownBy(() -> Devices.use("cuda"))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("--device cuda: this libtorch is the CPU build")
                 .hasMessageContaining("INSTRUCT4J_GPU=1").hasMessageContaining("--device cpu");
         assertThat(Tensors.defaultDevice().is_cpu()).isTrue();
@@ -42,7 +43,7 @@ class DevicesTest {
 
     @Test
     void aMalformedDeviceIsABadOption() {
-        assertThatThrownBy(() -> Devices.use("gpu")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Devices.use("gpu")).isInstanceOf(BadInputException.class)
                 .hasMessage("--device gpu: use auto, cpu, cuda or cuda:N");
         assertThatThrownBy(() -> Devices.use("cuda:x")).hasMessageContaining("use auto, cpu, cuda or cuda:N");
     }

@@ -181,7 +181,14 @@ public final class Scheduler implements GenerationQueue {
             if (!row.readyToSample()) {
                 continue;
             }
-            row.sample();
+            try {
+                row.sample();
+            } catch (RuntimeException e) { // the row's own listener or stop condition failed: that row ends, the batch goes on
+                release(row);
+                it.remove();
+                row.ticket().fail(e);
+                continue;
+            }
             counters.generated();
             if (row.finished()) {
                 counters.finished(System.nanoTime() - row.startNanos());

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.engine.EngineChoice;
@@ -146,9 +147,32 @@ class SchedulerTest {
         }
     }
 
+    private static void awaitTicket(CountDownLatch submitted) {
+        try {
+            submitted.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aListenerThatFailsEndsItsOwnRowOnly() throws Exception {
+        try (Scheduler scheduler = scheduler(SchedulerOptions.defaults())) {
+            GenerationConfig some = GenerationConfig.greedy(20).withStopAtEos(false);
+            List<Ticket> tickets = scheduler.submit(List.of(
+                    new Job(prompt("Tom"), some, -1, null, (piece, lp) -> {
+                        throw new IllegalStateException("the client's queue is gone");
+                    }),
+                    Job.of(prompt("Sue"), some)));
+            assertThatThrownBy(() -> tickets.get(0).result().get()).hasRootCauseMessage("the client's queue is gone");
+            assertThat(tickets.get(1).result().get().generation().tokenIds()).hasSize(20);
+        }
+    }
+
     @Test
     void aCancelledRowLeavesBeforeTheNextStep() throws Exception {
         AtomicReference<Ticket> self = new AtomicReference<>();
+        CountDownLatch submitted = new CountDownLatch(1); // the scheduler may reach step 3 before submit returns
         AtomicInteger steps = new AtomicInteger();
         CountDownLatch twoTokens = new CountDownLatch(2);
         try (Scheduler scheduler = scheduler(SchedulerOptions.defaults())) {
@@ -156,10 +180,12 @@ class SchedulerTest {
             Ticket ticket = scheduler.submit(List.of(new Job(prompt("Once upon a time"), GenerationConfig.greedy(300).withStopAtEos(false),
                     -1, null, (piece, lp) -> {
                         if (steps.incrementAndGet() == 3) {
+                            awaitTicket(submitted);
                             self.get().cancel();
                         }
                     }))).get(0);
             self.set(ticket);
+            submitted.countDown();
             assertThatThrownBy(() -> ticket.result().get()).hasCauseInstanceOf(CancellationException.class);
             assertThat(steps.get()).isEqualTo(3);
             assertThat(scheduler.stats().cancelled()).isEqualTo(1);
@@ -197,7 +223,7 @@ class SchedulerTest {
             assertThat(tickets.get(1).result().get().generation().tokenIds()).containsExactly(bAlone.tokenIds());
             assertThat(scheduler.stats().widestStep()).as("two rows of 60 tokens never fit in 100 together").isEqualTo(1);
             assertThatThrownBy(() -> scheduler.submit(List.of(Job.of(a, GenerationConfig.greedy(120)))))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget of 100");
+                    .isInstanceOf(BadInputException.class).hasMessageContaining("budget of 100");
         }
     }
 
