@@ -16,6 +16,10 @@ public enum Beside {
             ".{stem}.batch-*.jsonl")),
     /** The ratings a ratings job keeps as they arrive. */
     RATINGS(List.of("{stem}.ratings.jsonl")),
+    /** The turns of conversations answered turn by turn (MT-bench). */
+    TURNS(List.of("{stem}.turns.jsonl")),
+    /** The games of pairwise MT-bench judging, both orders of each pair. */
+    GAMES(List.of("{stem}.games.jsonl")),
     /** The n samples of best-of-n answering. */
     SAMPLES(List.of("{stem}.samples.jsonl")),
     /** One PNG per chart of an HTML report ({@code report-1.png}, {@code report-top-pairs.png}). */

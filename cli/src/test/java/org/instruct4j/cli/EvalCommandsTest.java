@@ -80,7 +80,7 @@ class EvalCommandsTest {
         Path questions = SharedData.path("self_instruct/user_oriented_instructions.jsonl");
         Path output = dir.resolve("student.jsonl");
         CliRun answered = teacher.run("eval", "answer", "--questions", questions.toString(), "--output", output.toString(),
-                "--model-id", "llama-gpt4", "--prompt-style", "alpaca");
+                "--model-id", "llama-gpt4", "--prompt-format", "alpaca");
         assertThat(answered.exitCode()).as(answered.err()).isZero();
         List<JsonNode> instructions = rows(questions);
         ChatRequest firstSeen = teacher.server().log().requests().stream()
@@ -178,12 +178,14 @@ class EvalCommandsTest {
                 ? "The answer is fine.\n\nRating: [[" + (1 + Math.floorMod(r.lastUserMessage().hashCode(), 10)) + "]]" : "?"));
         Path output = dir.resolve("single.jsonl");
         CliRun judged = teacher.run("eval", "judge", "--mode", "single", "--questions", QUESTIONS.toString(), "--answers", ALPACA.toString(),
-                "--answers", VICUNA.toString(), "--output", output.toString(), "--model", "gpt-4o");
+                "--answers", VICUNA.toString(), "--output", output.toString(), "--model", "gpt-4o",
+                "--reference-answers", SharedData.path("fastchat/llm_judge/vicuna_bench/reference_answer/gpt-4.jsonl").toString());
         assertThat(judged.exitCode()).as(judged.err()).isZero();
         List<JsonNode> judgments = rows(output);
         assertThat(judgments).hasSize(160).allSatisfy(j -> {
             assertThat(j.get("judge").get(0).asText()).isEqualTo("gpt-4o");
-            assertThat(j.get("judge").get(1).asText()).isEqualTo("single-v1");
+            int q = j.get("question_id").asInt();
+            assertThat(j.get("judge").get(1).asText()).isEqualTo(q >= 61 && q <= 70 ? "single-math-v1" : "single-v1");
             assertThat(j.get("score").asDouble()).isEqualTo(ScoreParser.rating(j.get("judgment").asText())).isBetween(1.0, 10.0);
             assertThat(j.get("turn").asInt()).isEqualTo(1);
         });
@@ -192,7 +194,8 @@ class EvalCommandsTest {
             assertThat(r.maxTokens()).isEqualTo(2048);
             assertThat(r.messages().get(0).content()).isEqualTo("You are a helpful assistant.");
         });
-        assertThat(judged.out()).contains("single-answer grades", "alpaca-13b:v1", "vicuna-13b:20230322-clean-lang");
+        assertThat(judged.out()).contains("Mode: single", "########## First turn ##########", "alpaca-13b:v1",
+                "vicuna-13b:20230322-clean-lang").doesNotContain("Second turn");
     }
 
     /** FastChat's real GPT-4 reviews: the sums the Vicuna blog reported (LLaMA-13B 513 : Vicuna 694, Alpaca-13B 583 : 704). */

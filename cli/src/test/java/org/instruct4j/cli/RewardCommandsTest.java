@@ -106,7 +106,7 @@ class RewardCommandsTest {
         Files.writeString(questions, String.join("\n", lines) + "\n");
         Path answers = dir.resolve("answers.jsonl");
         CliRun answer = CliRun.of("eval", "answer", "--questions", questions.toString(), "--output", answers.toString(),
-                "--model-id", "stories260K", "--local-model", STORIES, "--local-tokenizer", TOKENIZER, "--prompt-style", "alpaca",
+                "--model-id", "stories260K", "--local-model", STORIES, "--local-tokenizer", TOKENIZER, "--prompt-format", "alpaca",
                 "--max-tokens", "12", "--temperature", "1.0", "--best-of", "3", "--reward-model", rewardModel.toString(), "--quiet");
         assertThat(answer.exitCode()).as(answer.err()).isZero();
 

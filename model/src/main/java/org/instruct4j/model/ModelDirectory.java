@@ -259,11 +259,15 @@ public final class ModelDirectory {
         AtomicFiles.writeString(dir.resolve("generation_config.json"), json.toPrettyString());
     }
 
-    /** Copies the tokenizer files of {@code source} (a directory, or one tokenizer file) into {@code dir}. */
+    /**
+     * Copies the tokenizer files of {@code source} (a directory, or one tokenizer file with the tokenizer_config.json
+     * beside it, which holds the chat template) into {@code dir}.
+     */
     public static void copyTokenizer(Path source, Path dir) throws IOException {
+        Path config = source.toAbsolutePath().resolveSibling("tokenizer_config.json");
         List<Path> files = Files.isDirectory(source)
                 ? Tokenizers.FILES.stream().map(source::resolve).filter(Files::isRegularFile).toList()
-                : List.of(source);
+                : Files.isRegularFile(config) ? List.of(source, config) : List.of(source);
         for (Path file : files) {
             String name = file.getFileName().toString();
             // a llama2.c vocabulary keeps the name the loader looks for, whatever it was called (tok512.bin)

@@ -35,6 +35,12 @@ public final class HtmlReport {
         return this;
     }
 
+    /** Text shown as it is, in a fixed-width font (a table printed as text). */
+    public HtmlReport preformatted(String text) {
+        body.add("<pre>" + escape(text) + "</pre>");
+        return this;
+    }
+
     /** A table; cells are text. */
     public HtmlReport table(List<String> header, List<List<String>> rows) {
         StringBuilder html = new StringBuilder("<table><thead><tr>");

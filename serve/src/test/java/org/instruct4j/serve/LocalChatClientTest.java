@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.generate.GenerationConfig;
 import org.instruct4j.serve.schedule.Scheduler;
 import org.instruct4j.serve.schedule.SchedulerOptions;
@@ -36,7 +38,7 @@ class LocalChatClientTest {
         model = ModelDirectory.openForInference(SharedData.path("models/stories260K/stories260K.bin"),
                 SharedData.path("models/stories260K/tok512.bin"), InferenceOptions.defaults());
         local = LocalModel.start(model, SchedulerOptions.defaults().withMaxRows(8));
-        client = new LocalChatClient(local, PromptFormat.RAW, "stories260K", 0);
+        client = new LocalChatClient(local, ModelPrompt.of(PromptFormat.RAW, model), "stories260K", 0);
     }
 
     @AfterAll

@@ -25,11 +25,13 @@ public final class FakeOpenAiServerMain {
               --rate-malformed P       probability of a 200 with cut JSON
               --rate-truncated P       probability of an answer cut with finish_reason "length"
               --rate-drop P            probability of closing the connection without an answer
+              --responder NAME         deterministic (default: "Answer <hash> to: <question>") or tasks (judge ratings,
+                                       verdicts and scores, translations: whole evaluation workflows run)
             """;
 
     private static final Set<String> OPTIONS = Set.of("port", "latency-ms", "api-key", "rpm", "polls-per-stage",
             "seed", "rate-429", "retry-after-s", "rate-500", "rate-timeout", "hang-ms", "rate-malformed",
-            "rate-truncated", "rate-drop");
+            "rate-truncated", "rate-drop", "responder");
 
     private FakeOpenAiServerMain() {}
 
@@ -40,6 +42,11 @@ public final class FakeOpenAiServerMain {
                 .rpmLimit((int) number(options, "rpm", 0))
                 .apiKey(options.get("api-key"));
         server.batches().pollsPerStage((int) number(options, "polls-per-stage", 1));
+        switch (options.getOrDefault("responder", "deterministic")) {
+            case "deterministic" -> server.responder(Responder.deterministic());
+            case "tasks" -> server.responder(Responder.tasks());
+            default -> fail("--responder must be deterministic or tasks, got '" + options.get("responder") + "'");
+        }
         FaultPlan faults = server.faults().seed(number(options, "seed", 0));
         int retryAfter = (int) number(options, "retry-after-s", 1);
         Duration hang = Duration.ofMillis(number(options, "hang-ms", 120_000));

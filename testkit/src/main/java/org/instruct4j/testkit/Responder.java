@@ -13,6 +13,11 @@ public interface Responder {
         return DeterministicResponder.INSTANCE;
     }
 
+    /** Answers each instruct4j task in the form it expects: ratings, verdicts, scores, translations (see {@link TaskResponder}). */
+    static Responder tasks() {
+        return TaskResponder.INSTANCE;
+    }
+
     /** Answers with the given content, usage counted by {@link TokenCount}. */
     static Responder withContent(Function<ChatRequest, String> content) {
         return request -> Reply.of(request, content.apply(request));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.bytedeco.pytorch.Device;
+import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.arch.Architectures;
@@ -27,8 +28,6 @@ import org.instruct4j.serve.LocalModel;
 import org.instruct4j.serve.schedule.Job;
 import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.serve.schedule.Ticket;
-import org.instruct4j.serve.PromptFormat;
-import org.instruct4j.teacher.client.ChatMessage;
 import org.instruct4j.testkit.SharedData;
 
 /**
@@ -89,7 +88,7 @@ public final class EvalPhaseBench {
     }
 
     private static String alpaca(String question) {
-        return PromptFormat.ALPACA.render(List.of(ChatMessage.user(question)));
+        return AlpacaPrompt.render(question, "");
     }
 
     private static InferenceModel load(String which, EngineChoice engine) {

@@ -8,9 +8,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
+import org.instruct4j.core.prompt.AlpacaPrompt;
+import org.instruct4j.core.prompt.PromptFormat;
+import org.instruct4j.core.prompt.Turn;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.Datasets;
-import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.arch.Architectures;
@@ -24,14 +27,12 @@ import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tokenizer.Tokenizer;
 import org.instruct4j.model.tokenizer.Tokenizers;
 import org.instruct4j.serve.LocalModel;
-import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.serve.SamplingDefaults;
 import org.instruct4j.serve.http.OpenAiServer;
 import org.instruct4j.serve.http.ServeOptions;
 import org.instruct4j.serve.schedule.GenerationQueue;
 import org.instruct4j.serve.schedule.Scheduler;
 import org.instruct4j.serve.schedule.SchedulerOptions;
-import org.instruct4j.teacher.client.ChatMessage;
 import org.instruct4j.testkit.SharedData;
 
 /**
@@ -113,7 +114,7 @@ public final class ServeLoadBench {
     /** One run of the load against {@code queue} (closed afterwards; the model stays open for the next run). */
     private static LoadGenerator.Result serve(GenerationQueue queue, InferenceModel model, List<LoadGenerator.Request> load, int clients,
                                               double rate, int run) throws Exception {
-        try (queue; OpenAiServer server = OpenAiServer.start(new LocalModel(queue, model, SamplingDefaults.OPENAI), PromptFormat.ALPACA,
+        try (queue; OpenAiServer server = OpenAiServer.start(new LocalModel(queue, model, SamplingDefaults.OPENAI), ModelPrompt.of(PromptFormat.ALPACA, model),
                 new ServeOptions("127.0.0.1", 0, "bench", null, MAX_OUTPUT, MAX_OUTPUT, 1 << 20))) {
             return new LoadGenerator(server.baseUrl(), "bench").run(load, clients, rate, SEED + run);
         }
@@ -136,7 +137,7 @@ public final class ServeLoadBench {
         List<LoadGenerator.Request> requests = new ArrayList<>();
         for (AlpacaExample example : examples) {
             String message = AlpacaPrompt.render(example.instruction(), example.input());
-            int promptTokens = tokenizer.encode(PromptFormat.ALPACA.render(List.of(ChatMessage.user(message))), true).length;
+            int promptTokens = tokenizer.encode(AlpacaPrompt.renderConversation(List.of(Turn.user(message))), true).length;
             int room = Math.min(MAX_OUTPUT, maxPositions - promptTokens);
             if (room >= MIN_OUTPUT) {
                 requests.add(new LoadGenerator.Request(message, MIN_OUTPUT + random.nextInt(room - MIN_OUTPUT + 1)));
@@ -153,7 +154,7 @@ public final class ServeLoadBench {
         long start = System.nanoTime();
         long tokens = 0;
         for (LoadGenerator.Request request : requests) {
-            int[] prompt = tokenizer.encode(PromptFormat.ALPACA.render(List.of(ChatMessage.user(request.instruction()))), true);
+            int[] prompt = tokenizer.encode(AlpacaPrompt.renderConversation(List.of(Turn.user(request.instruction()))), true);
             tokens += generator.generateFromIds(new int[][] {prompt},
                     GenerationConfig.greedy(request.outputTokens()).withStopAtEos(false)).get(0).tokenIds().length;
         }

@@ -106,7 +106,7 @@ public final class TrainThroughputBench {
             for (int b = 0; b < batch; b++) {
                 int[] tokens = random.ints(seq + 1, 3, config.vocabSize()).toArray();
                 tokens[0] = 1;
-                rows.add(List.of(new EncodedExample(tokens, 1, false, b)));
+                rows.add(List.of(EncodedExample.afterPrompt(tokens, 1, false, b)));
             }
             long targets = (long) batch * seq;
             if (modes.size() > 1) {

@@ -21,6 +21,12 @@ public final class JudgeInputs {
     @Option(names = "--swap", description = "pairwise: judge each question a second time with the answers swapped (position bias).")
     boolean swap;
 
+    @Option(names = "--parse", defaultValue = "fastchat", paramLabel = "fastchat|lenient",
+            description = "How scores are read from the judge's text: fastchat (default: exactly FastChat's parser; unreadable reviews "
+                    + "are counted and listed) or lenient (also the score tuple, \"Assistant 1: n/10\" and \"Rating: n\" forms the "
+                    + "prompts asked for; recovered rows are marked).")
+    String parse;
+
     @Reads
     @Option(names = "--prompt-file", paramLabel = "prompt.jsonl", description = "FastChat's table/prompt.jsonl to use instead of the bundled copy.")
     Path promptFile;
@@ -40,6 +46,11 @@ public final class JudgeInputs {
 
     public boolean swap() {
         return swap;
+    }
+
+    /** fastchat or lenient, as given (checked by the judge). */
+    public String parse() {
+        return parse;
     }
 
     /** The prompt file given, or null for the bundled one. */

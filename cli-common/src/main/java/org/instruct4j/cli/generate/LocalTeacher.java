@@ -1,6 +1,7 @@
 package org.instruct4j.cli.generate;
 
 import java.nio.file.Path;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.teacher.client.ChatClient;
 
 /**
@@ -9,9 +10,9 @@ import org.instruct4j.teacher.client.ChatClient;
  * error that says how to run it.
  */
 public interface LocalTeacher {
-    /** What --local-*, --device, --engine and --quantize ask for. */
-    record Settings(Path model, Path tokenizer, String dtype, int batchSize, String format, long seed, String device,
-                    String engine, String quantize) {}
+    /** What --local-*, --prompt-format, --device, --engine and --quantize ask for. */
+    record Settings(Path model, Path tokenizer, String dtype, int batchSize, PromptFormat format, boolean truncatePrompts,
+                    long seed, String device, String engine, String quantize) {}
 
     ChatClient open(Settings settings);
 }

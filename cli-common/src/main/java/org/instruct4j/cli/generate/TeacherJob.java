@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.teacher.batch.BatchRunner;
 import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.client.OpenAiChatClient;
@@ -33,6 +35,8 @@ public final class TeacherJob {
         if (teacher.localModel() != null) {
             settings.remove(List.of("model", "base_url", "api_key_env"));
             settings.put("local_model", teacher.localModel().toString());
+            settings.put("local_truncate", teacher.localTruncate());
+            settings.put("prompt_format", teacher.promptFormat(PromptFormat.ALPACA).id());
         }
         settings.put("batch_api", teacher.batchApi);
         if (teacher.maxCost != null) {
@@ -42,6 +46,16 @@ public final class TeacherJob {
     }
 
     public static <S> int run(TeacherOptions teacher, GenerationTask<S> task, JobFiles files, ObjectNode settings, PrintWriter err) {
+        return runRounds(teacher, List.of(() -> task), files, settings, err);
+    }
+
+    /**
+     * Runs tasks one after another with the same teacher (a local model is loaded once), each made only when the one
+     * before has finished, since a round may ask what the previous one answered (the turns of a conversation). Stops
+     * at the first round that stops for good; otherwise the exit code is the last one that had rows missing, else 0.
+     */
+    public static int runRounds(TeacherOptions teacher, List<Supplier<GenerationTask<?>>> rounds, JobFiles files,
+            ObjectNode settings, PrintWriter err) {
         JobOptions options = teacher.jobOptions();
         UsageMeter usage = new UsageMeter(teacher.priceTable(), teacher.batchApi ? BATCH_PRICE_FACTOR : 1.0);
         CostGuard guard = teacher.costGuard(usage);
@@ -49,11 +63,20 @@ public final class TeacherJob {
             err.println(line);
             err.flush();
         };
+        int exit = 0;
         try (ChatClient client = teacher.batchApi ? teacher.openAiClient() : teacher.client()) {
-            JobResult result = teacher.batchApi
-                    ? new BatchRunner((OpenAiChatClient) client, teacher.batchOptions(), usage, guard, notes).run(task, files, settings)
-                    : new JobRunner(new TeacherCaller(client, options, usage, guard), options, notes).run(task, files, settings);
-            return JobReport.print(task.name(), result, usage.summary(), files.rows(), files.failures(), err);
+            for (Supplier<GenerationTask<?>> round : rounds) {
+                GenerationTask<?> task = round.get();
+                JobResult result = teacher.batchApi
+                        ? new BatchRunner((OpenAiChatClient) client, teacher.batchOptions(), usage, guard, notes).run(task, files, settings)
+                        : new JobRunner(new TeacherCaller(client, options, usage, guard), options, notes).run(task, files, settings);
+                int code = JobReport.print(task.name(), result, usage.summary(), files.rows(), files.failures(), err);
+                if (code != 0 && code != JobReport.ROWS_MISSING) {
+                    return code;
+                }
+                exit = code == 0 ? exit : code;
+            }
         }
+        return exit;
     }
 }

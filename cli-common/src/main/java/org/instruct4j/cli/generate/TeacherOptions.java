@@ -8,6 +8,7 @@ import org.instruct4j.cli.ModelRuntimeOptions;
 import org.instruct4j.cli.Reads;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.FileRoles;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.teacher.batch.BatchOptions;
 import org.instruct4j.teacher.client.ChatClient;
 import org.instruct4j.teacher.usage.CostGuard;
@@ -38,9 +39,15 @@ public final class TeacherOptions extends ApiTeacherOptions {
             description = "Most requests the local model generates together, joining and leaving its batch at every step (default: ${DEFAULT-VALUE}).")
     int localBatchSize;
 
-    @Option(names = "--local-format", paramLabel = "alpaca|raw", defaultValue = "alpaca",
-            description = "How messages become the local model's prompt (default: ${DEFAULT-VALUE}).")
-    String localFormat;
+    @Option(names = "--prompt-format", paramLabel = "alpaca|chat|raw",
+            description = "How a conversation becomes the local model's prompt: alpaca (the paper's template), chat (the model's "
+                    + "chat_template) or raw (the texts joined) (default: the format the model was trained with, else chat when it "
+                    + "has a chat_template, else alpaca). eval answer also asks API models in this format (default there: chat).")
+    String promptFormat;
+
+    @Option(names = "--local-truncate",
+            description = "A prompt too long for the local model's context keeps its last tokens (as FastChat's model worker does) instead of failing.")
+    boolean localTruncate;
 
     @Option(names = "--local-seed", paramLabel = "N", defaultValue = "0", description = "Sampling seed of the local model (default: ${DEFAULT-VALUE}).")
     long localSeed;
@@ -77,6 +84,21 @@ public final class TeacherOptions extends ApiTeacherOptions {
         return localModel;
     }
 
+    /**
+     * The --prompt-format given; else, with --local-model, the local model's own ({@link PromptFormat#defaultFor});
+     * else {@code apiDefault}.
+     */
+    public PromptFormat promptFormat(PromptFormat apiDefault) {
+        if (promptFormat != null) {
+            return PromptFormat.parse(promptFormat);
+        }
+        return localModel != null ? PromptFormat.defaultFor(localModel) : apiDefault;
+    }
+
+    public boolean localTruncate() {
+        return localTruncate;
+    }
+
     /** The teacher: an OpenAI-compatible endpoint, or the local model given with --local-model. */
     public ChatClient client() {
         if (localModel == null) {
@@ -91,8 +113,8 @@ public final class TeacherOptions extends ApiTeacherOptions {
         LocalTeacher local = ServiceLoader.load(LocalTeacher.class).findFirst().orElseThrow(() -> new IllegalStateException(
                 "--local-model runs the model with the model engines, which come with the cli-model group, not on this class path: "
                         + "run the command through ./instruct4j, which builds that group for any command with --local-model"));
-        return local.open(new LocalTeacher.Settings(localModel, localTokenizer, localDtype, localBatchSize, localFormat,
-                localSeed, runtime.device(), engine.engine(), engine.quantize()));
+        return local.open(new LocalTeacher.Settings(localModel, localTokenizer, localDtype, localBatchSize,
+                promptFormat(PromptFormat.ALPACA), localTruncate, localSeed, runtime.device(), engine.engine(), engine.quantize()));
     }
 
     public BatchOptions batchOptions() {

@@ -2,8 +2,9 @@ package org.instruct4j.cli.model;
 
 import java.util.List;
 import org.instruct4j.cli.EngineOptions;
-import org.instruct4j.core.prompt.AlpacaPrompt;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.InferenceModel;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.generate.Generation;
 import org.instruct4j.model.generate.GenerationConfig;
 import picocli.CommandLine.Command;
@@ -15,8 +16,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "generate-text", mixinStandardHelpOptions = true,
         description = "Generate text with a local model (Hugging Face directory or llama2.c checkpoint).")
 public final class GenerateTextCommand implements Runnable {
-    public enum Template { none, alpaca }
-
     @Mixin
     ModelOptions modelOptions;
 
@@ -24,14 +23,17 @@ public final class GenerateTextCommand implements Runnable {
     EngineOptions engine;
 
     @Option(names = "--prompt", required = true, paramLabel = "TEXT",
-            description = "The prompt, or with --template alpaca the instruction.")
+            description = "The user's message (with --prompt-format alpaca the instruction), or with raw the text to continue.")
     String prompt;
 
-    @Option(names = "--input", paramLabel = "TEXT", description = "Alpaca input (context) for the instruction.")
+    @Option(names = "--input", paramLabel = "TEXT", defaultValue = "",
+            description = "Input (context) for the instruction: Alpaca's input section, or after a blank line.")
     String input;
 
-    @Option(names = "--template", defaultValue = "none", description = "Prompt template: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Template template;
+    @Option(names = "--prompt-format", paramLabel = "alpaca|chat|raw",
+            description = "How the prompt becomes the model's text: alpaca (the paper's template), chat (the model's chat_template) or raw "
+                    + "(as it is) (default: the format the model was trained with, else raw).")
+    String promptFormat;
 
     @Option(names = "--max-new-tokens", paramLabel = "N", description = "Default: the model's generation_config.json, else 256.")
     Integer maxNewTokens;
@@ -74,8 +76,11 @@ public final class GenerateTextCommand implements Runnable {
             config = config.withRepetitionPenalty(repetitionPenalty);
         }
         config = config.withStopStrings(stops);
-        String text = template == Template.alpaca ? AlpacaPrompt.render(prompt, input) : prompt;
-        Generation generation = loaded.generator().generate(text, config);
+        PromptFormat format = promptFormat != null ? PromptFormat.parse(promptFormat)
+                : PromptFormat.recordedIn(modelOptions.model()).orElse(PromptFormat.RAW);
+        ModelPrompt modelPrompt = ModelPrompt.of(format, modelOptions.model(), modelOptions.tokenizer(), loaded.tokenizer());
+        String text = modelPrompt.prompt(List.of(format.instruction(prompt, input)));
+        Generation generation = loaded.generator().generateFromIds(new int[][] {modelPrompt.encode(text)}, config).get(0);
         spec.commandLine().getOut().println(generation.text());
         spec.commandLine().getOut().flush();
     }

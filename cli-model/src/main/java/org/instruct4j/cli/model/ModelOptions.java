@@ -30,6 +30,14 @@ public final class ModelOptions {
     @Mixin
     ModelRuntimeOptions runtime;
 
+    public Path model() {
+        return model;
+    }
+
+    public Path tokenizer() {
+        return tokenizer;
+    }
+
     /** The model, on the device --device chose and the engine {@code engine} says. */
     public InferenceModel load(EngineOptions engine) {
         if (tokenizer == null && java.nio.file.Files.isRegularFile(model)) {

@@ -14,8 +14,9 @@ import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.io.JsonRow;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.eval.answer.AnswerQuestionsTask;
-import org.instruct4j.eval.answer.PromptStyle;
+import org.instruct4j.eval.answer.AnswerSampling;
 import org.instruct4j.eval.qa.QuestionFile;
 import org.instruct4j.eval.rouge.RougeEvaluation;
 import org.instruct4j.eval.rouge.RougeResult;
@@ -23,14 +24,15 @@ import org.instruct4j.eval.rouge.RougeRow;
 import org.instruct4j.metrics.rouge.RougeTokenizer;
 import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.fetch.HubClient;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalChatClient;
 import org.instruct4j.serve.LocalModel;
-import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.teacher.client.Sampling;
+import org.instruct4j.teacher.client.SamplingOverrides;
 import org.instruct4j.teacher.limits.RetryPolicy;
 import org.instruct4j.teacher.run.GenerationTask;
 import org.instruct4j.teacher.run.JobFiles;
@@ -89,9 +91,10 @@ final class Quickstart {
         Sampling greedy = new Sampling(0, 1, plan.maxNewTokens(), List.of());
         Path eval = out.resolve("eval");
         try (LocalModel local = LocalModel.start(student, SchedulerOptions.defaults().withMaxRows(plan.batch()))) {
-            LocalChatClient client = new LocalChatClient(local, PromptFormat.ALPACA, "student", plan.seed());
+            LocalChatClient client = new LocalChatClient(local, ModelPrompt.of(PromptFormat.ALPACA, student), "student", plan.seed());
             log.accept("3/5 answering the " + questions.size() + " Vicuna questions");
-            answer(client, new AnswerQuestionsTask(questions, "student", "instruct4j-quickstart", greedy, PromptStyle.ALPACA),
+            answer(client, new AnswerQuestionsTask(questions, "student", "instruct4j-quickstart",
+                    new AnswerSampling(greedy, new SamplingOverrides(0.0, null, null)), PromptFormat.ALPACA, Language.EN),
                     eval.resolve("vicuna_answers.jsonl"));
             log.accept("4/5 answering the " + split.heldOutRows() + " held-out instructions");
             answer(client, new AnswerTask(InstructionInput.open(split.heldOut(), 0), "student", greedy, Language.EN),

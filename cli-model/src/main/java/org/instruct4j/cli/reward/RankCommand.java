@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.instruct4j.cli.Reads;
 import org.instruct4j.cli.Writes;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.eval.qa.QuestionFile;
 import org.instruct4j.eval.rerank.Reranker;
 import org.instruct4j.train.reward.RewardModel;
@@ -29,6 +30,10 @@ public final class RankCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    @Option(names = "--prompt-format", paramLabel = "alpaca|chat|raw",
+            description = "How prompt and response become the reward model's text (default: the format it was trained with).")
+    String promptFormat;
+
     @Reads
     @Option(names = "--input", required = true, paramLabel = "answers.jsonl", description = "Candidate answers.")
     Path input;
@@ -52,7 +57,7 @@ public final class RankCommand implements Callable<Integer> {
     public Integer call() {
         var questionRows = questions == null ? List.<org.instruct4j.eval.qa.EvalQuestion>of() : QuestionFile.read(questions);
         Reranker.Candidates candidates = Reranker.read(input, questionRows);
-        RewardModel model = rewardModel.load(runtime, engine);
+        RewardModel model = rewardModel.load(runtime, engine, promptFormat == null ? null : PromptFormat.parse(promptFormat));
         int ranked = new Reranker(model::scoreResponses).rank(candidates, output);
         spec.commandLine().getOut().printf("kept the best answer of %,d questions -> %s%n", ranked, output);
         spec.commandLine().getOut().flush();

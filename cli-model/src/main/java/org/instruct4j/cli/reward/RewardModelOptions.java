@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.instruct4j.cli.Reads;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.FileRoles;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.cli.EngineOptions;
 import org.instruct4j.cli.ModelRuntimeOptions;
 import org.instruct4j.cli.model.Inference;
@@ -25,11 +26,14 @@ public final class RewardModelOptions {
         return directory;
     }
 
-    /** The reward model, run where and as the options say, for scoring; fails with a clear message when none was given. */
-    public RewardModel load(ModelRuntimeOptions runtime, EngineOptions engine) {
+    /**
+     * The reward model, run where and as the options say, for scoring, reading text in {@code format} (null: the format it
+     * was trained with); fails with a clear message when none was given.
+     */
+    public RewardModel load(ModelRuntimeOptions runtime, EngineOptions engine, PromptFormat format) {
         if (directory == null) {
             throw new BadInputException("give the reward model (--reward-model DIR)");
         }
-        return RewardModel.loadForScoring(directory, Inference.options(runtime, engine, dtype));
+        return RewardModel.loadForScoring(directory, Inference.options(runtime, engine, dtype), format);
     }
 }

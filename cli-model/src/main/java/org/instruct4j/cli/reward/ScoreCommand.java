@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.instruct4j.cli.Reads;
 import org.instruct4j.cli.Writes;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
@@ -29,6 +30,10 @@ public final class ScoreCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    @Option(names = "--prompt-format", paramLabel = "alpaca|chat|raw",
+            description = "How prompt and response become the reward model's text (default: the format it was trained with).")
+    String promptFormat;
+
     @Reads
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSON array or JSONL of responses to score.")
     Path input;
@@ -52,7 +57,7 @@ public final class ScoreCommand implements Callable<Integer> {
             throw new BadInputException("--batch-size must be at least 1");
         }
         ScoreFile.Rows rows = ScoreFile.read(input);
-        ScoreFile.Scored scored = ScoreFile.score(rewardModel.load(runtime, engine), rows, batchSize);
+        ScoreFile.Scored scored = ScoreFile.score(rewardModel.load(runtime, engine, promptFormat == null ? null : PromptFormat.parse(promptFormat)), rows, batchSize);
         StringBuilder lines = new StringBuilder();
         scored.rows().forEach(row -> lines.append(Json.line(row)).append('\n'));
         var out = spec.commandLine().getOut();

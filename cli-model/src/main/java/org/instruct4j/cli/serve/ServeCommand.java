@@ -8,9 +8,10 @@ import org.instruct4j.core.io.FileRoles;
 import org.instruct4j.cli.EngineOptions;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.InferenceModel;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.serve.LocalModel;
-import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.serve.http.OpenAiServer;
 import org.instruct4j.serve.http.ServeOptions;
 import org.instruct4j.serve.schedule.SchedulerOptions;
@@ -60,9 +61,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Require 'Authorization: Bearer <key>' with the key held in this environment variable.")
     String apiKeyEnv;
 
-    @Option(names = "--format", defaultValue = "alpaca", paramLabel = "alpaca|raw",
-            description = "How chat messages become the prompt (default: ${DEFAULT-VALUE}).")
-    String format;
+    @Option(names = "--prompt-format", paramLabel = "alpaca|chat|raw",
+            description = "How chat messages become the prompt: alpaca (the paper's template), chat (the model's chat_template) or raw "
+                    + "(the texts joined) (default: the format the model was trained with, else chat when it has a chat_template, "
+                    + "else alpaca).")
+    String promptFormat;
 
     @Option(names = "--max-batch", defaultValue = "32", paramLabel = "N",
             description = "Most rows (choices of requests) in the running batch (default: ${DEFAULT-VALUE}).")
@@ -97,14 +100,14 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PromptFormat promptFormat = PromptFormat.parse(format);
+        PromptFormat format = promptFormat != null ? PromptFormat.parse(promptFormat) : PromptFormat.defaultFor(model);
         SchedulerOptions scheduling = schedulerOptions();
         ApiKey key = apiKeyEnv == null ? null : ApiKey.fromEnvironment(apiKeyEnv);
         String id = modelId != null ? modelId : model.toAbsolutePath().normalize().getFileName().toString();
         ServeOptions options = new ServeOptions(host, port, id, key, defaultMaxTokens, maxTokensLimit, maxBodyBytes);
         InferenceModel loaded = ModelDirectory.openForInference(model, tokenizer, Inference.options(runtime, engineOptions, dtype));
         LocalModel local = LocalModel.start(loaded, scheduling);
-        OpenAiServer server = OpenAiServer.start(local, promptFormat, options);
+        OpenAiServer server = OpenAiServer.start(local, ModelPrompt.of(format, model, tokenizer, loaded.tokenizer()), options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("instruct4j serve: finishing " + server.inFlight() + " requests in flight, then stopping");
@@ -113,8 +116,8 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         var err = spec.commandLine().getErr();
-        err.printf("instruct4j serve: model '%s' at %s (%s; up to %d rows holding %d tokens, %d more requests queued%s)%n", id,
-                server.baseUrl(), loaded.engine().description(), maxBatch, maxBatchTokens, maxQueue,
+        err.printf("instruct4j serve: model '%s' at %s (%s; %s prompts; up to %d rows holding %d tokens, %d more requests queued%s)%n",
+                id, server.baseUrl(), loaded.engine().description(), format.id(), maxBatch, maxBatchTokens, maxQueue,
                 key == null ? "; no API key required" : "; bearer key from $" + apiKeyEnv);
         err.flush();
         stopped.await();

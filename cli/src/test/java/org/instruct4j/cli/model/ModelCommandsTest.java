@@ -46,9 +46,9 @@ class ModelCommandsTest {
         assertThat(model.resolve("tokenizer.bin")).exists();
 
         Run generate = run(new GenerateTextCommand(), "--model", model.toString(), "--prompt", "Tell me a story",
-                "--template", "alpaca", "--max-new-tokens", "8", "--temperature", "0.8", "--top-p", "0.9", "--seed", "7");
+                "--prompt-format", "alpaca", "--max-new-tokens", "8", "--temperature", "0.8", "--top-p", "0.9", "--seed", "7");
         Run again = run(new GenerateTextCommand(), "--model", model.toString(), "--prompt", "Tell me a story",
-                "--template", "alpaca", "--max-new-tokens", "8", "--temperature", "0.8", "--top-p", "0.9", "--seed", "7");
+                "--prompt-format", "alpaca", "--max-new-tokens", "8", "--temperature", "0.8", "--top-p", "0.9", "--seed", "7");
         assertThat(generate.exitCode()).as(generate.err()).isZero();
         assertThat(generate.out()).isNotBlank().isEqualTo(again.out());
     }

@@ -18,19 +18,20 @@ import org.instruct4j.cli.Main;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.JsonRow;
+import org.instruct4j.core.prompt.AlpacaPrompt;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.InferenceModel;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.serve.LocalChatClient;
 import org.instruct4j.serve.LocalModel;
-import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.serve.http.OpenAiServer;
 import org.instruct4j.serve.http.ServeOptions;
 import org.instruct4j.teacher.client.ChatCall;
 import org.instruct4j.teacher.client.ChatMessage;
 import org.instruct4j.teacher.client.Sampling;
-import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.testkit.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +50,7 @@ class ServeRoundTripTest {
         Path input = SharedData.path("alpaca/alpaca_5000_subset_pr152.json");
         Path output = dir.resolve("answers.jsonl");
         try (LocalModel local = LocalModel.start(model, SchedulerOptions.defaults().withMaxRows(4));
-                OpenAiServer server = OpenAiServer.start(local, PromptFormat.ALPACA,
+                OpenAiServer server = OpenAiServer.start(local, ModelPrompt.of(PromptFormat.ALPACA, model),
                         new ServeOptions("127.0.0.1", 0, "student", null, 64, 256, 1 << 20))) {
             int code = Main.run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true),
                     "generate", "answers", "--input", input.toString(), "--output", output.toString(), "--limit", "4",
@@ -57,7 +58,7 @@ class ServeRoundTripTest {
                     "--temperature", "0", "--max-tokens", "16", "--quiet");
             assertThat(code).isZero();
 
-            LocalChatClient direct = new LocalChatClient(local, PromptFormat.ALPACA, "student", 0);
+            LocalChatClient direct = new LocalChatClient(local, ModelPrompt.of(PromptFormat.ALPACA, model), "student", 0);
             List<AlpacaExample> examples = Datasets.readAll(input, AlpacaExample::fromJson);
             List<JsonRow> rows = Datasets.readAll(output, row -> row);
             assertThat(rows).hasSize(4);

@@ -1,6 +1,8 @@
 package org.instruct4j.core.prompt;
 
+import java.util.List;
 import java.util.Optional;
+import org.instruct4j.core.io.BadInputException;
 
 /**
  * The Alpaca prompt template (stanford_alpaca {@code PROMPT_DICT}), used by GPT-4-LLM both to ask the
@@ -21,6 +23,39 @@ public final class AlpacaPrompt {
             return WITHOUT_INPUT.formatted(instruction);
         }
         return WITH_INPUT.formatted(instruction, input);
+    }
+
+    /**
+     * A conversation as one Alpaca prompt, for models fine-tuned on single Alpaca turns: the last user message is the
+     * instruction (a message that already is an Alpaca prompt gives its own instruction and input), system messages
+     * go before the instruction, and earlier turns become the input as a transcript ("User: ...", "Assistant: ...").
+     */
+    public static String renderConversation(List<Turn> turns) {
+        int last = -1;
+        for (int i = turns.size() - 1; i >= 0 && last < 0; i--) {
+            last = turns.get(i).role().equals(Turn.USER) ? i : -1;
+        }
+        if (last < 0) {
+            throw new BadInputException("the conversation has no user message");
+        }
+        StringBuilder system = new StringBuilder();
+        StringBuilder transcript = new StringBuilder();
+        for (int i = 0; i < turns.size(); i++) {
+            Turn turn = turns.get(i);
+            if (i == last) {
+                continue;
+            }
+            switch (turn.role()) {
+                case Turn.SYSTEM -> system.append(turn.content()).append("\n\n");
+                case Turn.USER -> transcript.append("User: ").append(turn.content()).append('\n');
+                default -> transcript.append("Assistant: ").append(turn.content()).append('\n');
+            }
+        }
+        String user = turns.get(last).content();
+        Parts parts = parse(user).orElse(new Parts(user, ""));
+        String input = transcript.isEmpty() ? parts.input()
+                : (transcript + (parts.input().isEmpty() ? "" : "\n" + parts.input())).strip();
+        return render(system + parts.instruction(), input);
     }
 
     /** An instruction and its input (empty when there is none), as read back from a rendered prompt. */

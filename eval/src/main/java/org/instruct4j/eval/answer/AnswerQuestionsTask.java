@@ -6,31 +6,32 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.eval.qa.EvalQuestion;
 import org.instruct4j.eval.qa.ShortUuid;
 import org.instruct4j.teacher.client.ChatCall;
 import org.instruct4j.teacher.client.ChatReply;
-import org.instruct4j.teacher.client.Sampling;
 import org.instruct4j.teacher.run.GenerationTask;
 import org.instruct4j.teacher.run.WorkItem;
+import org.instruct4j.teacher.tasks.Language;
 
 /**
- * The model under test answers every evaluation question. Output rows are FastChat answers
+ * The model under test answers every one-turn evaluation question. Output rows are FastChat answers
  * {@code {question_id, text, answer_id, model_id, metadata}} (plus the runner's {@code id}, the question id as
  * text, by which a restart skips what is done). {@code modelId} names the model in the answers, reviews and
- * reports; the metadata records how the answer was made.
+ * reports; the metadata records how the answer was made. Conversations (llm_judge questions) are answered by
+ * {@link ConversationTurnsTask}.
  */
 public final class AnswerQuestionsTask implements GenerationTask<EvalQuestion> {
-    /** FastChat's answer generation: sampling at temperature 0.7, up to 1024 new tokens. */
-    public static final Sampling FASTCHAT_DEFAULTS = new Sampling(0.7, 1.0, 1024, List.of());
-
     private final List<EvalQuestion> questions;
     private final String model;
     private final String modelId;
-    private final Sampling sampling;
-    private final PromptStyle style;
+    private final AnswerSampling sampling;
+    private final PromptFormat format;
+    private final Language language;
 
-    public AnswerQuestionsTask(List<EvalQuestion> questions, String model, String modelId, Sampling sampling, PromptStyle style) {
+    public AnswerQuestionsTask(List<EvalQuestion> questions, String model, String modelId, AnswerSampling sampling,
+            PromptFormat format, Language language) {
         if (modelId.isBlank()) {
             throw new BadInputException("--model-id must not be blank");
         }
@@ -38,7 +39,8 @@ public final class AnswerQuestionsTask implements GenerationTask<EvalQuestion> {
         this.model = model;
         this.modelId = modelId;
         this.sampling = sampling;
-        this.style = style;
+        this.format = format;
+        this.language = language;
     }
 
     @Override
@@ -48,7 +50,8 @@ public final class AnswerQuestionsTask implements GenerationTask<EvalQuestion> {
 
     @Override
     public Stream<WorkItem<EvalQuestion>> items() {
-        return questions.stream().map(q -> new WorkItem<>(q.key(), new ChatCall(model, style.messages(q), sampling), q));
+        return questions.stream().map(q -> new WorkItem<>(q.key(),
+                new ChatCall(model, QuestionMessages.of(format, q, List.of(), language), sampling.forQuestion(q)), q));
     }
 
     @Override
@@ -58,13 +61,20 @@ public final class AnswerQuestionsTask implements GenerationTask<EvalQuestion> {
         row.put("text", reply.content());
         row.put("answer_id", ShortUuid.random());
         row.put("model_id", modelId);
-        ObjectNode metadata = row.putObject("metadata");
-        metadata.put("model", reply.model());
-        metadata.put("prompt_style", style.name().toLowerCase(Locale.ROOT));
-        metadata.put("temperature", sampling.temperature());
-        metadata.put("top_p", sampling.topP());
-        metadata.put("max_tokens", sampling.maxTokens());
-        metadata.put("truncated", reply.truncated());
+        row.set("metadata", metadata(format, language, item.call(), reply));
         return row;
+    }
+
+    /** How an answer was made: the model that gave it, the prompt format, the language and the decoding settings. */
+    static ObjectNode metadata(PromptFormat format, Language language, ChatCall call, ChatReply reply) {
+        ObjectNode metadata = Json.object();
+        metadata.put("model", reply.model());
+        metadata.put("prompt_format", format.id());
+        metadata.put("language", language.name().toLowerCase(Locale.ROOT));
+        metadata.put("temperature", call.sampling().temperature());
+        metadata.put("top_p", call.sampling().topP());
+        metadata.put("max_tokens", call.sampling().maxTokens());
+        metadata.put("truncated", reply.truncated());
+        return metadata;
     }
 }

@@ -19,7 +19,8 @@ import org.instruct4j.teacher.run.WorkItem;
  * (as GPT-4-LLM did), and with {@code swap} a second call with the answers in the other order, since judges favour
  * a position. Writes FastChat reviews {@code {review_id, question_id, answer1_id, answer2_id, text, score:[s1, s2],
  * reviewer_id, metadata}}; the metadata names the judge, both models, the category and whether the order was
- * swapped. A review whose first line holds no score pair is kept with {@code [-1, -1]}, as FastChat does.
+ * swapped. A review whose first line holds no score pair is kept with {@code [-1, -1]}, as FastChat does, unless the
+ * {@link ScoreParse#LENIENT lenient} parser reads its scores elsewhere (then the metadata says {@code "parse": "lenient"}).
  */
 public final class PairwiseJudgeTask implements GenerationTask<PairwiseJudgeTask.Judged> {
     /** The id suffix of a question's second, swapped judgment. */
@@ -35,9 +36,10 @@ public final class PairwiseJudgeTask implements GenerationTask<PairwiseJudgeTask
     private final String judgeModel;
     private final UnaryOperator<Sampling> samplingOverrides;
     private final boolean swap;
+    private final ScoreParse parse;
 
     public PairwiseJudgeTask(List<EvalQuestion> questions, AnswerFile modelA, AnswerFile modelB, VicunaProtocol protocol,
-            String judgeModel, UnaryOperator<Sampling> samplingOverrides, boolean swap) {
+            String judgeModel, UnaryOperator<Sampling> samplingOverrides, boolean swap, ScoreParse parse) {
         this.questions = List.copyOf(questions);
         this.modelA = modelA.requireAll(questions);
         this.modelB = modelB.requireAll(questions);
@@ -45,6 +47,7 @@ public final class PairwiseJudgeTask implements GenerationTask<PairwiseJudgeTask
         this.judgeModel = judgeModel;
         this.samplingOverrides = samplingOverrides;
         this.swap = swap;
+        this.parse = parse;
     }
 
     @Override
@@ -72,14 +75,14 @@ public final class PairwiseJudgeTask implements GenerationTask<PairwiseJudgeTask
     @Override
     public ObjectNode toRow(WorkItem<Judged> item, ChatReply reply) {
         Judged judged = item.source();
-        double[] score = ScoreParser.pair(reply.content());
+        ScoreParse.PairScores score = parse.pair(reply.content());
         ObjectNode review = Json.object();
         review.put("review_id", ShortUuid.random());
         review.set("question_id", judged.question().questionId());
         review.put("answer1_id", judged.first().answerId());
         review.put("answer2_id", judged.second().answerId());
         review.put("text", reply.content());
-        review.putArray("score").add(score[0]).add(score[1]);
+        review.putArray("score").add(score.first()).add(score.second());
         review.put("reviewer_id", judged.reviewerId());
         ObjectNode metadata = review.putObject("metadata");
         metadata.put("judge", reply.model());
@@ -88,6 +91,9 @@ public final class PairwiseJudgeTask implements GenerationTask<PairwiseJudgeTask
         metadata.put("category", judged.question().category());
         metadata.put("swapped", judged.swapped());
         metadata.put("truncated", reply.truncated());
+        if (score.recovered()) {
+            metadata.put("parse", "lenient");
+        }
         return review;
     }
 }

@@ -1,6 +1,8 @@
 package org.instruct4j.eval.qa;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,8 @@ import org.instruct4j.core.io.Location;
  * <ul>
  *   <li>FastChat answers {@code {question_id, text, answer_id, model_id, metadata}} (also what {@code eval answer}
  *       writes);</li>
- *   <li>FastChat llm_judge answers {@code {question_id, model_id, answer_id, choices:[{turns:[...]}]}}, first turn;</li>
+ *   <li>FastChat llm_judge answers {@code {question_id, model_id, answer_id, choices:[{turns:[...]}]}}, every turn of
+ *       the first choice (also what {@code eval answer} writes for conversations, and FastChat's reference answers);</li>
  *   <li>Self-Instruct predictions {@code {prompt, instruction, input, response, target}}, matched to the questions by
  *       position (each row's instruction must be the question's); the model is the file name without
  *       {@code _predictions}.</li>
@@ -64,16 +67,18 @@ public final class AnswerFile {
                     + "or a Self-Instruct prediction {instruction, response})");
         }
         String key = row.id("question_id");
-        String text;
+        List<String> turns = new ArrayList<>();
         if (row.node().has("choices")) {
             row.arraySize("choices", true);
             JsonRow choice = row.element("choices", 0);
-            choice.arraySize("turns", true);
-            text = choice.stringElement("turns", 0);
+            int n = choice.arraySize("turns", true);
+            for (int i = 0; i < n; i++) {
+                turns.add(choice.stringElement("turns", i));
+            }
         } else {
-            text = row.string("text");
+            turns.add(row.string("text"));
         }
-        return new ModelAnswer(key, row.optionalString("answer_id", ""), row.string("model_id"), text);
+        return new ModelAnswer(key, row.optionalString("answer_id", ""), row.string("model_id"), turns);
     }
 
     private static ModelAnswer prediction(JsonRow row, Path file, List<EvalQuestion> questions, long position) {
@@ -86,7 +91,7 @@ public final class AnswerFile {
             throw row.error("instruction", "is not the instruction of question " + question.key()
                     + " (row " + (position + 1) + " of the questions); a predictions file is matched to the questions by position");
         }
-        return new ModelAnswer(question.key(), "", modelFromFileName(file), row.string("response"));
+        return new ModelAnswer(question.key(), "", modelFromFileName(file), List.of(row.string("response")));
     }
 
     private static String modelFromFileName(Path file) {
@@ -102,6 +107,21 @@ public final class AnswerFile {
         if (answer == null) {
             throw new BadInputException(Location.file(file), "question_id",
                     "no answer to question " + question.key() + "; every question needs an answer from every model");
+        }
+        return answer;
+    }
+
+    /** Every answer in the file. */
+    public Collection<ModelAnswer> answers() {
+        return answers.values();
+    }
+
+    /** The answer to {@code question}, which must answer its first {@code turns} turns. */
+    public ModelAnswer answerTo(EvalQuestion question, int turns) {
+        ModelAnswer answer = answerTo(question);
+        if (answer.turns().size() < turns) {
+            throw new BadInputException(Location.file(file), "choices[0].turns", "the answer to question " + question.key()
+                    + " has " + answer.turns().size() + " turn(s); judging turn " + turns + " needs " + turns);
         }
         return answer;
     }

@@ -13,7 +13,8 @@ import org.instruct4j.core.io.JsonRows;
  * Reads evaluation questions in any of the field's formats, checking every row before any work:
  * <ul>
  *   <li>FastChat's Vicuna table: {@code {question_id, text, category}};</li>
- *   <li>FastChat llm_judge (MT-bench, vicuna_bench): {@code {question_id, category, turns:[...]}}, first turn;</li>
+ *   <li>FastChat llm_judge (MT-bench, vicuna_bench): {@code {question_id, category, turns:[...]}}, a conversation of
+ *       every turn (with the optional {@code required_temperature});</li>
  *   <li>Self-Instruct's user-oriented instructions: {@code {id, motivation_app, instruction, instances:[{input}]}},
  *       the instruction with its first instance's input; the category is the motivating app.</li>
  * </ul>
@@ -40,9 +41,14 @@ public final class QuestionFile {
     static EvalQuestion decode(JsonRow row) {
         JsonNode id = questionId(row);
         if (row.node().has("turns")) {
-            row.arraySize("turns", true);
-            return new EvalQuestion(id, nonBlank(row, "turns", row.stringElement("turns", 0)), "",
-                    row.optionalString("category", "general"));
+            int n = row.arraySize("turns", true);
+            List<String> turns = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                turns.add(nonBlank(row, "turns[" + i + "]", row.stringElement("turns", i)));
+            }
+            Double temperature = row.node().hasNonNull("required_temperature") ? row.number("required_temperature") : null;
+            return new EvalQuestion(id, turns.get(0), "", row.optionalString("category", "general"), turns.subList(1, n),
+                    temperature, true);
         }
         if (row.node().has("text")) {
             return new EvalQuestion(id, nonBlank(row, "text", row.string("text")), "", row.optionalString("category", "general"));

@@ -13,6 +13,7 @@ import org.instruct4j.core.io.Json;
 import org.instruct4j.eval.qa.AnswerFile;
 import org.instruct4j.eval.qa.EvalQuestion;
 import org.instruct4j.eval.qa.QuestionFile;
+import org.instruct4j.eval.judge.ScoreParse;
 import org.instruct4j.report.BarChart;
 import org.instruct4j.report.Chart;
 import org.instruct4j.report.HtmlReport;
@@ -20,39 +21,71 @@ import org.instruct4j.report.PngCharts;
 import org.instruct4j.report.Series;
 
 /**
- * The results of LLM-as-judge runs as GPT-4-LLM reported them: per comparison the relative score (A's score sum over
- * B's, the paper's Figure 4), wins, ties and losses, per question category, and, when the answers were also judged
- * in the other order, both orders, their average and how often the verdict flipped. Single-answer grades are
- * reported as mean scores per model. As text, as JSON, and as an HTML page with charts plus a PNG of each.
+ * The results of LLM-as-judge runs as GPT-4-LLM and FastChat report them. Vicuna pairwise reviews: per comparison the
+ * relative score (A's score sum over B's, the paper's Figure 4), wins, ties and losses, per question category, and,
+ * when the answers were also judged in the other order, both orders, their average and how often the verdict flipped.
+ * MT-bench judgments: FastChat's {@code show_result} (mean single-answer score per turn and overall; pairwise wins,
+ * losses, ties and win rates). Every pairwise comparison whose answers are known also gets its
+ * {@link LengthControlledView length-controlled win rate}; labelled {@link Setup setups} are summed up side by side
+ * (the paper's Figure 5). As text, as JSON, and as an HTML page with charts plus a PNG of each.
  */
 public final class JudgeReport {
+    /** Review files judged in one setting, e.g. "answers translated into Chinese". */
+    public record Setup(String label, List<Path> reviews) {}
+
     private final List<PairwiseComparison> comparisons;
     private final List<SingleGrades> grades;
+    private final List<ReviewFile.Verdicts> verdicts;
+    private final AnswerLengths lengths;
+    private final List<Setup> setups;
 
-    public JudgeReport(List<PairwiseComparison> comparisons, List<SingleGrades> grades) {
+    private JudgeReport(List<PairwiseComparison> comparisons, List<SingleGrades> grades, List<ReviewFile.Verdicts> verdicts,
+            AnswerLengths lengths, List<Setup> setups) {
         this.comparisons = List.copyOf(comparisons);
         this.grades = List.copyOf(grades);
+        this.verdicts = List.copyOf(verdicts);
+        this.lengths = lengths;
+        this.setups = List.copyOf(setups);
+    }
+
+    /** {@link #load(List, Path, List, ScoreParse, List)} with the stored scores and no setups. */
+    public static JudgeReport load(List<Path> reviewFiles, Path questions, List<Path> answers) {
+        return load(reviewFiles, questions, answers, null, List.of());
     }
 
     /**
-     * Reads review files (pairwise reviews or single-answer judgments). {@code questions}, when not null, gives the
-     * question categories; {@code answers} name the models of reviews that carry only answer ids.
+     * Reads review files (Vicuna pairwise reviews, MT-bench single or pairwise judgments) and the files of each setup.
+     * {@code questions}, when not null, gives the question categories; {@code answers} name the models of reviews that
+     * carry only answer ids and give the answer lengths of the length-controlled win rates; {@code rescore}, when not
+     * null, reads the scores of pairwise reviews again from their text with that parser instead of the stored ones.
      */
-    public static JudgeReport load(List<Path> reviewFiles, Path questions, List<Path> answers) {
+    public static JudgeReport load(List<Path> reviewFiles, Path questions, List<Path> answers, ScoreParse rescore,
+            List<Setup> setups) {
         List<EvalQuestion> questionList = questions == null ? List.of() : QuestionFile.read(questions);
         Map<String, String> categories = new HashMap<>();
         questionList.forEach(q -> categories.put(q.key(), q.category()));
         Map<String, String> modelByAnswerId = new HashMap<>();
-        answers.forEach(file -> modelByAnswerId.putAll(AnswerFile.read(file, questionList).modelByAnswerId()));
+        AnswerLengths lengths = new AnswerLengths();
+        for (Path file : answers) {
+            AnswerFile answerFile = AnswerFile.read(file, questionList);
+            modelByAnswerId.putAll(answerFile.modelByAnswerId());
+            lengths.add(answerFile);
+        }
         List<PairwiseComparison> comparisons = new ArrayList<>();
         List<SingleGrades> grades = new ArrayList<>();
-        for (Path file : reviewFiles) {
+        List<ReviewFile.Verdicts> verdicts = new ArrayList<>();
+        List<Path> files = new ArrayList<>(reviewFiles);
+        setups.forEach(setup -> setup.reviews().stream().filter(f -> !files.contains(f)).forEach(files::add));
+        for (Path file : files) {
             switch (ReviewFile.read(file)) {
-                case ReviewFile.Pairwise pairwise -> comparisons.add(PairwiseComparison.of(pairwise, modelByAnswerId, categories));
+                case ReviewFile.Pairwise pairwise -> comparisons.add(PairwiseComparison.of(rescore == null ? pairwise
+                        : new ReviewFile.Pairwise(file, pairwise.reviews().stream().map(r -> r.rescored(rescore)).toList()),
+                        modelByAnswerId, categories));
                 case ReviewFile.Single single -> grades.add(SingleGrades.of(single, categories));
+                case ReviewFile.Verdicts v -> verdicts.add(v);
             }
         }
-        return new JudgeReport(comparisons, grades);
+        return new JudgeReport(comparisons, grades, verdicts, lengths, setups);
     }
 
     public List<PairwiseComparison> comparisons() {
@@ -84,21 +117,76 @@ public final class JudgeReport {
                 out.append("  unparsable reviews (score -1 -1, left out of the sums as FastChat does): questions ")
                         .append(String.join(", ", failed)).append('\n');
             }
+            if (!c.recoveredQuestions().isEmpty()) {
+                out.append("  scores read only by the lenient parser (FastChat's reads none): questions ")
+                        .append(String.join(", ", c.recoveredQuestions())).append('\n');
+            }
+            LengthControlledView lc = lengthControlled(c);
+            if (lc != null) {
+                out.append(lc.line());
+            }
             out.append(String.format(Locale.ROOT, "  per category%s:%n", c.hasSwappedOrder() && c.hasForwardOrder() ? " (both orders)" : ""));
             c.perCategory().forEach((category, outcome) -> out.append("    ").append(outcomeRow(category, outcome, 14)));
             out.append('\n');
         }
         for (SingleGrades g : grades) {
-            out.append(g.file().getFileName()).append(": single-answer grades (1-10)\n");
-            out.append(String.format(Locale.ROOT, "  %-30s %7s %7s %11s%n", "model", "mean", "graded", "unparsable"));
+            out.append(ShowResult.single(g.source())).append('\n');
+            out.append(String.format(Locale.ROOT, "  %-30s %7s %7s %11s%n", "model (every turn)", "mean", "graded", "unparsable"));
             g.perModel().forEach((model, s) -> out.append(String.format(Locale.ROOT, "  %-30s %7s %7d %11d%n", model,
                     mean(s.mean()), s.graded(), s.failed())));
+            if (!g.recovered().isEmpty()) {
+                out.append("  ratings read only by the lenient parser (FastChat's reads none): questions ")
+                        .append(String.join(", ", g.recovered())).append('\n');
+            }
             out.append("  per category:\n");
             g.perCategory().forEach((category, models) -> models.forEach((model, s) -> out.append(String.format(Locale.ROOT,
                     "    %-14s %-30s %7s %7d%n", category, model, mean(s.mean()), s.graded()))));
             out.append('\n');
         }
+        for (ReviewFile.Verdicts v : verdicts) {
+            out.append(ShowResult.pairwise(v)).append('\n');
+            List<LengthControlledView> views = lengthControlled(v);
+            views.forEach(view -> out.append(view.line()));
+            out.append('\n');
+        }
+        if (!setups.isEmpty()) {
+            out.append(SetupSummary.text(setupSummaries()));
+        }
         return out.toString();
+    }
+
+    private LengthControlledView lengthControlled(PairwiseComparison c) {
+        return LengthControlledView.ofQuestions(c.modelA(), c.modelB(), c.preferences(), lengths);
+    }
+
+    /** One view per pair of models in the file, in the file's order of first appearance. */
+    private List<LengthControlledView> lengthControlled(ReviewFile.Verdicts file) {
+        Map<List<String>, List<LengthControlledView.Judged>> byPair = new java.util.LinkedHashMap<>();
+        for (PairVerdict v : file.verdicts()) {
+            if (!v.error()) {
+                byPair.computeIfAbsent(List.of(v.model1(), v.model2()), pair -> new ArrayList<>())
+                        .add(new LengthControlledView.Judged(v.preference(), lengths.length(v.model1(), v.questionKey(), v.turn()),
+                                lengths.length(v.model2(), v.questionKey(), v.turn())));
+            }
+        }
+        List<LengthControlledView> views = new ArrayList<>();
+        byPair.forEach((pair, judged) -> {
+            LengthControlledView view = LengthControlledView.of(pair.get(0), pair.get(1), judged);
+            if (view != null) {
+                views.add(view);
+            }
+        });
+        return views;
+    }
+
+    /** Each setup's comparisons: the pairwise review files among its files. */
+    private List<SetupSummary> setupSummaries() {
+        List<SetupSummary> summaries = new ArrayList<>();
+        for (Setup setup : setups) {
+            summaries.add(new SetupSummary(setup.label(),
+                    comparisons.stream().filter(c -> setup.reviews().contains(c.file())).toList()));
+        }
+        return summaries;
     }
 
     private static Map<String, Outcome> orders(PairwiseComparison c) {
@@ -136,6 +224,11 @@ public final class JudgeReport {
             ObjectNode categories = node.putObject("categories");
             c.perCategory().forEach((category, outcome) -> categories.set(category, outcomeJson(outcome)));
             c.failedQuestions().forEach(node.putArray("unparsable_questions")::add);
+            c.recoveredQuestions().forEach(node.putArray("lenient_questions")::add);
+            LengthControlledView lc = lengthControlled(c);
+            if (lc != null) {
+                node.set("length_controlled", lc.json());
+            }
         }
         ArrayNode single = root.putArray("single");
         for (SingleGrades g : grades) {
@@ -148,6 +241,18 @@ public final class JudgeReport {
                 ObjectNode byModel = categories.putObject(category);
                 perModel.forEach((model, s) -> byModel.set(model, scoreJson(s)));
             });
+            g.recovered().forEach(node.putArray("lenient_judgments")::add);
+        }
+        ArrayNode pairwiseVerdicts = root.putArray("pairwise_verdicts");
+        for (ReviewFile.Verdicts v : verdicts) {
+            ObjectNode node = pairwiseVerdicts.addObject();
+            node.put("file", v.file().toString());
+            node.put("show_result", ShowResult.pairwise(v));
+            ArrayNode views = node.putArray("length_controlled");
+            lengthControlled(v).forEach(view -> views.add(view.json()));
+        }
+        if (!setups.isEmpty()) {
+            root.set("setups", SetupSummary.json(setupSummaries()));
         }
         return root;
     }
@@ -188,7 +293,21 @@ public final class JudgeReport {
         }
         for (SingleGrades g : grades) {
             page.heading("Single-answer grades: " + g.file().getFileName());
+            page.preformatted(ShowResult.single(g.source()));
             charts.add(singleChart(g));
+        }
+        for (ReviewFile.Verdicts v : verdicts) {
+            page.heading("Pairwise judgments: " + v.file().getFileName());
+            page.preformatted(ShowResult.pairwise(v));
+            List<LengthControlledView> views = lengthControlled(v);
+            if (!views.isEmpty()) {
+                charts.add(lengthControlledChart(views));
+            }
+        }
+        if (!setups.isEmpty()) {
+            page.heading("Setups");
+            page.preformatted(SetupSummary.text(setupSummaries()));
+            charts.add(SetupSummary.chart(setupSummaries()));
         }
         String stem = html.getFileName().toString().replaceFirst("\\.html?$", "");
         for (int i = 0; i < charts.size(); i++) {
@@ -254,6 +373,14 @@ public final class JudgeReport {
         double[] relative = perCategory.values().stream().mapToDouble(o -> chartValue(100 * o.relative())).toArray();
         return new BarChart(c.modelA() + " vs " + c.modelB() + ": relative score per category (%)", "category",
                 "relative score (%)", List.copyOf(perCategory.keySet()), List.of(new Series("relative score", relative)), false);
+    }
+
+    private static Chart lengthControlledChart(List<LengthControlledView> views) {
+        List<String> labels = views.stream().map(v -> v.modelA() + " vs " + v.modelB()).toList();
+        double[] raw = views.stream().mapToDouble(v -> 100 * v.fit().winRate()).toArray();
+        double[] controlled = views.stream().mapToDouble(v -> 100 * v.fit().lengthControlledWinRate()).toArray();
+        return new BarChart("Win rate of A, raw and length-controlled (%)", "win rate (%)", "", labels,
+                List.of(new Series("win rate (ties half)", raw), new Series("length-controlled", controlled)), true);
     }
 
     private static Chart singleChart(SingleGrades g) {

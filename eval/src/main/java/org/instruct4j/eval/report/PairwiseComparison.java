@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.eval.judge.ScoreParser;
 
@@ -27,6 +29,8 @@ public final class PairwiseComparison {
     private final Map<String, double[]> aFirst = new TreeMap<>(PairwiseComparison::questionOrder);
     private final Map<String, double[]> bFirst = new TreeMap<>(PairwiseComparison::questionOrder);
     private final Map<String, String> categories = new HashMap<>();
+    private final Set<String> recoveredAFirst = new TreeSet<>(PairwiseComparison::questionOrder);
+    private final Set<String> recoveredBFirst = new TreeSet<>(PairwiseComparison::questionOrder);
 
     /** How often the verdict (A better, tie, B better) changed when the answers changed places. */
     public record Flips(int flipped, int compared) {
@@ -69,6 +73,9 @@ public final class PairwiseComparison {
                 : new double[] {review.score1(), review.score2()};
         if (order.put(review.questionKey(), fromA) != null) {
             throw new BadInputException(file + ": question " + review.questionKey() + " is reviewed twice in the same order");
+        }
+        if (review.recovered()) {
+            (review.swapped() ? recoveredBFirst : recoveredAFirst).add(review.questionKey());
         }
         String category = categoryByQuestion.getOrDefault(review.questionKey(), review.category());
         categories.put(review.questionKey(), category == null ? "all" : category);
@@ -167,6 +174,41 @@ public final class PairwiseComparison {
             }
         });
         return failed;
+    }
+
+    /** Questions whose scores only the lenient parser read, with " (B first)" for swapped reviews. */
+    public List<String> recoveredQuestions() {
+        List<String> recovered = new ArrayList<>(recoveredAFirst);
+        recoveredBFirst.forEach(q -> recovered.add(q + " (B first)"));
+        return recovered;
+    }
+
+    /**
+     * Each question's verdict from A's side as FastChat's show_result counts a match: 1 when every order judged says A
+     * is better, 0 when every order says B, 0.5 for a tie or orders that disagree; questions with an unreadable review
+     * are left out.
+     */
+    public Map<String, Double> preferences() {
+        Map<String, Double> preferences = new TreeMap<>(PairwiseComparison::questionOrder);
+        Set<String> questions = new TreeSet<>(PairwiseComparison::questionOrder);
+        questions.addAll(aFirst.keySet());
+        questions.addAll(bFirst.keySet());
+        for (String question : questions) {
+            double[] forward = aFirst.get(question);
+            double[] backward = bFirst.get(question);
+            if ((forward != null && ScoreParser.failed(forward[0], forward[1]))
+                    || (backward != null && ScoreParser.failed(backward[0], backward[1]))) {
+                continue;
+            }
+            double one = verdict(forward != null ? forward : backward);
+            double other = verdict(backward != null ? backward : forward);
+            preferences.put(question, one == other ? one : 0.5);
+        }
+        return preferences;
+    }
+
+    private static double verdict(double[] scores) {
+        return scores[0] > scores[1] ? 1 : scores[0] < scores[1] ? 0 : 0.5;
     }
 
     /** Question ids in their natural order: numbers by value, "task_2" before "task_10". */

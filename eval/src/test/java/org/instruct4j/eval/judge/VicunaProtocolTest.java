@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.List;
+import com.fasterxml.jackson.databind.node.IntNode;
 import org.instruct4j.core.io.Json;
+import org.instruct4j.eval.qa.EvalQuestion;
+import org.instruct4j.eval.qa.ModelAnswer;
 import org.instruct4j.teacher.client.ChatCall;
 import org.instruct4j.teacher.client.ChatMessage;
 import org.instruct4j.testkit.SharedData;
@@ -76,7 +79,10 @@ class VicunaProtocolTest {
             }
         }
         String expected = published.get("prompt_template").asText().replace("{question}", QUESTION).replace("{answer}", ANSWER_2);
-        JudgePrompt prompt = SinglePrompt.read(null).prompt(QUESTION, ANSWER_2, SinglePrompt.FASTCHAT_SAMPLING);
+        EvalQuestion question = new EvalQuestion(IntNode.valueOf(1), QUESTION, "", "writing");
+        ModelAnswer answer = new ModelAnswer("1", "", "m", List.of(ANSWER_2));
+        JudgePrompt prompt = LlmJudgeProtocol.read(LlmJudgeProtocol.Kind.SINGLE, null, null)
+                .single(question, 1, answer, LlmJudgeProtocol.FASTCHAT_SAMPLING);
         assertThat(prompt.userPrompt()).isEqualTo(expected).contains("Rating: [[5]]").endsWith("[The End of Assistant's Answer]");
         assertThat(prompt.systemPrompt()).isEqualTo("You are a helpful assistant.");
         assertThat(List.of(prompt.sampling().temperature(), (double) prompt.sampling().maxTokens())).containsExactly(0.0, 2048.0);

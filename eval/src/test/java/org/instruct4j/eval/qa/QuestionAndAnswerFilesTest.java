@@ -20,17 +20,25 @@ class QuestionAndAnswerFilesTest {
     void vicunaQuestionsInBothFastChatFormatsAreTheSame() {
         List<EvalQuestion> table = QuestionFile.read(SharedData.path("fastchat/eval_table/question.jsonl"));
         List<EvalQuestion> llmJudge = QuestionFile.read(SharedData.path("fastchat/llm_judge/vicuna_bench/question.jsonl"));
-        assertThat(table).hasSize(80).isEqualTo(llmJudge);
+        assertThat(table).hasSize(80);
+        assertThat(table.stream().map(q -> List.of(q.key(), q.text(), q.category())).toList())
+                .isEqualTo(llmJudge.stream().map(q -> List.of(q.key(), q.text(), q.category())).toList());
+        assertThat(llmJudge).allMatch(q -> q.conversation() && q.turns().size() == 1);
+        assertThat(table).noneMatch(EvalQuestion::conversation);
         assertThat(table.get(0).questionId().isInt()).isTrue();
         assertThat(table.stream().filter(q -> q.category().equals("math")).map(EvalQuestion::key)).containsExactly("68", "69", "70");
     }
 
     @Test
-    void mtBenchQuestionsAskTheFirstTurn() {
+    void mtBenchQuestionsAreTwoTurnConversations() {
         List<EvalQuestion> mtBench = QuestionFile.read(SharedData.path("fastchat/llm_judge/mt_bench/question.jsonl"));
-        assertThat(mtBench).hasSize(80);
+        assertThat(mtBench).hasSize(80).allMatch(q -> q.turns().size() == 2);
         assertThat(mtBench.get(0).text()).startsWith("Compose an engaging travel blog post about a recent trip to Hawaii");
+        assertThat(mtBench.get(0).turns().get(1)).isEqualTo("Rewrite your previous response. Start every sentence with the letter A.");
         assertThat(mtBench.get(0).category()).isEqualTo("writing");
+
+        AnswerFile references = AnswerFile.read(SharedData.path("fastchat/llm_judge/mt_bench/reference_answer/gpt-4.jsonl"), mtBench);
+        assertThat(references.answers()).hasSize(30).allMatch(a -> a.turns().size() == 2);
     }
 
     @Test

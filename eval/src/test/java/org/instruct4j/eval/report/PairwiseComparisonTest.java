@@ -50,7 +50,10 @@ class PairwiseComparisonTest {
         assertThat(c.perCategory().get("generic")).isEqualTo(new Outcome(9 + 8 + 8 + 6, 6 + 7 + 5 + 9, 3, 0, 1, 0));
         assertThat(c.perCategory().get("math").failed()).isEqualTo(1);
 
-        String text = new JudgeReport(List.of(c), List.of()).text();
+        // FastChat's show_result counts agreeing orders as the verdict and disagreeing ones as a tie; unreadable ones not at all
+        assertThat(c.preferences()).containsExactly(Map.entry("1", 1.0), Map.entry("2", 0.5), Map.entry("3", 0.5));
+
+        String text = JudgeReport.load(List.of(file), null, List.of()).text();
         assertThat(text).contains("A first", "B first", "average", "verdict flipped when the answers changed places: 2 of 3 questions (66.7%)");
     }
 

@@ -17,14 +17,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.prompt.Turn;
 import org.instruct4j.model.tokenizer.Tokenizer;
 
 /**
  * A model's chat template: the Jinja string in tokenizer_config.json's {@code chat_template}, rendered with
  * Jinjava the way transformers' apply_chat_template renders it ({@code messages}, {@code bos_token},
- * {@code eos_token}, {@code add_generation_prompt}, {@code raise_exception}). Jinjava implements Jinja's
- * syntax and filters but not Python's string methods ({@code .strip()}); templates that use them fail with
- * the renderer's message.
+ * {@code eos_token}, {@code add_generation_prompt}, {@code raise_exception}; trim_blocks and lstrip_blocks). The
+ * templates of Llama 2 and 3, Mistral, Qwen2, Zephyr, ChatML and Gemma render exactly as transformers renders them
+ * (tested against its output); a template that uses something Jinjava lacks fails with the renderer's message.
  */
 public final class ChatTemplate {
     private final String template;
@@ -33,17 +34,15 @@ public final class ChatTemplate {
     private final String source;
     private final Jinjava jinjava;
 
-    /** One chat message: role is system, user or assistant. */
-    public record Message(String role, String content) {}
-
     public ChatTemplate(String template, String bosToken, String eosToken, String source) {
         this.template = template;
         this.bosToken = bosToken == null ? "" : bosToken;
         this.eosToken = eosToken == null ? "" : eosToken;
         this.source = source;
-        // transformers renders with trim_blocks and lstrip_blocks, which the templates are written for
+        // transformers renders with trim_blocks and lstrip_blocks, which the templates are written for; Jinjava's nested
+        // interpretation would run template code found in a message ("{{ 1 + 1 }}" in a question), which Jinja never does
         this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false)
-                .withTrimBlocks(true).withLstripBlocks(true).build());
+                .withTrimBlocks(true).withLstripBlocks(true).withNestedInterpretationEnabled(false).build());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", ChatTemplate.class,
                 "raiseException", String.class));
     }
@@ -80,9 +79,9 @@ public final class ChatTemplate {
     }
 
     /** The conversation as text; with {@code addGenerationPrompt} it ends where the assistant's reply begins. */
-    public String render(List<Message> messages, boolean addGenerationPrompt) {
+    public String render(List<Turn> messages, boolean addGenerationPrompt) {
         List<Map<String, Object>> list = new ArrayList<>();
-        for (Message m : messages) {
+        for (Turn m : messages) {
             Map<String, Object> message = new LinkedHashMap<>();
             message.put("role", m.role());
             message.put("content", m.content());

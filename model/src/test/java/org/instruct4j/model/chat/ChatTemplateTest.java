@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.instruct4j.core.io.BadInputException;
-import org.instruct4j.model.chat.ChatTemplate.Message;
+import org.instruct4j.core.prompt.Turn;
 import org.instruct4j.model.tokenizer.Tokenizer;
 import org.instruct4j.model.tokenizer.Tokenizers;
 import org.instruct4j.testkit.SharedData;
@@ -29,7 +29,7 @@ class ChatTemplateTest {
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\": \"<s>\", \"eos_token\": \"</s>\", \"chat_template\": "
                 + org.instruct4j.core.io.Json.line(ZEPHYR) + "}");
         ChatTemplate template = ChatTemplate.of(dir).orElseThrow();
-        List<Message> conversation = List.of(new Message("user", "Name a color."), new Message("assistant", "Blue."));
+        List<Turn> conversation = List.of(Turn.user("Name a color."), Turn.assistant("Blue."));
 
         assertThat(template.render(conversation.subList(0, 1), true)).isEqualTo("<|user|>\nName a color.</s>\n<|assistant|>\n");
         String full = template.render(conversation, false);
@@ -45,7 +45,7 @@ class ChatTemplateTest {
     @Test
     void raiseExceptionInATemplateIsAnError() {
         ChatTemplate template = new ChatTemplate("{{ raise_exception('Conversation roles must alternate') }}", "<s>", "</s>", "test");
-        assertThatThrownBy(() -> template.render(List.of(new Message("user", "hi")), true))
+        assertThatThrownBy(() -> template.render(List.of(Turn.user("hi")), true))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("roles must alternate");
     }
 }

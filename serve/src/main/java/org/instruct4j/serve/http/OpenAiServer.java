@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.serve.LocalModel;
-import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.serve.structured.StructuredOutputs;
 import org.instruct4j.teacher.client.ChatMessage;
 
@@ -30,7 +30,7 @@ public final class OpenAiServer implements AutoCloseable {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(2);
 
     private final ServeOptions options;
-    private final PromptFormat format;
+    private final ModelPrompt prompt;
     private final LocalModel model;
     private final StructuredOutputs structured;
     private final ServeMetrics metrics;
@@ -40,9 +40,9 @@ public final class OpenAiServer implements AutoCloseable {
     private volatile boolean draining;
     private final Javalin app;
 
-    private OpenAiServer(LocalModel model, PromptFormat format, ServeOptions options) {
+    private OpenAiServer(LocalModel model, ModelPrompt prompt, ServeOptions options) {
         this.options = options;
-        this.format = format;
+        this.prompt = prompt;
         this.model = model;
         this.structured = new StructuredOutputs(model.tokenizer());
         this.metrics = new ServeMetrics(model.queue());
@@ -75,8 +75,8 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     /** Starts listening; port 0 picks a free port ({@link #port()}). */
-    public static OpenAiServer start(LocalModel model, PromptFormat format, ServeOptions options) {
-        OpenAiServer server = new OpenAiServer(model, format, options);
+    public static OpenAiServer start(LocalModel model, ModelPrompt prompt, ServeOptions options) {
+        OpenAiServer server = new OpenAiServer(model, prompt, options);
         server.app.start();
         return server;
     }
@@ -161,13 +161,13 @@ public final class OpenAiServer implements AutoCloseable {
         checkModel(body);
         List<ChatMessage> messages = messages(body.get("messages"));
         GenerationRequest request = GenerationRequest.read(body, true, options, model.defaults(), structured);
-        String prompt;
+        String text;
         try {
-            prompt = format.render(messages);
+            text = prompt.prompt(messages.stream().map(ChatMessage::turn).toList());
         } catch (BadInputException e) {
             throw ApiException.invalid("messages", e.getMessage());
         }
-        completion.answer(ctx, Shape.CHAT, model.tokenizer().encode(prompt, true), request);
+        completion.answer(ctx, Shape.CHAT, prompt.encode(text), request);
     }
 
     private void text(Context ctx) throws IOException {

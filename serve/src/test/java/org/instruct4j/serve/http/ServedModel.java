@@ -1,10 +1,11 @@
 package org.instruct4j.serve.http;
 
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.InferenceModel;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.serve.LocalModel;
-import org.instruct4j.serve.PromptFormat;
 import org.instruct4j.serve.schedule.Scheduler;
 import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.teacher.client.ApiKey;
@@ -25,7 +26,7 @@ final class ServedModel implements AutoCloseable {
                 SharedData.path("models/stories260K/tok512.bin"), InferenceOptions.defaults());
         local = LocalModel.start(model, options);
         scheduler = (Scheduler) local.queue();
-        server = OpenAiServer.start(local, PromptFormat.RAW,
+        server = OpenAiServer.start(local, ModelPrompt.of(PromptFormat.RAW, model),
                 new ServeOptions("127.0.0.1", 0, MODEL_ID, ApiKey.of("SERVE_TEST_KEY", KEY), 64, 256, maxBodyBytes));
     }
 

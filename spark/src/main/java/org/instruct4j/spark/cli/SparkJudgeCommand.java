@@ -6,6 +6,7 @@ import java.util.List;
 import org.instruct4j.cli.Beside;
 import org.instruct4j.cli.Writes;
 import org.instruct4j.cli.eval.JudgeInputs;
+import org.instruct4j.eval.judge.ScoreParse;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.FileRoles;
 import org.instruct4j.eval.judge.VicunaProtocol;
@@ -45,10 +46,11 @@ final class SparkJudgeCommand extends SparkTeacherCommand {
         ObjectNode settings = teacher.settings(samplingOptions.resolve(protocol.generalSampling()));
         settings.put("mode", "pairwise");
         settings.put("swap", inputs.swap());
+        settings.put("parse", inputs.parse());
         var answerList = settings.putArray("answers");
         answers.forEach(file -> answerList.add(file.toString()));
         String questions = inputs.questions();
-        JudgeRecipe recipe = new JudgeRecipe(teacher.model(), samplingOptions.overrides(), inputs.swap(), questions,
+        JudgeRecipe recipe = new JudgeRecipe(teacher.model(), samplingOptions.overrides(), inputs.swap(), ScoreParse.parse(inputs.parse()), questions,
                 answers.get(0).toString(), answers.get(1).toString(), nameOf(inputs.promptFile()), nameOf(inputs.reviewerFile()));
         SparkGenerate.Finished finished = SparkGenerate.run(spec.commandLine().getErr(), questions, limit, output, teacher, sparkOptions,
                 recipe, settings);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.instruct4j.eval.judge.PairwiseJudgeTask;
+import org.instruct4j.eval.judge.ScoreParse;
 import org.instruct4j.eval.judge.VicunaProtocol;
 import org.instruct4j.eval.qa.AnswerFile;
 import org.instruct4j.eval.qa.EvalQuestion;
@@ -16,8 +17,8 @@ import org.instruct4j.teacher.run.GenerationTask;
  * questions. Every partition reads the whole questions file and both answer files (Self-Instruct predictions are
  * matched to the questions by position), and the protocol's prompt files when the user gave their own.
  */
-public record JudgeRecipe(String judgeModel, SamplingOverrides sampling, boolean swap, String questions, String answersA,
-        String answersB, String promptFile, String reviewerFile) implements TaskRecipe {
+public record JudgeRecipe(String judgeModel, SamplingOverrides sampling, boolean swap, ScoreParse parse, String questions,
+        String answersA, String answersB, String promptFile, String reviewerFile) implements TaskRecipe {
 
     @Override
     public String name() {
@@ -49,6 +50,7 @@ public record JudgeRecipe(String judgeModel, SamplingOverrides sampling, boolean
         int next = 3;
         Path prompts = promptFile != null ? sideFiles.get(next++) : null;
         Path reviewers = reviewerFile != null ? sideFiles.get(next) : null;
-        return new PairwiseJudgeTask(QuestionFile.read(rows), a, b, VicunaProtocol.read(prompts, reviewers), judgeModel, sampling, swap);
+        return new PairwiseJudgeTask(QuestionFile.read(rows), a, b, VicunaProtocol.read(prompts, reviewers), judgeModel, sampling, swap,
+                parse);
     }
 }

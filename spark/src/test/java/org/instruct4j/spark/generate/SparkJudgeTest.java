@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.instruct4j.eval.judge.PairwiseJudgeTask;
+import org.instruct4j.eval.judge.ScoreParse;
 import org.instruct4j.eval.judge.VicunaProtocol;
 import org.instruct4j.eval.qa.AnswerFile;
 import org.instruct4j.eval.qa.EvalQuestion;
@@ -44,7 +45,7 @@ class SparkJudgeTest extends WithFakeTeacher {
         assertThat(run.out()).contains("alpaca-13b", "vicuna-13b");
         List<EvalQuestion> all = QuestionFile.read(QUESTIONS);
         var task = new PairwiseJudgeTask(all.subList(0, 12), AnswerFile.read(ALPACA, all), AnswerFile.read(VICUNA, all),
-                VicunaProtocol.fastChat(), "gpt-4", new SamplingOverrides(null, null, null), true);
+                VicunaProtocol.fastChat(), "gpt-4", new SamplingOverrides(null, null, null), true, ScoreParse.FASTCHAT);
         Map<String, ObjectNode> single = withoutReviewIds(OutputRows.byId(SingleMachine.run(server, task, dir.resolve("single.jsonl"))));
         assertThat(withoutReviewIds(OutputRows.byId(output))).hasSize(24).containsKeys("1", "1#swapped", "12#swapped").isEqualTo(single);
     }

@@ -58,6 +58,7 @@ public final class JobRunner {
             try (JsonlAppender failures = JsonlAppender.open(files.failures(), "id")) {
                 Settled settled = Settled.of(out, failures);
                 long pending = 0;
+                long alreadyDone = 0; // of this task's items: the rows file may hold other tasks' rows too (conversation turns)
                 long failedEarlier = 0;
                 CostGuard.Estimate estimate = caller.guard().estimate();
                 try (Stream<WorkItem<S>> items = task.items()) {
@@ -65,7 +66,9 @@ public final class JobRunner {
                         WorkItem<S> item = it.next();
                         if (settled.failedBefore(item.id())) {
                             failedEarlier++;
-                        } else if (!settled.contains(item.id())) {
+                        } else if (settled.contains(item.id())) {
+                            alreadyDone++;
+                        } else {
                             pending++;
                             estimate.add(item.call());
                         }
@@ -75,7 +78,7 @@ public final class JobRunner {
                 if (cost != null) {
                     notes.accept(task.name() + ": " + cost);
                 }
-                result = execute(task, out, failures, settled, pending, failedEarlier);
+                result = execute(task, out, failures, settled, pending, alreadyDone, failedEarlier);
             }
             Failures.compact(files);
             task.finish();
@@ -85,7 +88,7 @@ public final class JobRunner {
     }
 
     private <S> JobResult execute(GenerationTask<S> task, JsonlAppender out, JsonlAppender failures, Settled settled,
-            long pending, long failedEarlier) {
+            long pending, long alreadyDone, long failedEarlier) {
         AtomicLong succeeded = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicLong truncated = new AtomicLong();
@@ -133,7 +136,7 @@ public final class JobRunner {
         if (broken.get() != null) {
             throw broken.get();
         }
-        return new JobResult(pending, settled.alreadyDone(), succeeded.get(), failed.get(), truncated.get(), caller.retries(),
+        return new JobResult(pending, alreadyDone, succeeded.get(), failed.get(), truncated.get(), caller.retries(),
                 failedEarlier, caller.fatalError(), caller.pausedBy());
     }
 }

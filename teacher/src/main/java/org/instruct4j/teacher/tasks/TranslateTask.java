@@ -2,14 +2,7 @@ package org.instruct4j.teacher.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.instruct4j.core.data.Instruction;
 import org.instruct4j.core.io.Json;
@@ -30,7 +23,6 @@ import org.instruct4j.teacher.run.WorkItem;
 public final class TranslateTask implements GenerationTask<Instruction> {
     /** Greedy decoding, room for long inputs: temperature 0, max_tokens 1024. */
     public static final Sampling DEFAULTS = new Sampling(0.0, 1.0, 1024, List.of());
-    static final String SYSTEM_PROMPT = "You are a professional translator of instructions for AI assistants.";
     static final String PROMPT = """
             Translate the instruction and the input below into %s.
             Rules:
@@ -42,13 +34,6 @@ public final class TranslateTask implements GenerationTask<Instruction> {
 
             %s""";
 
-    private static final Map<String, String> LANGUAGE_NAMES = Map.of(
-            "zh", "Simplified Chinese", "zh-tw", "Traditional Chinese", "en", "English", "ja", "Japanese",
-            "ko", "Korean", "fr", "French", "de", "German", "es", "Spanish", "ru", "Russian", "pt", "Portuguese");
-    private static final Pattern PROTECTED = Pattern.compile(
-            "```.*?```|`[^`\\n]+`|https?://\\S+|[\\w.+-]+@[\\w-]+\\.[\\w.]+|\\{[^{}\\s]{1,40}}|<[A-Za-z/][^<>\\s]{0,40}>|\\$[A-Za-z_]\\w*|%[sd]|\\d+(?:[.,]\\d+)*",
-            Pattern.DOTALL);
-
     private final InstructionInput input;
     private final String model;
     private final Sampling sampling;
@@ -58,7 +43,7 @@ public final class TranslateTask implements GenerationTask<Instruction> {
         this.input = input;
         this.model = model;
         this.sampling = sampling;
-        this.targetLanguage = LANGUAGE_NAMES.getOrDefault(targetLanguage.toLowerCase(java.util.Locale.ROOT), targetLanguage);
+        this.targetLanguage = Translation.languageName(targetLanguage);
     }
 
     @Override
@@ -75,20 +60,17 @@ public final class TranslateTask implements GenerationTask<Instruction> {
         ObjectNode source = Json.object();
         source.put("instruction", row.instruction());
         source.put("input", row.input());
-        return new ChatCall(model, List.of(ChatMessage.system(SYSTEM_PROMPT),
+        return new ChatCall(model, List.of(ChatMessage.system(Translation.SYSTEM_PROMPT),
                 ChatMessage.user(PROMPT.formatted(targetLanguage, Json.line(source)))), sampling);
     }
 
     @Override
     public ObjectNode toRow(WorkItem<Instruction> item, ChatReply reply) throws TeacherException {
-        JsonNode translated = parseObject(reply.content());
-        String instruction = text(translated, "instruction");
-        String translatedInput = text(translated, "input");
+        JsonNode translated = Translation.parseObject(reply.content());
+        String instruction = Translation.text(translated, "instruction");
+        String translatedInput = Translation.text(translated, "input");
         Instruction source = item.source();
-        List<String> lost = lostProtectedText(source.instruction() + "\n" + source.input(), instruction + "\n" + translatedInput);
-        if (!lost.isEmpty()) {
-            throw TeacherException.retryable("translation changed protected text " + lost);
-        }
+        Translation.requireProtectedText(source.instruction() + "\n" + source.input(), instruction + "\n" + translatedInput);
         ObjectNode row = Json.object();
         row.put("id", item.id());
         row.put("instruction", instruction);
@@ -98,42 +80,5 @@ public final class TranslateTask implements GenerationTask<Instruction> {
         row.put("model", reply.model());
         row.put("truncated", reply.truncated());
         return row;
-    }
-
-    /** The protected spans of {@code source} that do not appear verbatim in {@code translation}. */
-    static List<String> lostProtectedText(String source, String translation) {
-        Set<String> spans = new LinkedHashSet<>();
-        Matcher m = PROTECTED.matcher(source);
-        while (m.find()) {
-            spans.add(m.group());
-        }
-        List<String> lost = new ArrayList<>();
-        for (String span : spans) {
-            if (!translation.contains(span)) {
-                lost.add(span);
-            }
-        }
-        return lost;
-    }
-
-    private static JsonNode parseObject(String content) throws TeacherException {
-        int start = content.indexOf('{');
-        int end = content.lastIndexOf('}');
-        if (start < 0 || end < start) {
-            throw TeacherException.retryable("translation reply is not a JSON object");
-        }
-        try {
-            return Json.MAPPER.readTree(content.substring(start, end + 1));
-        } catch (IOException e) {
-            throw TeacherException.retryable("translation reply is not valid JSON");
-        }
-    }
-
-    private static String text(JsonNode node, String field) throws TeacherException {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual()) {
-            throw TeacherException.retryable("translation reply has no string \"" + field + "\"");
-        }
-        return value.textValue().strip();
     }
 }

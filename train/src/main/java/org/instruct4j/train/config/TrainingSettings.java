@@ -9,7 +9,7 @@ import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
 
 /**
- * The settings every recipe (SFT, reward model, DPO) shares: base model, data, output, prompt template, length
+ * The settings every recipe (SFT, reward model, DPO) shares: base model, data, output, prompt format, length
  * limit, optimiser and schedule, batching, precision, held-out split, checkpoints, LoRA and runtime. Each is declared
  * here once; a recipe takes {@link #schema} with its own defaults and adds its own settings.
  */
@@ -25,8 +25,10 @@ public final class TrainingSettings {
     public static final Setting<Path> DATA = Setting.path("data", "training data").resumable();
     public static final Setting<Path> OUTPUT = Setting.path("output",
             "run directory: final model, checkpoints/, metrics.jsonl, the resolved settings").resumable();
-    public static final Setting<String> TEMPLATE = Setting.choice("template", "alpaca",
-            "prompt template: alpaca (the paper's) or chat (tokenizer_config.json's chat_template)", "alpaca", "chat");
+    public static final Setting<String> PROMPT_FORMAT = Setting.choice("prompt-format", "alpaca",
+            "how examples become text: alpaca (the paper's template), chat (the base's chat_template from tokenizer_config.json) or "
+                    + "raw (the texts joined); recorded in the output, which later commands then read with it",
+            "alpaca", "chat", "raw");
     public static final Setting<Integer> MAX_LENGTH = Setting.integer("max-length", 512,
             "longest sequence in tokens (prompt + response + EOS); longer ones are truncated").must(v -> v > 0, POSITIVE);
     public static final Setting<Integer> EPOCHS = Setting.integer("epochs", 3, "passes over the training data").must(v -> v > 0, POSITIVE);
@@ -86,7 +88,7 @@ public final class TrainingSettings {
      * {@link Schema#with}.
      */
     public static Schema schema(String data, String rows) {
-        return Schema.of(List.of(BASE, TOKENIZER, DATA.withHelp(data), OUTPUT, TEMPLATE, MAX_LENGTH, EPOCHS, MAX_STEPS, MAX_TIME,
+        return Schema.of(List.of(BASE, TOKENIZER, DATA.withHelp(data), OUTPUT, PROMPT_FORMAT, MAX_LENGTH, EPOCHS, MAX_STEPS, MAX_TIME,
                         LR, LR_SCHEDULER, WARMUP_RATIO, WEIGHT_DECAY, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MAX_GRAD_NORM,
                         BATCH_SIZE.withHelp("global batch: " + rows + " per optimizer step"),
                         MICRO_BATCH_SIZE.withHelp(rows + " per forward/backward pass; batch-size / micro-batch-size passes are accumulated"),

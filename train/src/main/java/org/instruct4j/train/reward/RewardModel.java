@@ -17,12 +17,13 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.ModelFiles;
 import org.instruct4j.model.checkpoint.StoredTensor;
@@ -34,25 +35,26 @@ import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.engine.Sequence;
 import org.instruct4j.model.arch.Architectures;
 import org.instruct4j.model.arch.CausalLm;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.checkpoint.Safetensors;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
 import org.instruct4j.model.tokenizer.Tokenizer;
 import org.instruct4j.model.tokenizer.Tokenizers;
 import org.instruct4j.train.data.ExampleEncoder;
-import org.instruct4j.train.data.PromptFormats;
 import org.instruct4j.train.run.BaseModels;
 
 /**
  * A reward model: a causal-LM backbone (Llama family or OPT, the paper's choice) with a scalar head read on the
- * hidden state of the last token of prompt + response + EOS. The text is laid out as for fine-tuning (the
- * Alpaca template by default), so the model scores what a student would write.
+ * hidden state of the last token of prompt + response + EOS. The text is laid out as for fine-tuning, in the prompt
+ * format it was trained with ({@code prompt_format.json}; the Alpaca template by default), so the model scores what a
+ * student would write.
  *
  * <p>It is saved as transformers saves {@code LlamaForSequenceClassification} or
  * {@code OPTForSequenceClassification} with one label, so transformers, TRL and vLLM load it as it is:
  * config.json (architectures, id2label, pad_token_id), the backbone's weights under their usual names, and
- * {@code score.weight} [1, hidden]. config.json also records, under {@code instruct4j_reward}, the template and
- * length limit the model was trained with, so scoring lays text out the same way.
+ * {@code score.weight} [1, hidden]. config.json also records, under {@code instruct4j_reward}, the length limit the
+ * model was trained with, so scoring lays text out the same way.
  */
 public final class RewardModel {
     public static final String HEAD = "score.weight";
@@ -187,10 +189,9 @@ public final class RewardModel {
 
     /**
      * Writes a reward model directory: {@code backbone} and {@code head} (fp32) in transformers' sequence-classification
-     * layout, the tokenizer files of {@code tokenizerSource}, and the template and length limit it reads text with.
+     * layout, the tokenizer files of {@code tokenizerSource}, and the length limit it reads text with.
      */
-    public static void save(Path dir, CausalLm backbone, Tensor head, Path tokenizerSource, String template, int maxLength,
-                            int padId) {
+    public static void save(Path dir, CausalLm backbone, Tensor head, Path tokenizerSource, int maxLength, int padId) {
         ObjectNode config = backbone.configJson();
         String causal = config.path("architectures").path(0).asText();
         config.putArray("architectures").add(causal.replace("ForCausalLM", "ForSequenceClassification"));
@@ -199,7 +200,6 @@ public final class RewardModel {
         config.put("pad_token_id", padId);
         config.put("transformers_version", "4.46.0");
         ObjectNode settings = config.putObject(SETTINGS);
-        settings.put("template", template);
         settings.put("max_length", maxLength);
         Map<String, Tensor> weights = new LinkedHashMap<>(backbone.weights());
         weights.put(HEAD, head);
@@ -213,8 +213,11 @@ public final class RewardModel {
         }
     }
 
-    /** The reward model in {@code dir} (written by {@link #save}, or by transformers with one label). */
-    public static RewardModel load(Path dir, Precision precision) {
+    /**
+     * The reward model in {@code dir} (written by {@link #save}, or by transformers with one label), reading text in
+     * {@code format}, or when null in the format it was trained with (alpaca when it records none).
+     */
+    public static RewardModel load(Path dir, Precision precision, PromptFormat format) {
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
             throw new BadInputException(dir + ": no config.json; is this a reward model directory (instruct4j train reward)?");
@@ -233,17 +236,18 @@ public final class RewardModel {
         }
         CausalLm backbone = Architectures.fromConfig(configFile, weights);
         Tokenizer tokenizer = Tokenizers.load(dir);
-        return new RewardModel(backbone, head, null, null, tokenizer, encoder(dir, config, tokenizer, backbone.maxPositions()),
+        return new RewardModel(backbone, head, null, null, tokenizer, encoder(dir, config, tokenizer, backbone.maxPositions(), format),
                 padId(config, tokenizer));
     }
 
     /**
      * The reward model in {@code dir} for scoring only, on the engine {@code options} chooses: the CPU engine maps the
-     * backbone's weights and the head is applied in Java; libtorch loads it as {@link #load} does.
+     * backbone's weights and the head is applied in Java; libtorch loads it as {@link #load} does. Text is read in
+     * {@code format}, or when null in the format the model was trained with.
      */
-    public static RewardModel loadForScoring(Path dir, InferenceOptions options) {
+    public static RewardModel loadForScoring(Path dir, InferenceOptions options, PromptFormat format) {
         if (options.engine().resolve() == EngineChoice.TORCH) {
-            return load(dir, options.precision());
+            return load(dir, options.precision(), format);
         }
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
@@ -261,15 +265,20 @@ public final class RewardModel {
         CpuEngine engine = CpuEngine.open(files.config(), files.weights(), options.precision(), options.quantization());
         Tokenizer tokenizer = Tokenizers.load(dir);
         return new RewardModel(null, null, engine, headWeights, tokenizer,
-                encoder(dir, config, tokenizer, engine.maxPositions()), padId(config, tokenizer));
+                encoder(dir, config, tokenizer, engine.maxPositions(), format), padId(config, tokenizer));
     }
 
-    /** Lays text out as the model was trained to read it: the template and length limit its config.json records. */
-    private static ExampleEncoder encoder(Path dir, JsonNode config, Tokenizer tokenizer, int maxPositions) {
+    /**
+     * Lays text out as the model was trained to read it (the prompt format it records and the length limit its
+     * config.json records), or in {@code format} when one is given.
+     */
+    private static ExampleEncoder encoder(Path dir, JsonNode config, Tokenizer tokenizer, int maxPositions, PromptFormat format) {
         JsonNode settings = config.path(SETTINGS);
-        String template = settings.path("template").asText("alpaca");
         int maxLength = settings.path("max_length").asInt(maxPositions);
-        return new ExampleEncoder(PromptFormats.of(template, tokenizer, dir, null), tokenizer.eosId(), maxLength);
+        // models trained before prompt_format.json recorded their template here
+        PromptFormat readAs = format != null ? format
+                : PromptFormat.recordedIn(dir).orElseGet(() -> PromptFormat.parse(settings.path("template").asText("alpaca")));
+        return new ExampleEncoder(ModelPrompt.of(readAs, dir, null, tokenizer), maxLength);
     }
 
     private static int padId(JsonNode config, Tokenizer tokenizer) {

@@ -8,7 +8,6 @@ import static org.instruct4j.train.config.TrainingSettings.MAX_LENGTH;
 import static org.instruct4j.train.config.TrainingSettings.MAX_STEPS;
 import static org.instruct4j.train.config.TrainingSettings.MICRO_BATCH_SIZE;
 import static org.instruct4j.train.config.TrainingSettings.SEED;
-import static org.instruct4j.train.config.TrainingSettings.TEMPLATE;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -134,7 +133,7 @@ public final class RewardRecipe extends Recipe<EncodedGroup, RewardEvaluation> {
         @Override
         public void save(Path dir, boolean checkpoint) {
             RewardModel.save(dir, model.masterModel(), model.weights().master().get(RewardModel.HEAD),
-                    BaseModels.tokenizerSource(settings), settings.get(TEMPLATE), settings.get(MAX_LENGTH), padId);
+                    BaseModels.tokenizerSource(settings), settings.get(MAX_LENGTH), padId);
             if (checkpoint && model.isLora()) {
                 model.saveAdapters(dir); // a checkpoint keeps the adapters themselves, to resume from
             }

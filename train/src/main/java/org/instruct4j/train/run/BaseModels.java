@@ -4,14 +4,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
 import org.instruct4j.model.tokenizer.Tokenizer;
 import org.instruct4j.train.config.Settings;
 import org.instruct4j.train.config.TrainingSettings;
-import org.instruct4j.train.data.PromptFormats;
 
 /** What every recipe does first: threads, the base model in fp32, its padding id and where its tokenizer files are. */
 public final class BaseModels {
@@ -55,8 +56,8 @@ public final class BaseModels {
                 }
             }
         }
-        if (settings.get(TrainingSettings.TEMPLATE).equals("chat")) {
-            PromptFormats.chatTemplate(base, tokenizer);
+        if (PromptFormat.parse(settings.get(TrainingSettings.PROMPT_FORMAT)) == PromptFormat.CHAT) {
+            ModelPrompt.chatTemplate(base, tokenizer);
         }
     }
 

@@ -3,6 +3,7 @@ package org.instruct4j.train.run;
 import static org.instruct4j.train.config.TrainingSettings.LR;
 import static org.instruct4j.train.config.TrainingSettings.LR_SCHEDULER;
 import static org.instruct4j.train.config.TrainingSettings.MAX_GRAD_NORM;
+import static org.instruct4j.train.config.TrainingSettings.PROMPT_FORMAT;
 import static org.instruct4j.train.config.TrainingSettings.QUIET;
 import static org.instruct4j.train.config.TrainingSettings.SEED;
 import static org.instruct4j.train.config.TrainingSettings.WARMUP_RATIO;
@@ -16,6 +17,7 @@ import java.util.function.Consumer;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.progress.Progress;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.train.config.Settings;
 import org.instruct4j.train.config.TrainingSettings;
@@ -140,7 +142,7 @@ public final class RecipeRunner<I, E extends Evaluation> {
             checkpoint(step, plan, optimizer);
             log.accept(cadence.stoppedMessage(step));
         }
-        session.save(output, false);
+        save(output, false);
         RunResult<E> result = new RunResult<>(output, step, total, loss, before, after, finished, session.dataSummary());
         if (finished) {
             session.finish(output, after);
@@ -159,7 +161,13 @@ public final class RecipeRunner<I, E extends Evaluation> {
     }
 
     private void checkpoint(int step, TrainingPlan<I> plan, AdamW optimizer) {
-        run.checkpoint(step, plan.totalSteps(), plan.epochAfter(step), dir -> session.save(dir, true), optimizer);
+        run.checkpoint(step, plan.totalSteps(), plan.epochAfter(step), dir -> save(dir, true), optimizer);
+    }
+
+    /** The recipe's model, with the prompt format it was trained with, which the commands that load it default to. */
+    private void save(Path dir, boolean checkpoint) {
+        session.save(dir, checkpoint);
+        PromptFormat.parse(settings.get(PROMPT_FORMAT)).recordIn(dir);
     }
 
     private static ObjectNode evaluationRow(int step, Evaluation evaluation) {

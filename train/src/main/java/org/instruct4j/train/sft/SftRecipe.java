@@ -49,7 +49,8 @@ public final class SftRecipe extends Recipe<EncodedExample, HeldOutLoss> {
     public static final Setting<Boolean> PACKING = Setting.flag("packing", false,
             "pack several examples into each sequence (attention and positions kept separate per example)");
     public static final Schema SETTINGS = TrainingSettings.schema(
-            "training data: Alpaca JSON array or JSONL of {instruction, input, output}", "sequences").plus(PACKING);
+            "training data, JSON array or JSONL: Alpaca {instruction, input, output}, ShareGPT {conversations: [{from, value}]} or "
+                    + "{messages: [{role, content}]} rows", "sequences").plus(PACKING);
     static final String CONFIG_FILE = "sft_config.yaml";
     private static final String TARGETS = "target_tokens";
 

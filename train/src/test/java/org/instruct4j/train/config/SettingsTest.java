@@ -12,8 +12,8 @@ import static org.instruct4j.train.config.TrainingSettings.MAX_LENGTH;
 import static org.instruct4j.train.config.TrainingSettings.MAX_STEPS;
 import static org.instruct4j.train.config.TrainingSettings.MAX_TIME;
 import static org.instruct4j.train.config.TrainingSettings.PRECISION;
+import static org.instruct4j.train.config.TrainingSettings.PROMPT_FORMAT;
 import static org.instruct4j.train.config.TrainingSettings.QUIET;
-import static org.instruct4j.train.config.TrainingSettings.TEMPLATE;
 import static org.instruct4j.train.config.TrainingSettings.WARMUP_RATIO;
 import static org.instruct4j.train.config.TrainingSettings.WEIGHT_DECAY;
 
@@ -35,7 +35,7 @@ class SettingsTest {
     @Test
     void sftDefaultsAreThePapersRecipeAndEachRecipeKeepsItsOwn() {
         Settings sft = SftRecipe.SETTINGS.defaults();
-        assertThat(sft.get(TEMPLATE)).isEqualTo("alpaca");
+        assertThat(sft.get(PROMPT_FORMAT)).isEqualTo("alpaca");
         assertThat(sft.get(MAX_LENGTH)).isEqualTo(512);
         assertThat(sft.get(EPOCHS)).isEqualTo(3);
         assertThat(sft.get(LR)).isEqualTo(2e-5);

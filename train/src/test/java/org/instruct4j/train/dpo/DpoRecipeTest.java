@@ -11,13 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.instruct4j.core.io.BadInputException;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.lora.LoraAdapters;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
 import org.instruct4j.train.config.Settings;
-import org.instruct4j.train.data.AlpacaFormat;
 import org.instruct4j.train.data.EncodedExample;
 import org.instruct4j.train.data.ExampleEncoder;
 import org.instruct4j.train.data.SequenceBatch;
@@ -59,7 +60,7 @@ class DpoRecipeTest {
         // the rewards are measured against the base model as it is on disk: recompute beta * log(pi / ref) independently
         LoadedModel policy = ModelDirectory.load(output);
         LoadedModel base = ModelDirectory.loadLlama2c(TinyRuns.STORIES, TinyRuns.STORIES_TOKENIZER, Precision.FP32, Tensors.defaultDevice());
-        ExampleEncoder encoder = new ExampleEncoder(new AlpacaFormat(base.tokenizer()), base.tokenizer().eosId(), 160);
+        ExampleEncoder encoder = new ExampleEncoder(ModelPrompt.of(PromptFormat.ALPACA, null, null, base.tokenizer()), 160);
         List<List<EncodedExample>> chosen = new ArrayList<>();
         for (EncodedGroup group : PreferenceData.load(data, encoder, 0.25, 42, true).eval()) {
             for (ComparisonGroup.Pair pair : group.pairs()) {

@@ -10,15 +10,19 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.core.data.AlpacaExample;
+import org.instruct4j.core.prompt.PromptFormat;
+import org.instruct4j.core.prompt.Turn;
 import org.instruct4j.model.arch.Architectures;
 import org.instruct4j.model.arch.Llama;
 import org.instruct4j.model.arch.LlamaConfig;
+import org.instruct4j.model.chat.ChatTemplate;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
 import org.instruct4j.model.tokenizer.Tokenizer;
 import org.instruct4j.model.tokenizer.Tokenizers;
 import org.instruct4j.testkit.SharedData;
-import org.instruct4j.train.data.AlpacaFormat;
+import org.instruct4j.train.data.Conversation;
 import org.instruct4j.train.data.EncodedExample;
 import org.instruct4j.train.data.ExampleEncoder;
 import org.instruct4j.train.data.SequenceBatch;
@@ -28,6 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /** The loss sees response tokens only, and packed examples behave exactly as if they were alone. */
 class TokenLossTest {
+    static final String ZEPHYR = "{% for message in messages %}{% if message['role'] == 'user' %}{{ '<|user|>\n' + message['content'] + eos_token }}\n"
+            + "{% else %}{{ '<|assistant|>\n' + message['content'] + eos_token }}\n{% endif %}"
+            + "{% if loop.last and add_generation_prompt %}{{ '<|assistant|>\n' }}{% endif %}{% endfor %}";
     static final Device CPU = new Device("cpu");
     static Tokenizer tokenizer;
     static Llama model;
@@ -38,7 +45,7 @@ class TokenLossTest {
         tokenizer = Tokenizers.load(SharedData.path("models/llama2_tokenizer/tokenizer.model"));
         model = Architectures.randomLlama(LlamaConfig.llama(64, 128, 2, 4, 2, tokenizer.vocabSize(), 512, false),
                 Precision.FP32, CPU, 7);
-        encoder = new ExampleEncoder(new AlpacaFormat(tokenizer), tokenizer.eosId(), 512);
+        encoder = new ExampleEncoder(ModelPrompt.of(PromptFormat.ALPACA, null, null, tokenizer), 512);
     }
 
     @Test
@@ -59,11 +66,8 @@ class TokenLossTest {
 
     @Test
     void aChatTemplateMasksTheConversationUpToTheReplyAndEndsWithOneEos() {
-        String zephyr = "{% for message in messages %}{% if message['role'] == 'user' %}{{ '<|user|>\n' + message['content'] + eos_token }}\n"
-                + "{% else %}{{ '<|assistant|>\n' + message['content'] + eos_token }}\n{% endif %}"
-                + "{% if loop.last and add_generation_prompt %}{{ '<|assistant|>\n' }}{% endif %}{% endfor %}";
-        var chat = new org.instruct4j.model.chat.ChatTemplate(zephyr, "<s>", "</s>", "test");
-        ExampleEncoder chatEncoder = new ExampleEncoder(new org.instruct4j.train.data.ChatFormat(chat, tokenizer), tokenizer.eosId(), 512);
+        var chat = new ChatTemplate(ZEPHYR, "<s>", "</s>", "test");
+        ExampleEncoder chatEncoder = new ExampleEncoder(ModelPrompt.chat(chat, tokenizer), 512);
         EncodedExample encoded = chatEncoder.encode(new AlpacaExample("Name a color.", "", "Blue."), 0);
         int[] tokens = encoded.tokens();
         String response = tokenizer.decode(java.util.Arrays.copyOfRange(tokens, encoded.promptTokens(), tokens.length));
@@ -162,6 +166,27 @@ class TokenLossTest {
                     .item_double();
             assertThat(packed).isCloseTo(separate, within(1e-4 * separate));
             assertThat(Math.abs(leaky - separate)).as("without isolation the second example sees the first").isGreaterThan(1e-3);
+        }
+    }
+
+    /** A conversation's masks (two replies, each with its end token) survive packing: the loss is that of the examples apart. */
+    @Test
+    void packedConversationsKeepTheirMasks() {
+        ExampleEncoder chat = new ExampleEncoder(ModelPrompt.chat(new ChatTemplate(ZEPHYR, "<s>", "</s>", "test"), tokenizer), 512);
+        EncodedExample conversation = chat.encode(new Conversation(List.of(Turn.user("Hi."), Turn.assistant("Hello!"),
+                Turn.user("Name a color."), Turn.assistant("Blue.")), null, "messages", 0), 0).get(0);
+        EncodedExample single = chat.encode(new AlpacaExample("Count to three.", "", "1, 2, 3."), 1);
+        int[] trained = java.util.stream.IntStream.range(0, conversation.tokens().length).filter(i -> conversation.trained()[i])
+                .map(i -> conversation.tokens()[i]).toArray();
+        assertThat(tokenizer.decode(trained)).isEqualTo("Hello!Blue.");
+        assertThat(java.util.Arrays.stream(trained).filter(id -> id == tokenizer.eosId()).count()).as("each reply's EOS").isEqualTo(2);
+        int pad = BaseModels.padId(tokenizer);
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            SequenceBatch packed = SequenceBatch.of(List.of(List.of(single, conversation)), pad, true, CPU);
+            assertThat(packed.targetTokens()).isEqualTo(conversation.targetCount() + single.targetCount());
+            double apart = TokenLoss.sum(model, SequenceBatch.of(List.of(List.of(single), List.of(conversation)), pad, false, CPU))
+                    .item_double();
+            assertThat(TokenLoss.sum(model, packed).item_double()).isCloseTo(apart, within(1e-4 * apart));
         }
     }
 }

@@ -7,13 +7,14 @@ import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.instruct4j.core.data.AlpacaExample;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.arch.CausalLm;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.lora.LoraSpec;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
-import org.instruct4j.train.data.AlpacaFormat;
 import org.instruct4j.train.data.EncodedExample;
 import org.instruct4j.train.data.ExampleEncoder;
 import org.instruct4j.train.data.SequenceBatch;
@@ -40,7 +41,7 @@ class GradientFlowTest {
         CausalLm backbone = RewardModel.backbone(base.model());
         FineTunedModel model = FineTunedModel.lora(backbone, Precision.FP32, new LoraSpec(4, 8, 0, List.of("q_proj", "v_proj")), 1,
                 null, "stories260K", Map.of(RewardModel.HEAD, RewardModel.initialHead(backbone, 1)));
-        ExampleEncoder encoder = new ExampleEncoder(new AlpacaFormat(base.tokenizer()), base.tokenizer().eosId(), 128);
+        ExampleEncoder encoder = new ExampleEncoder(ModelPrompt.of(PromptFormat.ALPACA, null, null, base.tokenizer()), 128);
         RewardModel reward = new RewardModel(model.model(), model.head(RewardModel.HEAD), base.tokenizer(), encoder,
                 BaseModels.padId(base.tokenizer()));
 
@@ -66,7 +67,7 @@ class GradientFlowTest {
         LoadedModel reference = stories();
         LoadedModel policyBase = stories();
         FineTunedModel policy = FineTunedModel.full(policyBase.model(), Precision.FP32, null);
-        ExampleEncoder encoder = new ExampleEncoder(new AlpacaFormat(reference.tokenizer()), reference.tokenizer().eosId(), 128);
+        ExampleEncoder encoder = new ExampleEncoder(ModelPrompt.of(PromptFormat.ALPACA, null, null, reference.tokenizer()), 128);
         List<List<EncodedExample>> rows = List.of(List.of(encoder.encode(GOOD, 0)), List.of(encoder.encode(BAD, 0)));
         SequenceBatch batch = SequenceBatch.of(rows, BaseModels.padId(reference.tokenizer()), false, Tensors.defaultDevice());
 

@@ -10,13 +10,14 @@ import java.util.Map;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.instruct4j.core.io.Json;
+import org.instruct4j.core.prompt.PromptFormat;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.checkpoint.Safetensors;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
-import org.instruct4j.train.data.AlpacaFormat;
 import org.instruct4j.train.data.ExampleEncoder;
 import org.instruct4j.train.preference.PreferenceData;
 import org.instruct4j.train.preference.PreferenceFixtures;
@@ -48,8 +49,8 @@ public class OptRewardModelTest {
         assertThat(Tensors.shape(weights.get("score.weight"))).containsExactly(1, HIDDEN);
         assertThat(weights).containsKey("model.decoder.embed_positions.weight").doesNotContainKey("lm_head.weight");
 
-        RewardModel loaded = RewardModel.load(output, Precision.FP32);
-        ExampleEncoder encoder = new ExampleEncoder(new AlpacaFormat(loaded.tokenizer()), loaded.tokenizer().eosId(), 160);
+        RewardModel loaded = RewardModel.load(output, Precision.FP32, null);
+        ExampleEncoder encoder = new ExampleEncoder(ModelPrompt.of(PromptFormat.ALPACA, null, null, loaded.tokenizer()), 160);
         RewardEvaluation again = RewardEvaluation.of(loaded, PreferenceData.load(data, encoder, 0.25, 42, true).eval(), 4);
         for (String source : PreferenceFixtures.SOURCES) {
             assertThat(again.rewardsBySource().get(source)).as(source).containsExactly(result.evalAfter().rewardsBySource().get(source));

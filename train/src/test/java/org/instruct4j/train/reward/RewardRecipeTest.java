@@ -14,12 +14,13 @@ import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
+import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.model.ModelDirectory;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.checkpoint.Safetensors;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
 import org.instruct4j.train.config.Settings;
-import org.instruct4j.train.data.AlpacaFormat;
 import org.instruct4j.train.data.ExampleEncoder;
 import org.instruct4j.train.preference.PreferenceData;
 import org.instruct4j.train.preference.PreferenceFixtures;
@@ -60,8 +61,8 @@ class RewardRecipeTest {
         assertThat(Tensors.shape(weights.get("score.weight"))).containsExactly(1, 64);
         assertThat(weights).doesNotContainKey("lm_head.weight").containsKey("model.layers.4.mlp.down_proj.weight");
 
-        RewardModel loaded = RewardModel.load(output, Precision.FP32);
-        ExampleEncoder encoder = new ExampleEncoder(new AlpacaFormat(loaded.tokenizer()), loaded.tokenizer().eosId(), 160);
+        RewardModel loaded = RewardModel.load(output, Precision.FP32, null);
+        ExampleEncoder encoder = new ExampleEncoder(ModelPrompt.of(PromptFormat.ALPACA, null, null, loaded.tokenizer()), 160);
         PreferenceData split = PreferenceData.load(data, encoder, 0.25, 42, true);
         RewardEvaluation again = RewardEvaluation.of(loaded, split.eval(), 4);
         for (String source : PreferenceFixtures.SOURCES) {

@@ -150,7 +150,7 @@ class SftRecipeTest {
         assertThatThrownBy(() -> SftRecipe.run(TinyRuns.stories(data, output, base, "--lora", "--lora-target-modules=q_proj,wq")))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("'wq' is no linear layer of this llama model; its layers are self_attn.q_proj");
-        assertThatThrownBy(() -> SftRecipe.run(TinyRuns.stories(data, output, base, "--template=chat")))
+        assertThatThrownBy(() -> SftRecipe.run(TinyRuns.stories(data, output, base, "--prompt-format=chat")))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("has no tokenizer_config.json with a chat_template");
         assertThat(output).doesNotExist();
         SftRecipe.run(TinyRuns.stories(data, output, "--max-length=512", "--max-steps=1", "--batch-size=1", "--micro-batch-size=1"));
