@@ -14,6 +14,8 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.instruct4j.core.prompt.PromptFormat;
+import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.model.LoadedModel;
 import org.instruct4j.model.ModelDirectory;
@@ -21,7 +23,6 @@ import org.instruct4j.model.arch.CausalLm;
 import org.instruct4j.model.lora.LoraSpec;
 import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.model.tensor.Tensors;
-import org.instruct4j.train.data.AlpacaFormat;
 import org.instruct4j.train.data.EncodedExample;
 import org.instruct4j.train.data.ExampleEncoder;
 import org.instruct4j.train.data.SequenceBatch;
@@ -83,7 +84,7 @@ class ActivationCheckpointingTest {
     }
 
     private static SequenceBatch batch(LoadedModel base, boolean packing) {
-        ExampleEncoder encoder = new ExampleEncoder(new AlpacaFormat(base.tokenizer()), base.tokenizer().eosId(), 128);
+        ExampleEncoder encoder = new ExampleEncoder(ModelPrompt.of(PromptFormat.ALPACA, null, null, base.tokenizer()), 128);
         List<EncodedExample> encoded = EXAMPLES.stream().map(e -> encoder.encode(e, 0)).toList();
         List<List<EncodedExample>> rows = packing ? List.of(encoded.subList(0, 2), encoded.subList(2, 3))
                 : encoded.stream().map(List::of).toList();
@@ -138,7 +139,7 @@ class ActivationCheckpointingTest {
             return FineTunedModel.full(backbone, Precision.FP32, null, Map.of(RewardModel.HEAD, RewardModel.initialHead(backbone, 1)));
         };
         LoadedModel base = ModelDirectory.load(opt, Precision.FP32, Tensors.defaultDevice());
-        ExampleEncoder encoder = new ExampleEncoder(new AlpacaFormat(base.tokenizer()), base.tokenizer().eosId(), 128);
+        ExampleEncoder encoder = new ExampleEncoder(ModelPrompt.of(PromptFormat.ALPACA, null, null, base.tokenizer()), 128);
         Function<FineTunedModel, Function<CausalLm, Tensor>> pairwise = m -> lm -> {
             RewardModel reward = new RewardModel(lm, m.head(RewardModel.HEAD), base.tokenizer(), encoder, BaseModels.padId(base.tokenizer()));
             List<int[]> sequences = EXAMPLES.stream().map(reward::encode).toList();
