@@ -201,39 +201,48 @@ class OpenAiServerTest {
 
     @Test
     void aClientThatDisconnectsMidStreamFreesItsRowWithinAStep() throws Exception {
-        var before = served.scheduler.stats();
-        String body = "{\"model\": \"stories260K\", \"messages\": [{\"role\": \"user\", \"content\": \"Once upon a time\"}],"
-                + " \"temperature\": 0, \"max_tokens\": 250, \"ignore_eos\": true, \"stream\": true}";
-        try (java.net.Socket socket = rawRequest(body)) {
-            java.io.BufferedReader events = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8));
-            int chunks = 0;
-            for (String line = events.readLine(); chunks < 3; line = events.readLine()) {
-                chunks += line.startsWith("data: ") ? 1 : 0;
+        try (ServedModel paced = pacedModel()) {
+            var before = paced.scheduler.stats();
+            String body = "{\"model\": \"stories260K\", \"messages\": [{\"role\": \"user\", \"content\": \"Once upon a time\"}],"
+                    + " \"temperature\": 0, \"max_tokens\": 250, \"ignore_eos\": true, \"stream\": true}";
+            try (java.net.Socket socket = rawRequest(paced, body)) {
+                java.io.BufferedReader events = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+                int chunks = 0;
+                for (String line = events.readLine(); chunks < 3; line = events.readLine()) {
+                    chunks += line.startsWith("data: ") ? 1 : 0;
+                }
             }
+            var after = awaitCancelled(paced, before);
+            assertThat(after.stepsAfterCancel() - before.stepsAfterCancel()).isLessThanOrEqualTo(1);
+            assertThat(after.generatedTokens() - before.generatedTokens()).as("tokens generated for the cut stream").isLessThan(250);
         }
-        var after = awaitCancelled(before);
-        assertThat(after.stepsAfterCancel() - before.stepsAfterCancel()).isLessThanOrEqualTo(1);
-        assertThat(after.generatedTokens() - before.generatedTokens()).as("tokens generated for the cut stream").isLessThan(250);
     }
 
     @Test
     void aClientThatDisconnectsBeforeItsWholeAnswerFreesItsRow() throws Exception {
-        var before = served.scheduler.stats();
-        String body = "{\"model\": \"stories260K\", \"prompt\": \"Once upon a time\", \"temperature\": 0, \"max_tokens\": 250,"
-                + " \"ignore_eos\": true}";
-        try (java.net.Socket socket = rawRequest(body)) {
-            while (served.scheduler.stats().generatedTokens() - before.generatedTokens() < 3) {
-                Thread.onSpinWait();
+        try (ServedModel paced = pacedModel()) {
+            var before = paced.scheduler.stats();
+            String body = "{\"model\": \"stories260K\", \"prompt\": \"Once upon a time\", \"temperature\": 0, \"max_tokens\": 250,"
+                    + " \"ignore_eos\": true}";
+            try (java.net.Socket socket = rawRequest(paced, body)) {
+                while (paced.scheduler.stats().generatedTokens() - before.generatedTokens() < 3) {
+                    Thread.onSpinWait();
+                }
             }
+            var after = awaitCancelled(paced, before);
+            assertThat(after.stepsAfterCancel() - before.stepsAfterCancel()).isLessThanOrEqualTo(1);
+            assertThat(after.generatedTokens() - before.generatedTokens()).isLessThan(250);
         }
-        var after = awaitCancelled(before);
-        assertThat(after.stepsAfterCancel() - before.stepsAfterCancel()).isLessThanOrEqualTo(1);
-        assertThat(after.generatedTokens() - before.generatedTokens()).isLessThan(250);
     }
 
-    private static java.net.Socket rawRequest(String body) throws Exception {
-        java.net.Socket socket = new java.net.Socket("127.0.0.1", served.server.port());
+    /** A server whose steps last at least 10 ms, so 250 tokens take 2.5 s and a disconnect lands mid-generation. */
+    private static ServedModel pacedModel() {
+        return new ServedModel(4096, org.instruct4j.serve.schedule.SchedulerOptions.defaults().withMaxRows(8), 10_000_000L);
+    }
+
+    private static java.net.Socket rawRequest(ServedModel target, String body) throws Exception {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", target.server.port());
         String path = body.contains("\"messages\"") ? "/v1/chat/completions" : "/v1/completions";
         byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -245,13 +254,13 @@ class OpenAiServerTest {
     }
 
     /** Waits (polling the scheduler's counters, with a generous bound) until one more job has been cancelled. */
-    private static org.instruct4j.serve.schedule.SchedulerStats awaitCancelled(org.instruct4j.serve.schedule.SchedulerStats before)
-            throws InterruptedException {
+    private static org.instruct4j.serve.schedule.SchedulerStats awaitCancelled(ServedModel target,
+            org.instruct4j.serve.schedule.SchedulerStats before) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (served.scheduler.stats().cancelled() == before.cancelled() && System.nanoTime() < deadline) {
+        while (target.scheduler.stats().cancelled() == before.cancelled() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        var after = served.scheduler.stats();
+        var after = target.scheduler.stats();
         assertThat(after.cancelled() - before.cancelled()).as("jobs cancelled").isEqualTo(1);
         return after;
     }

@@ -22,8 +22,15 @@ final class ServedModel implements AutoCloseable {
     final OpenAiServer server;
 
     ServedModel(long maxBodyBytes, SchedulerOptions options) {
-        model = ModelDirectory.openForInference(SharedData.path("models/stories260K/stories260K.bin"),
+        this(maxBodyBytes, options, 0);
+    }
+
+    /** With every decoding step lasting at least {@code stepNanos} (see {@link PacedEngine}). */
+    ServedModel(long maxBodyBytes, SchedulerOptions options, long stepNanos) {
+        InferenceModel loaded = ModelDirectory.openForInference(SharedData.path("models/stories260K/stories260K.bin"),
                 SharedData.path("models/stories260K/tok512.bin"), InferenceOptions.defaults());
+        model = stepNanos == 0 ? loaded : new InferenceModel(new PacedEngine(loaded.engine(), stepNanos), loaded.tokenizer(),
+                loaded.defaults(), loaded.source());
         local = LocalModel.start(model, options);
         scheduler = (Scheduler) local.queue();
         server = OpenAiServer.start(local, ModelPrompt.of(PromptFormat.RAW, model),
