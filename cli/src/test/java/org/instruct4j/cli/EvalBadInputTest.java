@@ -62,7 +62,7 @@ class EvalBadInputTest {
                 malformed + ":2: field \"text\": expected a string, got an array");
         assertRejected(teacher.run("eval", "judge", "--questions", QUESTIONS.toString(), "--answers", ALPACA.toString(),
                 "--output", dir.resolve("out/r.jsonl").toString()),
-                "--mode pairwise needs exactly two --answers files, got 1");
+                "--protocol vicuna needs exactly two --answers files, got 1");
     }
 
     @Test
