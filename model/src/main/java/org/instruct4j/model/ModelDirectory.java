@@ -99,7 +99,7 @@ public final class ModelDirectory {
         EngineChoice engine = options.engine().resolve();
         if (engine == EngineChoice.TORCH) {
             if (options.quantization() != Quantization.NONE) {
-                throw new IllegalArgumentException("--quantize " + options.quantization().name().toLowerCase(java.util.Locale.ROOT)
+                throw new BadInputException("--quantize " + options.quantization().name().toLowerCase(java.util.Locale.ROOT)
                         + " needs the java engine (--engine java)");
             }
             LoadedModel loaded = open(model, tokenizer, options.precision());
@@ -107,10 +107,10 @@ public final class ModelDirectory {
         }
         boolean file = Files.isRegularFile(model);
         if (file && tokenizer == null) {
-            throw new IllegalArgumentException(model + " is a llama2.c checkpoint: give its tokenizer too");
+            throw new BadInputException(model + " is a llama2.c checkpoint: give its tokenizer too");
         }
         if (!file && !Files.isDirectory(model)) {
-            throw new IllegalArgumentException(model + ": no such model directory or checkpoint file");
+            throw new BadInputException(model + ": no such model directory or checkpoint file");
         }
         if (!file && !Files.isRegularFile(model.resolve("config.json")) && LoraSpec.isAdapterDirectory(model)) {
             LoadedModel merged = loadAdapter(model, Precision.FP32, new Device("cpu"));
@@ -218,10 +218,10 @@ public final class ModelDirectory {
     public static void saveQuantized(Path model, Path tokenizer, Path output, Quantization type) {
         boolean file = Files.isRegularFile(model);
         if (file && tokenizer == null) {
-            throw new IllegalArgumentException(model + " is a llama2.c checkpoint: give its tokenizer too");
+            throw new BadInputException(model + " is a llama2.c checkpoint: give its tokenizer too");
         }
         if (output.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
-            throw new IllegalArgumentException("the output directory " + output + " is the model itself; choose another");
+            throw new BadInputException("the output directory " + output + " is the model itself; choose another");
         }
         Path tokenizerSource = file ? tokenizer : model;
         try (ModelFiles files = ModelFiles.map(model)) {

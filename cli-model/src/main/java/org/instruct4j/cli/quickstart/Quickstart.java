@@ -27,7 +27,6 @@ import org.instruct4j.model.ModelDirectory;
 import org.instruct4j.model.chat.ModelPrompt;
 import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.fetch.HubClient;
-import org.instruct4j.model.tensor.Precision;
 import org.instruct4j.serve.LocalChatClient;
 import org.instruct4j.serve.LocalModel;
 import org.instruct4j.serve.schedule.SchedulerOptions;

@@ -1,7 +1,6 @@
 package org.instruct4j.model.tensor;
 
 import org.bytedeco.openblas.global.openblas;
-import org.instruct4j.core.io.BadInputException;
 
 /**
  * How many threads OpenBLAS runs, for the whole process: {@code INSTRUCT4J_BLAS_THREADS}, default 1. libtorch runs

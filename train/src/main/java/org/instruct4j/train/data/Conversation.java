@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.instruct4j.core.data.AlpacaExample;
-import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.JsonRow;
 import org.instruct4j.core.io.Location;
 import org.instruct4j.core.prompt.PromptFormat;
