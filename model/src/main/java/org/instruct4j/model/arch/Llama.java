@@ -156,7 +156,7 @@ public final class Llama implements CausalLm {
             k = all[0];
             v = all[1];
         }
-        return layer.o().apply(Attention.attend(q, k, v, blocked));
+        return layer.o().apply(Attention.attend(q, k, v, blocked, config.slidingWindow()));
     }
 
     private Tensor rmsNorm(Tensor x, Tensor weight) {
