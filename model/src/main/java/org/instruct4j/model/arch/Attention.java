@@ -26,9 +26,10 @@ public final class Attention {
     private static final Scalar BLOCKED = Tensors.keep(new Scalar(-1e30f));
     /**
      * Query rows per block of {@link #attendInRowBlocks}; a call with fewer than two blocks' worth of queries takes the
-     * written-out path. 64 was the fastest of 32, 64 and 128 for a bf16 training step at seq 256 and 512 (StepProfileBench).
+     * written-out path. 128 was the fastest of 32, 64 and 128 for the bf16 attention of a training step at seq 256
+     * (StepProfileBench: each block costs its own dozen ops, so smaller blocks skip more scores but spend more calls).
      */
-    static final long ROW_BLOCK = 64;
+    static final long ROW_BLOCK = 128;
 
     private Attention() {}
 
@@ -97,6 +98,10 @@ public final class Attention {
         Tensor queries = q.mul(new Scalar(1.0 / Math.sqrt(headDim)))
                 .view(batch, steps, kvHeads, group, headDim)
                 .permute(0, 2, 3, 1, 4);
+        // the mask as an additive bias, added in place: no copy of the scores and nothing to do in the backward pass
+        Tensor bias = blocked == null ? null
+                : torch.zeros(blocked.sizes().vec().get(), new TensorOptions(q.scalar_type())
+                        .device(new org.bytedeco.pytorch.DeviceOptional(q.device()))).masked_fill_(blocked, BLOCKED);
         Tensor[] outputs = new Tensor[(int) ((steps + rowBlock - 1) / rowBlock)];
         for (int b = 0; b < outputs.length; b++) {
             long first = b * rowBlock, rows = Math.min(rowBlock, steps - first);
@@ -105,10 +110,14 @@ public final class Attention {
             long seen = end - from;
             Tensor block = queries.narrow(3, first, rows).reshape(batch, kvHeads, group * rows, headDim);
             Tensor scores = block.matmul(k.narrow(2, from, seen).transpose(2, 3));
-            if (blocked != null) {
-                Tensor mask = blocked.narrow(3, first, rows).narrow(4, from, seen);
-                scores = scores.view(batch, kvHeads, group, rows, seen).masked_fill(mask, BLOCKED)
-                        .view(batch, kvHeads, group * rows, seen);
+            if (bias != null) {
+                // [batch or 1, 1, 1, rows, seen] over the query heads of a group: in place on the scores themselves (not
+                // on a view of them, which autograd would have to copy back in the backward pass)
+                Tensor part = bias.narrow(3, first, rows).narrow(4, from, seen);
+                long biasRows = part.size(0);
+                part = group == 1 ? part.view(biasRows, 1, rows, seen)
+                        : part.expand(biasRows, 1, group, rows, seen).reshape(biasRows, 1, group * rows, seen);
+                scores.add_(part);
             }
             outputs[b] = scores.softmax(-1).matmul(v.narrow(2, from, seen)).view(batch, kvHeads, group, rows, headDim);
         }
