@@ -41,7 +41,7 @@ import org.instruct4j.train.run.HugePages;
  * the seven matrix products (and their GFLOP/s, the ceiling the step's own GEMM shapes reach here), the attention core
  * in its forms (written out over the whole score matrix, in query-row blocks of 32/64/128, libtorch's SDPA with a
  * mask and with is_causal), and the elementwise work (two RMSNorms, RoPE, SiLU-times-up, residual adds). Part 3 is the
- * 2048^2 matmul peak. Medians of STEPS (parts 1) and 5 (part 2) repetitions after a warm-up.
+ * 2048^2 matmul peak. Medians of STEPS (part 1) and 7 (part 2, the works taking turns) repetitions after a warm-up.
  *
  * <pre>bench/run train.StepProfileBench MODEL SEQ BATCH PRECISION [STEPS]   (MODEL: 10m | 110m)</pre>
  */
@@ -127,7 +127,7 @@ public final class StepProfileBench {
     private static void components(LlamaConfig c, long seq, long batch, ScalarType dtype, double stepSeconds) {
         long dim = c.hiddenSize(), heads = c.numAttentionHeads(), kvHeads = c.numKeyValueHeads(), hd = c.headDim();
         long ffn = c.intermediateSize(), layers = c.numHiddenLayers(), tokens = batch * seq;
-        Map<String, Double> results = new LinkedHashMap<>();
+        Map<String, Work> results = new LinkedHashMap<>();
         // the seven projections: q, k, v, o [dim x dim-ish], gate, up [ffn x dim], down [dim x ffn]
         long[][] shapes = {{heads * hd, dim}, {kvHeads * hd, dim}, {kvHeads * hd, dim}, {dim, heads * hd}, {ffn, dim},
                 {ffn, dim}, {dim, ffn}};
@@ -135,7 +135,7 @@ public final class StepProfileBench {
         for (long[] s : shapes) {
             gemmFlops += 6.0 * tokens * s[0] * s[1];
         }
-        double gemm = time(() -> {
+        results.put("7 projections (GEMM)", new Work(() -> {
             List<Tensor> ins = new ArrayList<>();
             for (long[] s : shapes) {
                 ins.add(torch.randn(tokens, s[1]).to(dtype).requires_grad_(true));
@@ -148,25 +148,25 @@ public final class StepProfileBench {
                 outs[i] = torch.linear(in[2 * i], in[2 * i + 1]);
             }
             return outs;
-        });
-        results.put("7 projections (GEMM)", gemm);
+        }));
         Tensor q0 = torch.randn(batch, seq, heads, hd).to(dtype);
         Tensor k0 = torch.randn(batch, kvHeads, seq, hd).to(dtype);
         Tensor v0 = torch.randn(batch, kvHeads, seq, hd).to(dtype);
         Tensor blocked = Attention.blockedAcrossSegments(null, seq, 0, CPU);
-        results.put("attention, written out", time(() -> leaves(q0, k0, v0), in -> attention(in, (q, k, v) -> Attention.attendWrittenOut(q, k, v, blocked))));
+        results.put("attention, written out", new Work(() -> leaves(q0, k0, v0), in -> attention(in, (q, k, v) -> Attention.attendWrittenOut(q, k, v, blocked))));
         for (long rowBlock : new long[] {32, 64, 128}) {
             if (seq >= 2 * rowBlock) {
-                results.put("attention, row blocks of " + rowBlock, time(() -> leaves(q0, k0, v0), in -> attention(in,
+                results.put("attention, row blocks of " + rowBlock, new Work(() -> leaves(q0, k0, v0), in -> attention(in,
                         (q, k, v) -> Attention.attendInRowBlocks(q, k, v, blocked, 0, rowBlock))));
             }
         }
-        results.put("attention, SDPA with mask", time(() -> leaves(q0, k0, v0), in -> attention(in, (q, k, v) -> Attention.attendFused(q, k, v, blocked))));
-        results.put("attention, SDPA is_causal", time(() -> leaves(q0, k0, v0), in -> attention(in, (q, k, v) -> torch.scaled_dot_product_attention(
+        Map<String, Work> slow = new LinkedHashMap<>();
+        slow.put("attention, SDPA with mask", new Work(() -> leaves(q0, k0, v0), in -> attention(in, (q, k, v) -> Attention.attendFused(q, k, v, blocked))));
+        slow.put("attention, SDPA is_causal", new Work(() -> leaves(q0, k0, v0), in -> attention(in, (q, k, v) -> torch.scaled_dot_product_attention(
                 q.transpose(1, 2), k, v, new TensorOptional(), 0.0, true, new DoubleOptional(), false).transpose(1, 2)
                 .reshape(batch, seq, heads * hd))));
         Tensor angles = torch.randn(batch, seq, 1, hd).to(dtype);
-        results.put("elementwise (2 RMSNorm, RoPE, SiLU*up, 2 adds)", time(() -> new Tensor[] {
+        results.put("elementwise (2 RMSNorm, RoPE, SiLU*up, 2 adds)", new Work(() -> new Tensor[] {
             torch.randn(batch, seq, dim).to(dtype).requires_grad_(true), torch.ones(dim).to(dtype).requires_grad_(true),
             torch.randn(batch, seq, heads, hd).to(dtype).requires_grad_(true),
             torch.randn(batch, seq, kvHeads, hd).to(dtype).requires_grad_(true),
@@ -177,10 +177,13 @@ public final class StepProfileBench {
             Tensor n2 = torch.rms_norm(x.add(n1), new long[] {dim}, new TensorOptional(w), new DoubleOptional(1e-5));
             return new Tensor[] {n2.add(x), rope(in[2], angles), rope(in[3], angles), torch.silu(in[4]).mul(in[5])};
         }));
+        Map<String, Double> seconds = time(results, 7);
+        seconds.putAll(time(slow, 2)); // 20-50x slower than the written-out form in bf16: 2 rounds only
+        double gemm = seconds.get("7 projections (GEMM)");
         System.out.printf("one layer's work x %d layers, forward + backward (%s, %d threads):%n", layers, dtype, torch.get_num_threads());
-        for (var e : results.entrySet()) {
-            double seconds = e.getValue() * layers;
-            System.out.printf("  %-48s %8.1f ms  %5.1f %% of the step%n", e.getKey(), seconds * 1e3, 100 * seconds / stepSeconds);
+        for (var e : seconds.entrySet()) {
+            double all = e.getValue() * layers;
+            System.out.printf("  %-48s %8.1f ms  %5.1f %% of the step%n", e.getKey(), all * 1e3, 100 * all / stepSeconds);
         }
         System.out.printf("  the step's GEMM shapes run at %.1f GFLOP/s (the ceiling for its matrix products here)%n",
                 gemmFlops / gemm / 1e9);
@@ -205,26 +208,34 @@ public final class StepProfileBench {
         return x.mul(angles).add(rotated.mul(angles));
     }
 
+    /** Some work to time: its inputs (made before the clock starts) and its forward pass. */
+    private record Work(Supplier<Tensor[]> inputs, java.util.function.Function<Tensor[], Tensor[]> forward) {}
+
     /**
-     * The median seconds of 5 runs (after 1 warm-up) of {@code forward} on fresh {@code inputs} (made before the clock
-     * starts) and the backward pass from upstream gradients of ones to every input.
+     * The median seconds of {@code rounds} rounds (after 1 warm-up round) of each work's forward pass on fresh inputs and the
+     * backward pass from upstream gradients of ones to every input. The works take turns within each round, so a
+     * change in the machine's load falls on all of them alike.
      */
-    private static double time(Supplier<Tensor[]> inputs, java.util.function.Function<Tensor[], Tensor[]> forward) {
-        double[] runs = new double[5];
-        for (int i = -1; i < runs.length; i++) {
-            try (PointerScope scope = new PointerScope()) {
-                Tensor[] in = inputs.get();
-                long began = System.nanoTime();
-                Tensor[] out = forward.apply(in);
-                Tensor[] ups = Arrays.stream(out).map(torch::ones_like).toArray(Tensor[]::new);
-                torch.grad(new TensorVector(out), new TensorVector(in), new TensorVector(ups), new BoolOptional(false), false, true);
-                double seconds = lap(began);
-                if (i >= 0) {
-                    runs[i] = seconds;
+    private static Map<String, Double> time(Map<String, Work> works, int rounds) {
+        Map<String, double[]> runs = new LinkedHashMap<>();
+        works.keySet().forEach(name -> runs.put(name, new double[rounds]));
+        for (int i = -1; i < rounds; i++) {
+            for (var e : works.entrySet()) {
+                try (PointerScope scope = new PointerScope()) {
+                    Tensor[] in = e.getValue().inputs().get();
+                    long began = System.nanoTime();
+                    Tensor[] out = e.getValue().forward().apply(in);
+                    Tensor[] ups = Arrays.stream(out).map(torch::ones_like).toArray(Tensor[]::new);
+                    torch.grad(new TensorVector(out), new TensorVector(in), new TensorVector(ups), new BoolOptional(false), false, true);
+                    if (i >= 0) {
+                        runs.get(e.getKey())[i] = lap(began);
+                    }
                 }
             }
         }
-        return median(runs);
+        Map<String, Double> medians = new LinkedHashMap<>();
+        runs.forEach((name, values) -> medians.put(name, median(values)));
+        return medians;
     }
 
     private static double lap(long since) {
