@@ -42,33 +42,31 @@ final class F32Matrix extends Matrix {
         }
     }
 
+    /**
+     * The four rows one after another, each read front to back with its own accumulator: one sequential stream
+     * through memory, which the hardware prefetcher follows, where four rows read side by side are four short streams
+     * (a row of a small model is a few dozen cache lines).
+     */
     @Override
     void fourRows(float[] x, int xOffset, float[] out, int outOffset, int row) {
         long rowBytes = (long) cols * Float.BYTES;
-        long b0 = row * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
-        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        long base = row * rowBytes;
+        for (int i = 0; i < 4; i++, base += rowBytes) {
+            out[outOffset + row + i] = rowTimes(base, x, xOffset);
+        }
+    }
+
+    private float rowTimes(long base, float[] x, int xOffset) {
+        FloatVector acc = FloatVector.zero(F);
         int c = 0;
         for (int bound = F.loopBound(cols); c < bound; c += LANES) {
-            FloatVector xc = FloatVector.fromArray(F, x, xOffset + c);
-            long at = (long) c * Float.BYTES;
-            acc0 = load(b0 + at).fma(xc, acc0);
-            acc1 = load(b1 + at).fma(xc, acc1);
-            acc2 = load(b2 + at).fma(xc, acc2);
-            acc3 = load(b3 + at).fma(xc, acc3);
+            acc = load(base + (long) c * Float.BYTES).fma(FloatVector.fromArray(F, x, xOffset + c), acc);
         }
-        float s0 = VectorMath.sum(acc0), s1 = VectorMath.sum(acc1), s2 = VectorMath.sum(acc2), s3 = VectorMath.sum(acc3);
+        float sum = VectorMath.sum(acc);
         for (; c < cols; c++) {
-            float xc = x[xOffset + c];
-            long at = (long) c * Float.BYTES;
-            s0 += data.get(FLOAT, b0 + at) * xc;
-            s1 += data.get(FLOAT, b1 + at) * xc;
-            s2 += data.get(FLOAT, b2 + at) * xc;
-            s3 += data.get(FLOAT, b3 + at) * xc;
+            sum += data.get(FLOAT, base + (long) c * Float.BYTES) * x[xOffset + c];
         }
-        out[outOffset + row] = s0;
-        out[outOffset + row + 1] = s1;
-        out[outOffset + row + 2] = s2;
-        out[outOffset + row + 3] = s3;
+        return sum;
     }
 
     private FloatVector load(long byteOffset) {
