@@ -15,9 +15,13 @@ final class F32Matrix extends Matrix {
     /** Weights read in place from {@code data} (usually a slice of a memory-mapped checkpoint). */
     final MemorySegment data;
 
+    /** Whether this matrix is large enough to be multiplied row after row (see {@link #fourRows}). */
+    private final boolean streamed;
+
     F32Matrix(int rows, int cols, MemorySegment data) {
         super(rows, cols);
         this.data = checked(data);
+        this.streamed = bytes() >= STREAMED_BYTES;
     }
 
     @Override
@@ -43,17 +47,56 @@ final class F32Matrix extends Matrix {
     }
 
     /**
-     * The four rows one after another, each read front to back with its own accumulator: one sequential stream
-     * through memory, which the hardware prefetcher follows, where four rows read side by side are four short streams
-     * (a row of a small model is a few dozen cache lines).
+     * Matrices of at least this many bytes are multiplied row after row: they are read from memory (or a shared
+     * cache) at every token, as a core's L2 holds a few hundred KiB of weights at most.
+     */
+    static final long STREAMED_BYTES = 256 * 1024;
+
+    /**
+     * A large matrix ({@link #STREAMED_BYTES}) reads the four rows one after another, each front to back with its own
+     * accumulator: one sequential stream through memory, which the hardware prefetcher follows, where four rows read
+     * side by side are four short streams (a row of a small model is a few dozen cache lines). A small one, in cache,
+     * reads them side by side: four independent chains of multiply-adds. The sums, and so the bits, are the same.
      */
     @Override
     void fourRows(float[] x, int xOffset, float[] out, int outOffset, int row) {
+        if (!streamed) {
+            fourRowsSideBySide(x, xOffset, out, outOffset, row);
+            return;
+        }
         long rowBytes = (long) cols * Float.BYTES;
         long base = row * rowBytes;
         for (int i = 0; i < 4; i++, base += rowBytes) {
             out[outOffset + row + i] = rowTimes(base, x, xOffset);
         }
+    }
+
+    private void fourRowsSideBySide(float[] x, int xOffset, float[] out, int outOffset, int row) {
+        long rowBytes = (long) cols * Float.BYTES;
+        long b0 = row * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        int c = 0;
+        for (int bound = F.loopBound(cols); c < bound; c += LANES) {
+            FloatVector xc = FloatVector.fromArray(F, x, xOffset + c);
+            long at = (long) c * Float.BYTES;
+            acc0 = load(b0 + at).fma(xc, acc0);
+            acc1 = load(b1 + at).fma(xc, acc1);
+            acc2 = load(b2 + at).fma(xc, acc2);
+            acc3 = load(b3 + at).fma(xc, acc3);
+        }
+        float s0 = VectorMath.sum(acc0), s1 = VectorMath.sum(acc1), s2 = VectorMath.sum(acc2), s3 = VectorMath.sum(acc3);
+        for (; c < cols; c++) {
+            float xc = x[xOffset + c];
+            long at = (long) c * Float.BYTES;
+            s0 += data.get(FLOAT, b0 + at) * xc;
+            s1 += data.get(FLOAT, b1 + at) * xc;
+            s2 += data.get(FLOAT, b2 + at) * xc;
+            s3 += data.get(FLOAT, b3 + at) * xc;
+        }
+        out[outOffset + row] = s0;
+        out[outOffset + row + 1] = s1;
+        out[outOffset + row + 2] = s2;
+        out[outOffset + row + 3] = s3;
     }
 
     private float rowTimes(long base, float[] x, int xOffset) {

@@ -82,7 +82,7 @@ abstract sealed class Matrix permits F32Matrix, Bf16Matrix, Q8Matrix, Q4Matrix {
     /** Floats of weights dequantized at a time by the batched product (64 KiB: in L2, read in long sequential runs). */
     private static final int CHUNK_FLOATS = 16 * 1024;
 
-    /** Floats of scratch {@link #multiply} needs for matrices of at most {@code cols} columns: rows, accumulators, sums. */
+    /** Floats of scratch {@link #multiply} needs for matrices of at most {@code cols} columns. */
     static int scratchFloats(int cols) {
         return Math.max(CHUNK_FLOATS, TILE_ROWS * cols) + TILE_SUMS * LANES + TILE_SUMS;
     }

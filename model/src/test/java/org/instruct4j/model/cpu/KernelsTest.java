@@ -71,6 +71,19 @@ class KernelsTest {
                     }
                 }
             }
+            // a matrix large enough to be multiplied row after row (F32Matrix.STREAMED_BYTES)
+            int bigRows = 232, bigCols = 300;
+            float[] big = new float[bigRows * bigCols];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (float) random.nextGaussian();
+            }
+            F32Matrix streamed = new F32Matrix(bigRows, bigCols, segment(arena, big));
+            if (streamed.bytes() < F32Matrix.STREAMED_BYTES) {
+                problems.add("the large matrix of the check is not large enough to be streamed");
+            }
+            for (int n : new int[] {1, 5, 16}) {
+                compare(streamed, n, random, problems);
+            }
         }
         return problems;
     }
