@@ -91,7 +91,9 @@ public final class RecipeRunner<I, E extends Evaluation> {
             return start(recipe, resolved, log, null);
         }
         try (Collectives collectives = Collectives.join(world.get())) {
-            return start(recipe, resolved, world.get().writes() ? log : message -> { }, collectives);
+            // rank 0 speaks for the run; the others show only their errors
+            return world.get().writes() ? start(recipe, resolved, log, collectives)
+                    : start(recipe, resolved.with(QUIET, true), message -> { }, collectives);
         }
     }
 
@@ -114,7 +116,10 @@ public final class RecipeRunner<I, E extends Evaluation> {
         RecipeSession<I, E> session = recipe.prepare(resolved, base, log);
         log.accept("data: " + session.dataSummary());
         if (collectives != null) {
-            log.accept("distributed: " + collectives.world().size() + " processes (" + collectives.world().backend() + ")");
+            int size = collectives.world().size();
+            log.accept(String.format("distributed: %d processes (%s), each training on %d of the %d %s of a step, in micro-batches of %d",
+                    size, collectives.world().backend(), resolved.get(TrainingSettings.BATCH_SIZE) / size,
+                    resolved.get(TrainingSettings.BATCH_SIZE), recipe.rows(), resolved.get(MICRO_BATCH_SIZE)));
         }
         return new RecipeRunner<>(recipe, resolved, run, session, log, collectives).train();
     }
