@@ -43,7 +43,7 @@ import org.instruct4j.train.run.HugePages;
  * mask and with is_causal), and the elementwise work (two RMSNorms, RoPE, SiLU-times-up, residual adds). Part 3 is the
  * 2048^2 matmul peak. Medians of STEPS (part 1) and 7 (part 2, the works taking turns) repetitions after a warm-up.
  *
- * <pre>bench/run train.StepProfileBench MODEL SEQ BATCH PRECISION [STEPS]   (MODEL: 10m | 110m)</pre>
+ * <pre>bench/run train.StepProfileBench MODEL SEQ BATCH PRECISION [STEPS [no-sdpa]]   (MODEL: 10m | 110m)</pre>
  */
 public final class StepProfileBench {
     private static final Device CPU = new Device("cpu");
@@ -56,6 +56,7 @@ public final class StepProfileBench {
         int batch = Integer.parseInt(args[2]);
         Precision precision = Precision.parse(args[3]);
         int steps = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        boolean sdpa = args.length <= 5 || !args[5].equals("no-sdpa");
         HugePages.enable();
         BaseModels.useThreads(0);
         LlamaConfig config = TrainThroughputBench.shape(name, seq);
@@ -119,12 +120,12 @@ public final class StepProfileBench {
             double m = median(times[p]);
             System.out.printf("  %-32s %8.1f ms  %5.1f %%%n", phases[p], m * 1e3, 100 * m / total);
         }
-        components(config, seq, batch, precision.scalarType(), total);
+        components(config, seq, batch, precision.scalarType(), total, sdpa);
         System.out.printf("matmul 2048^2 %s peak: %.1f GFLOP/s%n", args[3], MatmulPeakBench.gflops(2048, precision.scalarType()));
     }
 
     /** Part 2: one layer's kinds of work, forward and backward, times the number of layers. */
-    private static void components(LlamaConfig c, long seq, long batch, ScalarType dtype, double stepSeconds) {
+    private static void components(LlamaConfig c, long seq, long batch, ScalarType dtype, double stepSeconds, boolean sdpa) {
         long dim = c.hiddenSize(), heads = c.numAttentionHeads(), kvHeads = c.numKeyValueHeads(), hd = c.headDim();
         long ffn = c.intermediateSize(), layers = c.numHiddenLayers(), tokens = batch * seq;
         Map<String, Work> results = new LinkedHashMap<>();
@@ -178,7 +179,9 @@ public final class StepProfileBench {
             return new Tensor[] {n2.add(x), rope(in[2], angles), rope(in[3], angles), torch.silu(in[4]).mul(in[5])};
         }));
         Map<String, Double> seconds = time(results, 7);
-        seconds.putAll(time(slow, 2)); // 20-50x slower than the written-out form in bf16: 2 rounds only
+        if (sdpa) {
+            seconds.putAll(time(slow, 2)); // 20-50x slower than the written-out form in bf16: 2 rounds only
+        }
         double gemm = seconds.get("7 projections (GEMM)");
         System.out.printf("one layer's work x %d layers, forward + backward (%s, %d threads):%n", layers, dtype, torch.get_num_threads());
         for (var e : seconds.entrySet()) {
