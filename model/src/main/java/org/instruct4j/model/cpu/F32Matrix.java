@@ -21,7 +21,7 @@ final class F32Matrix extends Matrix {
     F32Matrix(int rows, int cols, MemorySegment data) {
         super(rows, cols);
         this.data = checked(data);
-        this.streamed = bytes() >= STREAMED_BYTES;
+        this.streamed = bytes() >= STREAMED_BYTES && (long) cols * Float.BYTES < SHORT_ROW_BYTES;
     }
 
     @Override
@@ -47,16 +47,20 @@ final class F32Matrix extends Matrix {
     }
 
     /**
-     * Matrices of at least this many bytes are multiplied row after row: they are read from memory (or a shared
-     * cache) at every token, as a core's L2 holds a few hundred KiB of weights at most.
+     * Matrices of at least this many bytes, with rows shorter than {@link #SHORT_ROW_BYTES}, are multiplied row after
+     * row: they are read from memory (or a shared cache) at every token, as a core's L2 holds a few hundred KiB of
+     * weights at most, and four short rows side by side are four streams too short for the prefetcher.
      */
     static final long STREAMED_BYTES = 256 * 1024;
+    /** Rows of at least this many bytes (32 cache lines) are read side by side whatever the matrix's size. */
+    static final long SHORT_ROW_BYTES = 2048;
 
     /**
-     * A large matrix ({@link #STREAMED_BYTES}) reads the four rows one after another, each front to back with its own
-     * accumulator: one sequential stream through memory, which the hardware prefetcher follows, where four rows read
-     * side by side are four short streams (a row of a small model is a few dozen cache lines). A small one, in cache,
-     * reads them side by side: four independent chains of multiply-adds. The sums, and so the bits, are the same.
+     * A large matrix of short rows ({@link #STREAMED_BYTES}) reads the four rows one after another, each front to back
+     * with its own accumulator: one sequential stream through memory, which the hardware prefetcher follows, where
+     * four rows read side by side are four short streams (a row of llama2.c's 15M is 18 cache lines). A small one, in
+     * cache, or one of long rows reads them side by side: four independent chains of multiply-adds. The sums, and so
+     * the bits, are the same.
      */
     @Override
     void fourRows(float[] x, int xOffset, float[] out, int outOffset, int row) {
