@@ -156,7 +156,7 @@ public final class Llama implements CausalLm {
             k = all[0];
             v = all[1];
         }
-        return layer.o().apply(Attention.attend(q, k, v, blocked));
+        return layer.o().apply(Attention.attend(q, k, v, blocked, config.slidingWindow()));
     }
 
     private Tensor rmsNorm(Tensor x, Tensor weight) {
@@ -164,21 +164,28 @@ public final class Llama implements CausalLm {
                 new DoubleOptional(config.rmsNormEps()));
     }
 
-    /** cos and sin of position * frequency, [batch, steps, 1, headDim], each frequency used twice. */
+    /**
+     * cos and sin of position * frequency, [batch, steps, 1, headDim], each frequency used twice; the sin table's first
+     * half negated, so that rotate_half's minus sign costs no pass of its own.
+     */
     private Tensor[] rotaryTables(Tensor positions, long batch, long steps) {
         Tensor angles = positions.to(ScalarType.Float).unsqueeze(2).mul(inverseFrequencies);
         Tensor both = torch.cat(new TensorArrayRef(new TensorVector(angles, angles)), 2).unsqueeze(2);
+        Tensor sin = angles.sin();
+        Tensor signedSin = torch.cat(new TensorArrayRef(new TensorVector(sin.neg(), sin)), 2).unsqueeze(2);
         ScalarType dtype = precision.scalarType();
-        return new Tensor[] {both.cos().to(dtype), both.sin().to(dtype)};
+        return new Tensor[] {both.cos().to(dtype), signedSin.to(dtype)};
     }
 
-    /** x * cos + rotate_half(x) * sin, with rotate_half(x) = [-x2, x1] over the two halves of each head. */
+    /**
+     * x * cos + rotate_half(x) * sin, with rotate_half(x) = [-x2, x1] over the two halves of each head: written as
+     * x * cos + [x2, x1] * [-sin, sin], three passes (multiply, swap the halves, multiply-add in place) where the
+     * written-out form takes five.
+     */
     private static Tensor rotate(Tensor x, Tensor[] cosSin) {
         long half = x.size(3) / 2;
-        Tensor x1 = x.narrow(3, 0, half);
-        Tensor x2 = x.narrow(3, half, half);
-        Tensor rotated = torch.cat(new TensorArrayRef(new TensorVector(x2.neg(), x1)), 3);
-        return x.mul(cosSin[0]).add(rotated.mul(cosSin[1]));
+        Tensor swapped = torch.cat(new TensorArrayRef(new TensorVector(x.narrow(3, half, half), x.narrow(3, 0, half))), 3);
+        return x.mul(cosSin[0]).addcmul_(swapped, cosSin[1]);
     }
 
     @Override

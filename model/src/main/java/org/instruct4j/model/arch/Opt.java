@@ -166,7 +166,7 @@ public final class Opt implements CausalLm {
             k = all[0];
             v = all[1];
         }
-        return layer.out().apply(Attention.attend(q, k, v, blocked));
+        return layer.out().apply(Attention.attend(q, k, v, blocked, 0));
     }
 
     private static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias) {

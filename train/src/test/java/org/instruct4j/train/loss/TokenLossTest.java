@@ -140,6 +140,52 @@ class TokenLossTest {
         }
     }
 
+    /**
+     * In bf16 the chunked form takes each target's probability from a bf16 softmax: its loss is within bf16 rounding
+     * of fp32 cross-entropy over the same bf16 logits, and its gradients within bf16 rounding of autograd's. A target
+     * whose probability underflows (hidden states scaled up until losses reach hundreds of nats) goes through the
+     * exact fp32 form.
+     */
+    @Test
+    void inBf16TheChunkedCrossEntropyIsWithinRoundingOfTheFp32OneAndExactWhenProbabilitiesUnderflow() {
+        Llama tied = Architectures.randomLlama(LlamaConfig.llama(64, 128, 2, 4, 2, tokenizer.vocabSize(), 512, true),
+                Precision.BF16, CPU, 11);
+        EncodedExample a = encoder.encode(new AlpacaExample("Name a primary color.", "", "Red, blue or yellow."), 0);
+        EncodedExample b = encoder.encode(new AlpacaExample("Translate to French.", "cat", "chat"), 1);
+        SequenceBatch batch = SequenceBatch.of(List.of(List.of(a), List.of(b)), BaseModels.padId(tokenizer), false, CPU);
+        Tensor head = tied.weights().get("model.embed_tokens.weight").requires_grad_(true);
+        Tensor hidden = tied.hiddenStates(batch.inputIds(), batch.positions(), null).detach().requires_grad_(true);
+        Tensor flat = hidden.reshape(-1, hidden.size(-1)).index_select(0, batch.targetIndex());
+        Tensor whole = torch.cross_entropy_loss(tied.logits(flat).to(org.bytedeco.pytorch.global.torch.ScalarType.Float),
+                batch.targetIds(), new TensorOptional(), 2, EncodedExample.IGNORE, 0.0);
+        whole.backward();
+        float[] hiddenGrad = Tensors.toFloats(hidden.grad().to(org.bytedeco.pytorch.global.torch.ScalarType.Float));
+        hidden.grad().zero_();
+        Tensor chunked = TokenLoss.sumOverHidden(tied, hidden, batch, 5);
+        long tokens = batch.targetTokens();
+        assertThat(chunked.item_double() / tokens).isCloseTo(whole.item_double() / tokens, within(2e-3));
+        chunked.backward();
+        float[] grad = Tensors.toFloats(hidden.grad().to(org.bytedeco.pytorch.global.torch.ScalarType.Float));
+        double largest = 0, worst = 0;
+        for (int i = 0; i < grad.length; i++) {
+            largest = Math.max(largest, Math.abs(hiddenGrad[i]));
+            worst = Math.max(worst, Math.abs(grad[i] - hiddenGrad[i]));
+        }
+        assertThat(worst).as("hidden states' gradient").isLessThan(2e-2 * largest);
+
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor loud = hidden.mul(new org.bytedeco.pytorch.Scalar(400.0));
+            Tensor loudFlat = loud.reshape(-1, loud.size(-1)).index_select(0, batch.targetIndex());
+            double exact = torch.cross_entropy_loss(tied.logits(loudFlat).to(org.bytedeco.pytorch.global.torch.ScalarType.Float),
+                    batch.targetIds(), new TensorOptional(), 2, EncodedExample.IGNORE, 0.0).item_double();
+            assertThat(exact / tokens).as("losses this large underflow a probability").isGreaterThan(100);
+            Tensor leaf = loud.detach().requires_grad_(true);
+            try (org.bytedeco.pytorch.AutoGradMode on = new org.bytedeco.pytorch.AutoGradMode(true)) {
+                assertThat(TokenLoss.sumOverHidden(tied, leaf, batch, 5).item_double()).isCloseTo(exact, within(1e-4 * exact));
+            }
+        }
+    }
+
     private static void assertClose(float[] actual, float[] expected, String what) {
         double largest = 0;
         for (float value : expected) {
