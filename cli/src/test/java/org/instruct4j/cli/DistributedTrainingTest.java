@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
+import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.testkit.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code train sft --nproc 2} as a user runs it: real worker JVMs meeting over 127.0.0.1 (c10d TCPStore, Gloo) on the
  * real stories260K model. Two ranks of batch B give the loss curve of one process of batch 2B; kill -9 of a rank stops
- * the job naming the rank and leaves a checkpoint that a single process resumes; bad settings exit 2 before any
- * worker starts.
+ * the job naming the rank and leaves a checkpoint that a single process resumes; the reward model and DPO split the
+ * same way; bad settings exit 2 before any worker starts.
  */
 class DistributedTrainingTest {
     static final String STORIES = SharedData.path("models/stories260K/stories260K.bin").toString();
@@ -103,6 +106,45 @@ class DistributedTrainingTest {
             assertThat(actual.get(i).get("step").asInt()).isEqualTo(expected.get(i).get("step").asInt());
             assertThat(actual.get(i).path("loss").asDouble(-1)).as("step %d", i + 1)
                     .isCloseTo(expected.get(i).path("loss").asDouble(-1), within(2e-5));
+        }
+    }
+
+    @Test
+    void rewardAndDpoWithTwoProcessesGiveTheOneProcessLossCurve() throws Exception {
+        StringBuilder jsonl = new StringBuilder();
+        for (String instruction : RewardCommandsTest.INSTRUCTIONS) {
+            ObjectNode row = Json.object().put("user_input", AlpacaPrompt.render(instruction, ""));
+            ArrayNode responses = row.putArray("responses_and_scores");
+            responses.addObject().put("response", "No.").put("score", 2).put("source", "icm-1.3b");
+            responses.addObject().put("response", RewardCommandsTest.GOOD).put("score", 9).put("source", "gpt4");
+            responses.addObject().put("response", "Maybe later.").put("score", 6).put("source", "text-davinci-003");
+            jsonl.append(Json.line(row)).append('\n');
+        }
+        Path comparisons = dir.resolve("comparison_v2.jsonl");
+        Files.writeString(comparisons, jsonl);
+        for (String recipe : List.of("reward", "dpo")) {
+            List<List<JsonNode>> curves = new ArrayList<>();
+            for (int nproc : new int[] {1, 2}) {
+                Path output = dir.resolve(recipe + "-" + nproc);
+                CliRun run = CliRun.of("train", recipe, "--base", STORIES, "--tokenizer", TOKENIZER, "--data", comparisons.toString(),
+                        "--output", output.toString(), "--precision=fp32", "--max-length=160", "--max-steps=3", "--batch-size=4",
+                        "--micro-batch-size=1", "--lr=3e-3", "--save-steps=0", "--quiet", "--nproc=" + nproc, "--master-port=" + freePort());
+                assertThat(run.exitCode()).as(run.err()).isZero();
+                curves.add(metrics(output));
+            }
+            // the held-out evaluation (both recipes hold out rows by default) at step 0 and at the end, and 3 steps
+            assertThat(curves.get(0)).as(recipe).hasSize(4);
+            assertThat(curves.get(1)).as(recipe).hasSameSizeAs(curves.get(0));
+            for (int i = 0; i < 4; i++) {
+                JsonNode e = curves.get(0).get(i);
+                JsonNode a = curves.get(1).get(i);
+                assertThat(a.get("step").asInt()).isEqualTo(i);
+                assertThat(a.path("loss").asDouble(-1)).as("%s step %d loss", recipe, i).isCloseTo(e.path("loss").asDouble(-1), within(2e-5));
+                assertThat(a.path("grad_norm").asDouble(-1)).as("%s step %d grad norm", recipe, i)
+                        .isCloseTo(e.path("grad_norm").asDouble(-1), within(2e-4));
+                assertThat(a.path("eval_loss").asDouble(-1)).as("%s step %d eval loss", recipe, i)
+                        .isCloseTo(e.path("eval_loss").asDouble(-1), within(2e-5));
+            }
         }
     }
 

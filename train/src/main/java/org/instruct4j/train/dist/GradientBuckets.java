@@ -30,6 +30,11 @@ import org.instruct4j.train.run.TrainableWeights;
  * gradient of that batch even when the processes hold different numbers of tokens (an average over the processes
  * of per-process means would weigh a token of a short shard more).
  *
+ * <p>Why not libtorch's own DDP {@code Reducer}, which the presets map: it needs a c10d {@code ProcessGroup}, and
+ * constructing one from Java ({@code new ProcessGroup(store, rank, size)}, pytorch 2.10.0-1.5.13) aborts the JVM
+ * (intrusive_ptr: "Newly-created target had non-zero refcounts"); its hooks would also have to be kept out of the
+ * earlier micro-batches of a step (no_sync) and of the fp32 master copies of a bf16 run, which this class handles.
+ *
  * <p>Under activation checkpointing the layers' gradients are produced by one backward pass per layer after the
  * loss's, and a tied weight (embeddings and head) gets its gradient in two of them, so the buckets start only once
  * the whole backward pass is done: no overlap there.

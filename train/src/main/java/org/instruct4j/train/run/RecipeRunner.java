@@ -139,9 +139,11 @@ public final class RecipeRunner<I, E extends Evaluation> {
         log.accept(model.describe(settings, total, recipe.rows()));
         int start = run.start(model::restore, optimizer, total, log);
         GradientStep gradientStep = new GradientStep(model, optimizer, settings.get(MAX_GRAD_NORM), settings.get(SEED));
+        GradientBuckets buckets = null;
         if (collectives != null) {
-            gradientStep.synchronizedBy(new GradientBuckets(collectives, model.weights(), GradientBuckets.DEFAULT_CAP_MB << 20,
-                    settings.get(GRADIENT_CHECKPOINTING)));
+            buckets = new GradientBuckets(collectives, model.weights(), GradientBuckets.DEFAULT_CAP_MB << 20,
+                    settings.get(GRADIENT_CHECKPOINTING));
+            gradientStep.synchronizedBy(buckets);
         }
         StepCadence cadence = new StepCadence(settings, total, session.hasHeldOut());
         Path output = run.output();
@@ -199,6 +201,10 @@ public final class RecipeRunner<I, E extends Evaluation> {
                 progress.status(String.format("step %d/%d loss %.4f lr %.2e %,.0f tok/s%s", step, total, loss, lr, tokensPerSecond,
                         after == null ? "" : ", " + after.describe()));
             }
+        }
+        if (buckets != null) {
+            log.accept(String.format("gradient all-reduce: %d buckets per step; %d of the %d all-reduces started inside the backward pass",
+                    buckets.bucketCount(), buckets.overlappedBuckets(), (long) buckets.bucketCount() * (step - start)));
         }
         boolean finished = cadence.finished(step);
         if (!finished) {

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The bucket plan, and real buckets between two ranks over Gloo on 127.0.0.1 (one thread each): after a step the
  * accumulated gradients of every rank are the sum over the ranks and micro-batches, in fp32 and with bf16 working
- * copies, with a tensor that gets no gradient in the last pass and a rank that has no rows at all.
+ * copies, with a tensor that gets no gradient in the first pass and a rank that has no rows at all (whose tensors get
+ * none in its last); the buckets start from the hooks, inside the backward pass.
  */
 class GradientBucketsTest {
     @Test
@@ -57,7 +58,7 @@ class GradientBucketsTest {
         runTwoRanks(false, true);
     }
 
-    /** Each rank: a [3, 4], b [5], c [2]; micro-batch k on rank r multiplies a by (r + 1) * k, b by 2 (r + 1) k; c only in k = 1. */
+    /** Each rank: a [3, 4], b [5], c [2]; micro-batch k on rank r multiplies a by (r + 1) * k, b by 2 (r + 1) k; c only in k = 2. */
     private static void runTwoRanks(boolean bf16, boolean rank1Empty) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -74,7 +75,7 @@ class GradientBucketsTest {
             }
             for (Future<Map<String, float[]>> result : results) {
                 Map<String, float[]> grads = result.get(60, TimeUnit.SECONDS);
-                // rank r, micro-batch k in {1, 2}: d/da = (r + 1) k, d/db = 2 (r + 1) k, d/dc = 1 (k = 1 only)
+                // rank r, micro-batch k in {1, 2}: d/da = (r + 1) k, d/db = 2 (r + 1) k, d/dc = 1 (k = 2 only)
                 float sumA = rank1Empty ? 1 * 3 : (1 + 2) * 3;
                 assertThat(grads.get("a")).hasSize(12).containsOnly(sumA);
                 assertThat(grads.get("b")).hasSize(5).containsOnly(2 * sumA);
@@ -104,9 +105,8 @@ class GradientBucketsTest {
             for (int k = 1; k <= passes; k++) {
                 Tensor loss = working.get("a").sum().mul(new Scalar((double) (rank + 1) * k))
                         .add(working.get("b").sum().mul(new Scalar(2.0 * (rank + 1) * k)));
-                if (k == 1) {
-                    loss = loss.add(working.get("c").sum());
-                } else {
+                if (k == 2) {
+                    loss = loss.add(working.get("c").sum()); // no gradient in the first pass: nothing accumulated before
                     buckets.arm();
                 }
                 loss.backward();
@@ -116,6 +116,8 @@ class GradientBucketsTest {
                 buckets.arm();
             }
             buckets.finish();
+            // with rows, every bucket's all-reduce started from a gradient hook, inside the backward pass
+            assertThat(buckets.overlappedBuckets()).isEqualTo(empty ? 0 : 2);
             Map<String, float[]> grads = new LinkedHashMap<>();
             for (String name : List.of("a", "b", "c")) {
                 grads.put(name, Tensors.toFloats(weights.master().get(name).grad().contiguous()));
