@@ -23,6 +23,10 @@ class GroupClassPathTest {
     private static final String CORENLP = "/edu/stanford/nlp/";
     private static final String SPARK = "/org/apache/spark/";
     private static final String OPENAI = "/com/openai/";
+    private static final String JETTY = "/org/eclipse/jetty/";
+    private static final String SQLITE = "/org/xerial/sqlite-jdbc/";
+    private static final String POSTGRESQL = "/org/postgresql/";
+    private static final String ECHARTS_WEBJAR = "/org/webjars/echarts/";
 
     @TempDir
     Path dir;
@@ -41,8 +45,8 @@ class GroupClassPathTest {
     void everyGroupRunsItsFirstCommandOnItsOwnClassPath() {
         Map<String, String> first = new LinkedHashMap<>();
         CommandTable.load().entries().forEach(e -> first.putIfAbsent(e.module(), e.path()));
-        assertThat(first).containsOnlyKeys("cli-base", "cli-generate", "cli-eval", "cli-analyze", "cli-verbs", "cli-model",
-                "cli-spark");
+        assertThat(first).containsOnlyKeys("cli-base", "cli-generate", "cli-eval", "cli-human", "cli-analyze", "cli-verbs",
+                "cli-model", "cli-spark");
 
         first.forEach((module, path) -> {
             List<String> args = new ArrayList<>(List.of(path.split(" ")));
@@ -56,9 +60,15 @@ class GroupClassPathTest {
     @Test
     void noGroupCarriesAnotherGroupsLargeLibraries() {
         assertThat(jars("cli-base")).noneMatch(j -> j.contains(LIBTORCH) || j.contains(CORENLP) || j.contains(SPARK) || j.contains(OPENAI));
-        for (String module : List.of("cli-generate", "cli-eval", "cli-analyze")) {
+        for (String module : List.of("cli-generate", "cli-eval", "cli-human", "cli-analyze")) {
             assertThat(jars(module)).as(module).noneMatch(j -> j.contains(LIBTORCH) || j.contains(CORENLP) || j.contains(SPARK));
         }
+        // eval rouge, judge and report: no web server, no database drivers, no 9.4 MB ECharts webjar (report keeps
+        // its 1 MB echarts.min.js); eval human: the app's server and drivers, no OpenAI client
+        assertThat(jars("cli-eval")).anyMatch(j -> j.contains(OPENAI))
+                .noneMatch(j -> j.contains(JETTY) || j.contains(SQLITE) || j.contains(POSTGRESQL) || j.contains(ECHARTS_WEBJAR));
+        assertThat(jars("cli-human")).anyMatch(j -> j.contains(JETTY)).anyMatch(j -> j.contains(SQLITE))
+                .anyMatch(j -> j.contains(POSTGRESQL)).noneMatch(j -> j.contains(OPENAI) || j.contains(ECHARTS_WEBJAR));
         assertThat(jars("cli-generate")).anyMatch(j -> j.contains(OPENAI));
         assertThat(jars("cli-verbs")).anyMatch(j -> j.contains(CORENLP)).noneMatch(j -> j.contains(LIBTORCH) || j.contains(SPARK));
         assertThat(jars("cli-model")).anyMatch(j -> j.contains(LIBTORCH)).noneMatch(j -> j.contains(CORENLP) || j.contains(SPARK));

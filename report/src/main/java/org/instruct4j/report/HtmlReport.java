@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.instruct4j.core.io.AtomicFiles;
 import org.instruct4j.core.io.Json;
 
@@ -127,22 +126,20 @@ public final class HtmlReport {
         return out.toString();
     }
 
-    /** echarts.min.js from the org.webjars:echarts jar, read once. */
+    /**
+     * Apache ECharts' echarts.min.js (Apache-2.0, see NOTICE), kept beside this class, read once. Its version is
+     * report/pom.xml's echarts.version; EChartsScriptTest checks the file against that release's webjar.
+     */
     private static final class ECharts {
+        static final String RESOURCE = "echarts.min.js";
         static final String SCRIPT = load();
 
         private static String load() {
-            try (InputStream props = HtmlReport.class.getResourceAsStream("report.properties")) {
-                Properties properties = new Properties();
-                properties.load(props);
-                String path = "/META-INF/resources/webjars/echarts/" + properties.getProperty("echarts.version")
-                        + "/echarts.min.js";
-                try (InputStream script = HtmlReport.class.getResourceAsStream(path)) {
-                    if (script == null) {
-                        throw new IllegalStateException("ECharts is missing from the classpath: " + path);
-                    }
-                    return new String(script.readAllBytes(), StandardCharsets.UTF_8);
+            try (InputStream script = HtmlReport.class.getResourceAsStream(RESOURCE)) {
+                if (script == null) {
+                    throw new IllegalStateException("ECharts is missing from the classpath: org/instruct4j/report/" + RESOURCE);
                 }
+                return new String(script.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the bundled ECharts script", e);
             }

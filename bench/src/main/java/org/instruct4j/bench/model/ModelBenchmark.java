@@ -37,7 +37,7 @@ import org.instruct4j.testkit.SharedData;
  * <pre>
  * bench/run model.ModelBenchmark [--runc FILE] [--runc-omp FILE] [--runs N] [--dir DIR] [rows...]
  *   rows: 260K 15M 110M (batch-1 decode), quantized (110M and 15M in Q8_0 and Q4_0), batch (15M batch 16 and
- *   prefill), torch (add libtorch rows), load (1.19 GB safetensors), bandwidth; default: all but torch
+ *   batch 1 in turns with 1 and 2 threads, and prefill), torch (add libtorch rows), load (1.19 GB safetensors), bandwidth; default: all but torch
  * </pre>
  * The run.c builds are made by hand (gcc -Ofast -march=native run.c -lm, and with -fopenmp); without them the
  * run.c rows are skipped.
@@ -171,14 +171,43 @@ public final class ModelBenchmark {
         }
     }
 
-    /** Batch 16 against batch 1 (decode, 2 threads), and prefill of a 128-token prompt, on the 15M model. */
+    /**
+     * Batch 16 against batch 1 (decode from position 2, 64 steps), with 1 and 2 threads, measured in turns (after a
+     * warm-up of both) so that both see the same load on a shared machine: the ratio is the median of the runs' own
+     * ratios. Then prefill of a 128-token prompt (2 threads), on the 15M model.
+     */
     private void batchRows(Path checkpoint) throws Exception {
-        try (CpuEngine engine = open(checkpoint, Quantization.NONE, 2)) {
-            for (int batch : new int[] {1, 16}) {
-                report("random 15M fp32", "java, batch " + batch + " decode", measure(() -> batchDecode(engine, batch, 64)), 0);
+        for (int threads : new int[] {1, 2}) {
+            try (CpuEngine engine = open(checkpoint, Quantization.NONE, threads)) {
+                long start = System.nanoTime();
+                for (int i = 0; i < 2 || System.nanoTime() - start < WARMUP_NANOS; i++) {
+                    batchDecode(engine, 1, 64);
+                    batchDecode(engine, 16, 64);
+                }
+                double[] one = new double[runs], sixteen = new double[runs], ratio = new double[runs];
+                for (int i = 0; i < runs; i++) {
+                    one[i] = batchDecode(engine, 1, 64);
+                    sixteen[i] = batchDecode(engine, 16, 64);
+                    ratio[i] = sixteen[i] / one[i];
+                }
+                String label = "java, " + threads + " thread" + (threads == 1 ? "" : "s");
+                report("random 15M fp32", label + ", batch 1 decode", one, 0);
+                report("random 15M fp32", label + ", batch 16 decode", sixteen, 0);
+                System.out.printf(Locale.ROOT, "| random 15M fp32 | %s, batch 16 / batch 1 | %.2fx | %s | | load %s |%n",
+                        label, median(ratio), formatRatios(ratio), loadAverage());
             }
+        }
+        try (CpuEngine engine = open(checkpoint, Quantization.NONE, 2)) {
             report("random 15M fp32", "java, batch 1 prefill (128 tokens)", measure(() -> prefill(engine, 128)), 0);
         }
+    }
+
+    private static String formatRatios(double[] values) {
+        StringBuilder out = new StringBuilder();
+        for (double v : values) {
+            out.append(out.isEmpty() ? "" : " / ").append(String.format(Locale.ROOT, "%.2f", v));
+        }
+        return out.toString();
     }
 
     private static double batchDecode(InferenceEngine engine, int rows, int steps) {

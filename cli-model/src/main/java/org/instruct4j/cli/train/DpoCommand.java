@@ -1,5 +1,6 @@
 package org.instruct4j.cli.train;
 
+import org.instruct4j.train.config.Schema;
 import org.instruct4j.train.config.Settings;
 import org.instruct4j.train.config.TrainingSettings;
 import org.instruct4j.train.dpo.DpoRecipe;
@@ -17,8 +18,13 @@ import picocli.CommandLine.Command;
                 + "continues a killed run."})
 public final class DpoCommand extends RecipeCommand {
     @Override
+    Schema schema() {
+        return DpoRecipe.SETTINGS;
+    }
+
+    @Override
     void train() {
-        Settings resolved = DpoRecipe.SETTINGS.resolve(config, overrides());
+        Settings resolved = schema().resolve(config, overrides());
         RunResult<DpoStats> result = new DpoRecipe().train(resolved, log(resolved.get(TrainingSettings.QUIET)));
         out().printf("%s %d/%d steps, loss %.4f%s -> %s%n", result.finished() ? "finished" : "stopped", result.steps(),
                 result.totalSteps(), result.lastLoss(), result.evalAfter() == null ? ""

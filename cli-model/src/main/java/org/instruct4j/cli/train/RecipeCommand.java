@@ -8,7 +8,14 @@ import java.util.function.Consumer;
 import org.instruct4j.cli.Reads;
 import org.instruct4j.cli.Writes;
 import org.instruct4j.core.io.FileRoles;
+import java.lang.management.ManagementFactory;
+import org.instruct4j.cli.Main;
+import org.instruct4j.train.config.Schema;
 import org.instruct4j.train.config.Setting;
+import org.instruct4j.train.config.Settings;
+import org.instruct4j.train.config.TrainingSettings;
+import org.instruct4j.train.dist.Launcher;
+import org.instruct4j.train.dist.World;
 import org.instruct4j.cli.ModelRuntimeOptions;
 import org.instruct4j.model.tensor.Devices;
 import picocli.CommandLine;
@@ -52,15 +59,52 @@ public abstract class RecipeCommand implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Trains on the device --device chose. */
+    /**
+     * Trains on the device --device chose; with {@code --nproc} above 1 (or {@code --nnodes}), launches this machine's
+     * worker processes of the same command instead ({@link Launcher}), which then train.
+     */
     @Override
     public final void run() {
-        Devices.use(runtime.device());
+        Settings resolved = schema().resolve(config, overrides());
+        boolean worker = System.getenv(World.WORKER) != null;
+        boolean nccl = resolved.get(TrainingSettings.DIST_BACKEND).equals("nccl");
+        // NCCL: one process per GPU, each on the GPU of its local rank unless --device says otherwise
+        Devices.use(worker && nccl && runtime.device().equals("auto") ? "cuda:" + System.getenv(World.LOCAL_RANK) : runtime.device());
+        if (TrainingSettings.worldSize(resolved) > 1 && !worker) {
+            new Launcher(workerCommand(resolved), resolved, out(), spec.commandLine().getErr()).run();
+            return;
+        }
         train();
     }
 
+    /** The recipe's settings. */
+    abstract Schema schema();
+
     /** Resolves the settings, runs the recipe, reports where its result is. */
     abstract void train();
+
+    /**
+     * A worker: this command line again, in a JVM like this one (its java, flags and class path), with the cores shared
+     * out between the machine's workers unless --threads was set.
+     */
+    private List<String> workerCommand(Settings resolved) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!flag.startsWith("-agentlib:jdwp") && !flag.startsWith("-Xrunjdwp")) {
+                command.add(flag);
+            }
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.addAll(spec.commandLine().getParseResult().originalArgs());
+        if (resolved.get(TrainingSettings.THREADS) == 0) {
+            command.add("--threads=" + Launcher.threadsPerWorker(Runtime.getRuntime().availableProcessors(),
+                    resolved.get(TrainingSettings.NPROC)));
+        }
+        return command;
+    }
 
     /** The --key=value overrides, with the named options among them. */
     List<String> overrides() {

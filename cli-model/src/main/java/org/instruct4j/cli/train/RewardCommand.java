@@ -1,5 +1,6 @@
 package org.instruct4j.cli.train;
 
+import org.instruct4j.train.config.Schema;
 import org.instruct4j.train.config.Settings;
 import org.instruct4j.train.config.TrainingSettings;
 import org.instruct4j.train.reward.RewardEvaluation;
@@ -18,8 +19,13 @@ import picocli.CommandLine.Command;
                 + "continues a killed run."})
 public final class RewardCommand extends RecipeCommand {
     @Override
+    Schema schema() {
+        return RewardRecipe.SETTINGS;
+    }
+
+    @Override
     void train() {
-        Settings resolved = RewardRecipe.SETTINGS.resolve(config, overrides());
+        Settings resolved = schema().resolve(config, overrides());
         RunResult<RewardEvaluation> result = new RewardRecipe().train(resolved, log(resolved.get(TrainingSettings.QUIET)));
         RewardEvaluation held = result.evalAfter();
         out().printf("%s %d/%d steps, loss %.4f%s -> %s%n", result.finished() ? "finished" : "stopped", result.steps(),

@@ -1,5 +1,6 @@
 package org.instruct4j.cli.train;
 
+import org.instruct4j.train.config.Schema;
 import org.instruct4j.train.config.Settings;
 import org.instruct4j.train.config.TrainingSettings;
 import org.instruct4j.train.sft.SftRecipe;
@@ -14,8 +15,13 @@ import picocli.CommandLine.Command;
                 + "Kill it at any time: --resume continues from the last checkpoint with the same result."})
 public final class SftCommand extends RecipeCommand {
     @Override
+    Schema schema() {
+        return SftRecipe.SETTINGS;
+    }
+
+    @Override
     void train() {
-        Settings resolved = SftRecipe.SETTINGS.resolve(config, overrides());
+        Settings resolved = schema().resolve(config, overrides());
         SftResult result = SftRecipe.run(resolved, log(resolved.get(TrainingSettings.QUIET)));
         out().printf("%s %d/%d steps, loss %.4f%s -> %s%n", result.finished() ? "finished" : "stopped",
                 result.steps(), result.totalSteps(), result.lastLoss(),

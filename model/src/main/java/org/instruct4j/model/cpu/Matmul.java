@@ -89,7 +89,7 @@ final class Matmul implements ThreadTeam.Task {
     public void unit(int index) {
         Matrix m = matrices[unitMatrix[index]];
         if (n > 1 && scratch[index] == null) {
-            scratch[index] = new float[2 * maxCols];
+            scratch[index] = new float[Matrix.scratchFloats(maxCols)];
         }
         m.multiply(input, inputOffset, m.cols, n, outputs[unitMatrix[index]], 0, m.rows, unitFrom[index], unitTo[index],
                 scratch[index]);

@@ -22,9 +22,12 @@ public final class VectorMath {
     public static final VectorSpecies<Float> F = species();
     /** Floats per vector. */
     public static final int LANES = F.length();
-    /** Rotations by LANES/2, LANES/4, ..., 1 lanes: the steps of the summing tree. */
-    @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Float>[] ROTATIONS = rotations();
+    /**
+     * Rotations by 8, 4, 2 and 1 lanes, the steps of the summing tree (those of at least the vector's length unused):
+     * constants, which C2 folds (an array element it does not).
+     */
+    private static final VectorShuffle<Float> BY_8 = rotation(8), BY_4 = rotation(4), BY_2 = rotation(2);
+    private static final VectorShuffle<Float> BY_1 = rotation(1);
 
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HIGH = 0.693359375f;
@@ -47,24 +50,22 @@ public final class VectorMath {
         };
     }
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] rotations() {
-        int steps = Integer.numberOfTrailingZeros(F.length());
-        VectorShuffle<Float>[] out = new VectorShuffle[steps];
-        for (int i = 0; i < steps; i++) {
-            int by = F.length() >> (i + 1);
-            out[i] = VectorShuffle.fromOp(F, lane -> (lane + by) % F.length());
-        }
-        return out;
+    /** Rotation by {@code by} lanes. */
+    private static VectorShuffle<Float> rotation(int by) {
+        return VectorShuffle.fromOp(F, lane -> (lane + by) % F.length());
     }
 
     /** The lanes of {@code v} summed by a fixed tree of lanewise adds. */
     public static float sum(FloatVector v) {
         FloatVector s = v;
-        for (VectorShuffle<Float> rotation : ROTATIONS) {
-            s = s.add(s.rearrange(rotation));
+        if (LANES >= 16) {
+            s = s.add(s.rearrange(BY_8));
         }
-        return s.lane(0);
+        if (LANES >= 8) {
+            s = s.add(s.rearrange(BY_4));
+        }
+        s = s.add(s.rearrange(BY_2)); // at least 4 lanes: 128-bit vectors
+        return s.add(s.rearrange(BY_1)).lane(0);
     }
 
     /**

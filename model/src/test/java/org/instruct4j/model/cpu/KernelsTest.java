@@ -66,10 +66,23 @@ class KernelsTest {
                     matrices.add(Q4Matrix.quantize(f32));
                 }
                 for (Matrix m : matrices) {
-                    for (int n : new int[] {1, 5, 9}) {
+                    for (int n : new int[] {1, 5, 9, 16}) {
                         compare(m, n, random, problems);
                     }
                 }
+            }
+            // a matrix large enough to be multiplied row after row (F32Matrix.STREAMED_BYTES)
+            int bigRows = 232, bigCols = 300;
+            float[] big = new float[bigRows * bigCols];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (float) random.nextGaussian();
+            }
+            F32Matrix streamed = new F32Matrix(bigRows, bigCols, segment(arena, big));
+            if (streamed.bytes() < F32Matrix.STREAMED_BYTES) {
+                problems.add("the large matrix of the check is not large enough to be streamed");
+            }
+            for (int n : new int[] {1, 5, 16}) {
+                compare(streamed, n, random, problems);
             }
         }
         return problems;
@@ -81,7 +94,7 @@ class KernelsTest {
             x[i] = (float) random.nextGaussian();
         }
         float[] out = new float[n * m.rows];
-        m.multiply(x, 0, m.cols, n, out, 0, m.rows, 0, m.rows, new float[2 * m.cols]);
+        m.multiply(x, 0, m.cols, n, out, 0, m.rows, 0, m.rows, new float[Matrix.scratchFloats(m.cols)]);
         float[] row = new float[m.cols];
         for (int r = 0; r < m.rows; r++) {
             m.dequantizeRow(r, row, 0);
@@ -98,11 +111,25 @@ class KernelsTest {
         }
         if (n > 1) {
             float[] alone = new float[m.rows];
-            m.multiply(x, m.cols, m.cols, 1, alone, 0, m.rows, 0, m.rows, new float[2 * m.cols]);
-            for (int r = 0; r < m.rows; r++) {
-                if (Float.compare(alone[r], out[m.rows + r]) != 0) {
-                    problems.add(m.format() + ": input 1 alone gives " + alone[r] + " for row " + r + ", with others "
-                            + out[m.rows + r]);
+            for (int t = 0; t < n; t++) {
+                m.multiply(x, t * m.cols, m.cols, 1, alone, 0, m.rows, 0, m.rows, new float[Matrix.scratchFloats(m.cols)]);
+                for (int r = 0; r < m.rows; r++) {
+                    if (Float.compare(alone[r], out[t * m.rows + r]) != 0) {
+                        problems.add(m.format() + " " + m.rows + "x" + m.cols + ": input " + t + " of " + n
+                                + " alone gives " + alone[r] + " for row " + r + ", with others " + out[t * m.rows + r]);
+                    }
+                }
+            }
+            // rows [3, 10) only, as a thread's unit: a tile that does not fit is computed again over its last rows
+            float[] part = new float[n * m.rows];
+            m.multiply(x, 0, m.cols, n, part, 0, m.rows, 3, 10, new float[Matrix.scratchFloats(m.cols)]);
+            for (int t = 0; t < n; t++) {
+                for (int r = 0; r < m.rows; r++) {
+                    boolean inside = r >= 3 && r < 10;
+                    if (inside ? Float.compare(part[t * m.rows + r], out[t * m.rows + r]) != 0 : part[t * m.rows + r] != 0) {
+                        problems.add(m.format() + " " + m.rows + "x" + m.cols + ": rows [3, 10) of " + n + " inputs, row "
+                                + r + " input " + t + " gives " + part[t * m.rows + r]);
+                    }
                 }
             }
         }

@@ -78,6 +78,22 @@ public final class TrainingSettings {
                     + "less memory for one more forward pass of compute per step, the same gradients").resumable();
     public static final Setting<Integer> THREADS = Setting.integer("threads", 0, "libtorch intra-op threads (0 = one per core)")
             .must(v -> v >= 0, NOT_NEGATIVE).resumable();
+    public static final Setting<Integer> NPROC = Setting.integer("nproc", 1, "processes on this machine (distributed data "
+            + "parallel when above 1 or with nnodes above 1: each process trains on its shard of every batch, gradients are "
+            + "all-reduced; batch-size stays the global batch); one per GPU on a GPU machine")
+            .must(v -> v > 0, POSITIVE).resumable();
+    public static final Setting<Integer> NNODES = Setting.integer("nnodes", 1, "machines in a distributed run, each started "
+            + "with the same settings and its own node-rank").must(v -> v > 0, POSITIVE).resumable();
+    public static final Setting<Integer> NODE_RANK = Setting.integer("node-rank", 0, "this machine's index in a distributed "
+            + "run (0 .. nnodes-1); node 0 hosts the rendezvous store").must(v -> v >= 0, NOT_NEGATIVE).resumable();
+    public static final Setting<String> MASTER_ADDR = Setting.text("master-addr", "127.0.0.1",
+            "address of node 0, where the rendezvous store (c10d TCPStore) listens").resumable();
+    public static final Setting<Integer> MASTER_PORT = Setting.integer("master-port", 29500, "port of the rendezvous store on node 0")
+            .must(v -> v > 0 && v < 65536, "must be a TCP port (1-65535)").resumable();
+    public static final Setting<String> DIST_BACKEND = Setting.choice("dist-backend", "gloo", "collective backend: gloo "
+            + "(CPU tensors, over TCP) or nccl (CUDA tensors, one process per GPU; needs the GPU build)", "gloo", "nccl").resumable();
+    public static final Setting<Duration> DIST_TIMEOUT = Setting.duration("dist-timeout", Duration.ofMinutes(30),
+            "how long a process waits for the others (rendezvous, each collective) before failing").resumable();
     public static final Setting<Boolean> QUIET = Setting.flag("quiet", false, "no progress bar").resumable();
     public static final Setting<Boolean> RESUME = Setting.flag("resume", false, "continue the run in output from its last checkpoint")
             .resumable();
@@ -93,8 +109,10 @@ public final class TrainingSettings {
                         BATCH_SIZE.withHelp("global batch: " + rows + " per optimizer step"),
                         MICRO_BATCH_SIZE.withHelp(rows + " per forward/backward pass; batch-size / micro-batch-size passes are accumulated"),
                         PRECISION, SEED, EVAL_FRACTION, EVAL_STEPS, SAVE_STEPS, SAVE_TOTAL_LIMIT, LOGGING_STEPS, LORA, LORA_R,
-                        LORA_ALPHA, LORA_DROPOUT, LORA_TARGET_MODULES, GRADIENT_CHECKPOINTING, THREADS, QUIET, RESUME))
+                        LORA_ALPHA, LORA_DROPOUT, LORA_TARGET_MODULES, GRADIENT_CHECKPOINTING, THREADS, NPROC, NNODES, NODE_RANK, MASTER_ADDR, MASTER_PORT, DIST_BACKEND,
+                        DIST_TIMEOUT, QUIET, RESUME))
                 .rule(TrainingSettings::wholeMicroBatches)
+                .rule(TrainingSettings::wholeRankBatches)
                 .rule(s -> {
                     if (s.get(LORA)) {
                         loraSpec(s);
@@ -106,6 +124,24 @@ public final class TrainingSettings {
         if (s.get(BATCH_SIZE) % s.get(MICRO_BATCH_SIZE) != 0) {
             throw new BadInputException("batch-size " + s.get(BATCH_SIZE) + " is not a multiple of micro-batch-size "
                     + s.get(MICRO_BATCH_SIZE) + " (gradient accumulation needs whole micro-batches)");
+        }
+    }
+
+    /** The processes of the whole run: nproc on each of nnodes machines. */
+    public static int worldSize(Settings s) {
+        return s.get(NPROC) * s.get(NNODES);
+    }
+
+    private static void wholeRankBatches(Settings s) {
+        if (s.get(NODE_RANK) >= s.get(NNODES)) {
+            throw new BadInputException("node-rank " + s.get(NODE_RANK) + " is not below nnodes " + s.get(NNODES)
+                    + " (nodes are numbered 0 .. nnodes-1)");
+        }
+        int world = worldSize(s);
+        if (s.get(BATCH_SIZE) % world != 0) {
+            throw new BadInputException("batch-size " + s.get(BATCH_SIZE) + " is not a multiple of the " + world
+                    + " processes (nproc " + s.get(NPROC) + " x nnodes " + s.get(NNODES) + "): every process takes batch-size / "
+                    + world + " rows of each step");
         }
     }
 

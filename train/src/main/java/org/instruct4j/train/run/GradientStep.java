@@ -19,6 +19,7 @@ public final class GradientStep {
     private final AdamW optimizer;
     private final double maxGradNorm;
     private final long seed;
+    private GradientSync sync;
 
     /**
      * The step's sums over its micro-batches, the gradient norm before clipping, the seconds it took and the peak
@@ -33,6 +34,12 @@ public final class GradientStep {
         this.seed = seed;
     }
 
+    /** Makes every step's gradients the same on every process of a distributed run, through {@code sync}. */
+    public GradientStep synchronizedBy(GradientSync sync) {
+        this.sync = sync;
+        return this;
+    }
+
     /**
      * Step {@code step} at learning rate {@code lr} over {@code microBatches}, each one's summed loss given by
      * {@code loss} (which also adds its numbers to {@code sums}) and divided by {@code units}.
@@ -42,14 +49,24 @@ public final class GradientStep {
         long began = System.nanoTime();
         torch.manual_seed(seed * 1_000_003L + step);
         model.training(true);
-        for (M micro : microBatches) {
+        for (int i = 0; i < microBatches.size(); i++) {
+            M micro = microBatches.get(i);
             try (PointerScope scope = new PointerScope()) {
                 Tensor sum = loss.apply(micro, sums);
+                if (sync != null && i == microBatches.size() - 1) {
+                    sync.arm(); // after the forward pass, which may take gradients of its own (the chunked loss)
+                }
                 sum.div(new Scalar((double) units)).backward();
                 model.completeBackward();
                 sums.add(Sums.LOSS, sum.item_double());
             }
             model.weights().accumulateGradients();
+        }
+        if (sync != null) {
+            if (microBatches.isEmpty()) {
+                sync.arm();
+            }
+            sync.finish();
         }
         double norm = model.weights().update(optimizer, lr, maxGradNorm);
         return new Outcome(sums, norm, (System.nanoTime() - began) / 1e9, PeakMemory.peakBytes());

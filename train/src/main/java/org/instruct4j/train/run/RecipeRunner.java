@@ -2,7 +2,11 @@ package org.instruct4j.train.run;
 
 import static org.instruct4j.train.config.TrainingSettings.LR;
 import static org.instruct4j.train.config.TrainingSettings.LR_SCHEDULER;
+import static org.instruct4j.train.config.TrainingSettings.DIST_BACKEND;
+import static org.instruct4j.train.config.TrainingSettings.DIST_TIMEOUT;
+import static org.instruct4j.train.config.TrainingSettings.GRADIENT_CHECKPOINTING;
 import static org.instruct4j.train.config.TrainingSettings.MAX_GRAD_NORM;
+import static org.instruct4j.train.config.TrainingSettings.MICRO_BATCH_SIZE;
 import static org.instruct4j.train.config.TrainingSettings.PROMPT_FORMAT;
 import static org.instruct4j.train.config.TrainingSettings.QUIET;
 import static org.instruct4j.train.config.TrainingSettings.SEED;
@@ -15,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.progress.Progress;
 import org.instruct4j.core.prompt.PromptFormat;
@@ -22,6 +27,10 @@ import org.instruct4j.model.LoadedModel;
 import org.instruct4j.train.config.Settings;
 import org.instruct4j.train.config.TrainingSettings;
 import org.instruct4j.train.data.TrainingPlan;
+import org.instruct4j.train.dist.Collectives;
+import org.instruct4j.train.dist.GradientBuckets;
+import org.instruct4j.train.dist.Shards;
+import org.instruct4j.train.dist.World;
 import org.instruct4j.train.optim.AdamW;
 import org.instruct4j.train.optim.LearningRateSchedule;
 
@@ -34,6 +43,13 @@ import org.instruct4j.train.optim.LearningRateSchedule;
  * the summary that marks the run finished. A run killed at any point continues with {@code --resume} from its last
  * checkpoint and computes exactly what the uninterrupted run would have.
  *
+ * <p>Distributed (a worker of {@code train --nproc N}, {@link World}): every process loads the model and plans the
+ * whole run, trains on its shard of each step's batch ({@link Shards}), its gradients summed over the processes in
+ * buckets during the backward pass ({@link GradientBuckets}), so every process takes the same optimizer step. The
+ * step's sums (loss, tokens, ...) are summed too, so the loss logged is the mean over the whole batch. Rank 0 alone
+ * evaluates and writes the run directory, whose files (checkpoints included) are those of a single-process run:
+ * a run resumes with any number of processes.
+ *
  * <p>Output directory: the model as the recipe delivers it, {@code NAME_config.yaml} (the resolved settings),
  * {@code metrics.jsonl} (a row per logged step; the held-out evaluation at step 0, before training, and at every
  * evaluation), {@code checkpoints/step-N/}, and {@code train_summary.json} once finished.
@@ -44,20 +60,52 @@ public final class RecipeRunner<I, E extends Evaluation> {
     private final TrainingRun run;
     private final RecipeSession<I, E> session;
     private final Consumer<String> log;
+    private final Collectives collectives;
+    private final World world;
 
-    private RecipeRunner(Recipe<I, E> recipe, Settings settings, TrainingRun run, RecipeSession<I, E> session, Consumer<String> log) {
+    private RecipeRunner(Recipe<I, E> recipe, Settings settings, TrainingRun run, RecipeSession<I, E> session, Consumer<String> log,
+                         Collectives collectives) {
         this.recipe = recipe;
         this.settings = settings;
         this.run = run;
         this.session = session;
         this.log = log;
+        this.collectives = collectives;
+        this.world = collectives == null ? World.single() : collectives.world();
     }
 
     /** Runs {@code recipe} with {@code settings}; messages go to {@code log}, progress to stderr unless quiet. */
     public static <I, E extends Evaluation> RunResult<E> run(Recipe<I, E> recipe, Settings settings, Consumer<String> log) {
         HugePages.enable();
         Settings resolved = TrainingSettings.withHardwarePrecision(settings);
+        Optional<World> world = World.fromEnvironment(System.getenv(), resolved.get(DIST_BACKEND), resolved.get(DIST_TIMEOUT));
+        int processes = TrainingSettings.worldSize(resolved);
+        if (world.isEmpty() && processes > 1) {
+            throw new BadInputException(processes + " processes (--nproc, --nnodes) are started by the instruct4j train command, "
+                    + "which launches them; this process is not one of its workers");
+        }
+        if (world.isPresent() && world.get().size() != processes) {
+            throw new IllegalStateException("this worker's WORLD_SIZE " + world.get().size() + " is not nproc x nnodes = " + processes);
+        }
+        if (world.isEmpty() || !world.get().distributed()) {
+            return start(recipe, resolved, log, null);
+        }
+        try (Collectives collectives = Collectives.join(world.get())) {
+            // rank 0 speaks for the run; the others show only their errors
+            return world.get().writes() ? start(recipe, resolved, log, collectives)
+                    : start(recipe, resolved.with(QUIET, true), message -> { }, collectives);
+        }
+    }
+
+    private static <I, E extends Evaluation> RunResult<E> start(Recipe<I, E> recipe, Settings resolved, Consumer<String> log,
+                                                                Collectives collectives) {
         TrainingRun run = TrainingRun.open(resolved, recipe.name() + "_config.yaml");
+        if (collectives != null) {
+            collectives.barrier(); // every process has looked at the run directory before rank 0 writes into it
+            if (!collectives.world().writes()) {
+                run = run.readOnly();
+            }
+        }
         Optional<JsonNode> finished = run.finishedSummary();
         if (finished.isPresent()) {
             log.accept("run in " + run.output() + " already finished; nothing to do");
@@ -67,7 +115,13 @@ public final class RecipeRunner<I, E extends Evaluation> {
         LoadedModel base = BaseModels.load(resolved);
         RecipeSession<I, E> session = recipe.prepare(resolved, base, log);
         log.accept("data: " + session.dataSummary());
-        return new RecipeRunner<>(recipe, resolved, run, session, log).train();
+        if (collectives != null) {
+            int size = collectives.world().size();
+            log.accept(String.format("distributed: %d processes (%s), each training on %d of the %d %s of a step, in micro-batches of %d",
+                    size, collectives.world().backend(), resolved.get(TrainingSettings.BATCH_SIZE) / size,
+                    resolved.get(TrainingSettings.BATCH_SIZE), recipe.rows(), resolved.get(MICRO_BATCH_SIZE)));
+        }
+        return new RecipeRunner<>(recipe, resolved, run, session, log, collectives).train();
     }
 
     /** The same, logging to stderr unless the settings ask for quiet. */
@@ -85,34 +139,43 @@ public final class RecipeRunner<I, E extends Evaluation> {
         log.accept(model.describe(settings, total, recipe.rows()));
         int start = run.start(model::restore, optimizer, total, log);
         GradientStep gradientStep = new GradientStep(model, optimizer, settings.get(MAX_GRAD_NORM), settings.get(SEED));
+        if (collectives != null) {
+            gradientStep.synchronizedBy(new GradientBuckets(collectives, model.weights(), GradientBuckets.DEFAULT_CAP_MB << 20,
+                    settings.get(GRADIENT_CHECKPOINTING)));
+        }
         StepCadence cadence = new StepCadence(settings, total, session.hasHeldOut());
         Path output = run.output();
         E before;
         E after = null;
         double loss = Double.NaN;
         int step = start;
-        try (MetricsLog metrics = MetricsLog.open(output, start);
-             Progress progress = Progress.create(recipe.name(), total - start, "steps", settings.get(QUIET))) {
-            if (session.hasHeldOut() && start == 0) {
+        try (MetricsLog metrics = world.writes() ? MetricsLog.open(output, start) : null;
+             Progress progress = Progress.create(recipe.name(), total - start, "steps", settings.get(QUIET) || !world.writes())) {
+            if (session.hasHeldOut() && start == 0 && world.writes()) {
                 before = evaluate();
                 metrics.append(evaluationRow(0, before));
                 log.accept("before training: " + before.describe());
             } else {
-                before = metrics.keptRow(0).map(recipe::evaluationFrom).orElse(null);
+                before = metrics == null ? null : metrics.keptRow(0).map(recipe::evaluationFrom).orElse(null);
             }
-            while (cadence.runs(step)) {
+            while (runs(cadence, step)) {
                 double lr = schedule.at(step);
                 List<List<List<I>>> microBatches = plan.step(step);
                 long units = session.lossUnits(microBatches);
-                GradientStep.Outcome outcome = gradientStep.run(step, lr, microBatches, units, session.newSums(), session::loss);
+                List<List<List<I>>> mine = world.distributed()
+                        ? Shards.microBatches(microBatches, world.rank(), world.size(), settings.get(MICRO_BATCH_SIZE)) : microBatches;
+                GradientStep.Outcome outcome = gradientStep.run(step, lr, mine, units, session.newSums(), session::loss);
+                if (collectives != null) {
+                    outcome.sums().set(collectives.sum(outcome.sums().toArray()));
+                }
                 step++;
                 loss = outcome.sums().get(Sums.LOSS) / units;
                 double tokensPerSecond = outcome.sums().get(Sums.INPUT_TOKENS) / outcome.seconds();
-                boolean evaluate = cadence.evaluates(step);
+                boolean evaluate = cadence.evaluates(step) && world.writes();
                 if (evaluate) {
                     after = evaluate();
                 }
-                if (cadence.logs(step, evaluate)) {
+                if (metrics != null && cadence.logs(step, evaluate)) {
                     ObjectNode row = Json.object();
                     row.put("step", step);
                     row.put("epoch", Math.round(plan.epochAfter(step) * 1e4) / 1e4);
@@ -142,15 +205,23 @@ public final class RecipeRunner<I, E extends Evaluation> {
             checkpoint(step, plan, optimizer);
             log.accept(cadence.stoppedMessage(step));
         }
-        save(output, false);
+        if (world.writes()) {
+            save(output, false);
+        }
         RunResult<E> result = new RunResult<>(output, step, total, loss, before, after, finished, session.dataSummary());
-        if (finished) {
+        if (finished && world.writes()) {
             session.finish(output, after);
             run.finish(summary(result));
         }
         log.accept(String.format("%s: %d steps, loss %.4f%s -> %s", finished ? "done" : "stopped", step, loss,
                 after == null ? "" : ", " + after.describe(), output));
         return result;
+    }
+
+    /** Whether to take step {@code step}; in a distributed run rank 0 decides (max-time), the others follow. */
+    private boolean runs(StepCadence cadence, int step) {
+        boolean runs = cadence.runs(step);
+        return collectives == null ? runs : collectives.fromRank0(runs);
     }
 
     private E evaluate() {

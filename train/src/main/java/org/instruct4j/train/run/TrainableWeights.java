@@ -54,6 +54,39 @@ public final class TrainableWeights {
         return master;
     }
 
+    /** The tensors the model computes with, by name, in the order of {@link #master}. */
+    public Map<String, Tensor> working() {
+        return working;
+    }
+
+    /**
+     * The fp32 gradient of {@code name} accumulated over this step's earlier micro-batches, or null when there is
+     * none yet (the step's first micro-batch). Read during a backward pass it does not yet include that pass.
+     */
+    public Tensor accumulatedGradient(String name) {
+        Tensor grad = master.get(name).grad();
+        if (separate) {
+            return stale ? null : grad;
+        }
+        return grad.defined() ? grad : null;
+    }
+
+    /** Replaces the accumulated gradient of {@code name} with {@code value} (fp32), e.g. the sum over every process. */
+    public void replaceGradient(String name, Tensor value) {
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor m = master.get(name);
+            Tensor grad = m.grad();
+            if (grad.defined()) {
+                grad.copy_(value);
+            } else {
+                m.mutable_grad().put(Tensors.keep(value.clone()));
+            }
+        }
+        if (separate) {
+            stale = false;
+        }
+    }
+
     public void accumulateGradients() {
         if (!separate) {
             return;

@@ -40,15 +40,23 @@ public final class TrainingRun {
     private final boolean started;
     private final String dataDigest;
     private final Checkpoints checkpoints;
+    /** False in the processes of a distributed run but rank 0: they read the run directory and never write it. */
+    private final boolean writes;
 
     private TrainingRun(Path output, String configFile, Settings settings, boolean started, String dataDigest,
-                        Checkpoints checkpoints) {
+                        Checkpoints checkpoints, boolean writes) {
         this.output = output;
         this.configFile = configFile;
         this.settings = settings;
         this.started = started;
         this.dataDigest = dataDigest;
         this.checkpoints = checkpoints;
+        this.writes = writes;
+    }
+
+    /** The same run for a process that only reads it: it resumes from the checkpoints but writes nothing. */
+    public TrainingRun readOnly() {
+        return new TrainingRun(output, configFile, settings, started, dataDigest, checkpoints, false);
     }
 
     /**
@@ -78,7 +86,7 @@ public final class TrainingRun {
             checkSameSettings(output.resolve(configFile), settings);
         }
         return new TrainingRun(output, configFile, settings, started, sha256(data),
-                new Checkpoints(output.resolve("checkpoints"), settings.get(TrainingSettings.SAVE_TOTAL_LIMIT)));
+                new Checkpoints(output.resolve("checkpoints"), settings.get(TrainingSettings.SAVE_TOTAL_LIMIT)), true);
     }
 
     private static void checkSameSettings(Path savedFile, Settings now) {
@@ -111,13 +119,15 @@ public final class TrainingRun {
      * {@code restoreModel} and into {@code optimizer}). Returns the step to start from.
      */
     public int start(Consumer<Path> restoreModel, AdamW optimizer, int totalSteps, Consumer<String> log) {
-        try {
-            Files.createDirectories(output);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + output + ": " + e.getMessage(), e);
+        if (writes) {
+            try {
+                Files.createDirectories(output);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + output + ": " + e.getMessage(), e);
+            }
+            settings.writeYaml(output.resolve(configFile));
+            checkpoints.removeIncomplete();
         }
-        settings.writeYaml(output.resolve(configFile));
-        checkpoints.removeIncomplete();
         boolean resume = settings.get(TrainingSettings.RESUME);
         Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
         if (latest.isEmpty()) {
@@ -140,6 +150,9 @@ public final class TrainingRun {
 
     /** Writes checkpoint {@code step}: the model through {@code saveModel}, the optimizer state and the trainer state. */
     public void checkpoint(int step, int totalSteps, double epoch, Consumer<Path> saveModel, AdamW optimizer) {
+        if (!writes) {
+            return;
+        }
         checkpoints.save(step, dir -> {
             saveModel.accept(dir);
             optimizer.save(dir.resolve(OPTIMIZER_FILE));
@@ -154,6 +167,9 @@ public final class TrainingRun {
 
     /** Marks the run finished with {@code summary}. */
     public void finish(ObjectNode summary) {
+        if (!writes) {
+            return;
+        }
         AtomicFiles.writeString(output.resolve(SUMMARY_FILE), summary.toPrettyString());
     }
 
