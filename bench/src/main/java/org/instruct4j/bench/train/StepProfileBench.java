@@ -121,6 +121,7 @@ public final class StepProfileBench {
             System.out.printf("  %-32s %8.1f ms  %5.1f %%%n", phases[p], m * 1e3, 100 * m / total);
         }
         components(config, seq, batch, precision.scalarType(), total, sdpa);
+        headAndLoss(trained, config, seq, batch, random, total);
         System.out.printf("matmul 2048^2 %s peak: %.1f GFLOP/s%n", args[3], MatmulPeakBench.gflops(2048, precision.scalarType()));
     }
 
@@ -190,6 +191,33 @@ public final class StepProfileBench {
         }
         System.out.printf("  the step's GEMM shapes run at %.1f GFLOP/s (the ceiling for its matrix products here)%n",
                 gemmFlops / gemm / 1e9);
+    }
+
+    /**
+     * Part 2b: the output head and loss over the whole batch's hidden states (forward and backward, the head's gradient
+     * accumulated in fp32 over the chunks) in chunks of 8M, 32M and 128M logits, taking turns.
+     */
+    private static void headAndLoss(FineTunedModel trained, LlamaConfig config, int seq, int batch, Random random, double stepSeconds) {
+        List<List<EncodedExample>> rows = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            int[] tokens = random.ints(seq + 1, 3, config.vocabSize()).toArray();
+            tokens[0] = 1;
+            rows.add(List.of(EncodedExample.afterPrompt(tokens, 1, false, b)));
+        }
+        SequenceBatch sequences = SequenceBatch.of(rows, 0, false, CPU);
+        Tensor hidden;
+        try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+            hidden = trained.model().hiddenStates(sequences.inputIds(), sequences.positions(), sequences.segments());
+        }
+        Map<String, Work> works = new LinkedHashMap<>();
+        for (long logits : new long[] {1L << 23, 1L << 25, 1L << 27}) {
+            long chunkRows = Math.max(1, logits / config.vocabSize());
+            works.put("head + loss, chunks of " + chunkRows + " rows (" + (logits >> 20) + "M logits)", new Work(
+                    () -> leaves(hidden), in -> new Tensor[] {TokenLoss.sumOverHidden(trained.model(), in[0], sequences, chunkRows)}));
+        }
+        System.out.println("head and loss over the batch, forward + backward:");
+        time(works, 5).forEach((name, seconds) -> System.out.printf("  %-48s %8.1f ms  %5.1f %% of the step%n", name,
+                seconds * 1e3, 100 * seconds / stepSeconds));
     }
 
     private interface AttentionForm {

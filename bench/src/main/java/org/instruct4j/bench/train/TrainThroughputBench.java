@@ -56,11 +56,18 @@ public final class TrainThroughputBench {
         }
 
         double median() {
-            return sorted(rates)[rates.length / 2];
+            return median(rates);
         }
 
         double cpuMedian() {
-            return sorted(cpuRates)[cpuRates.length / 2];
+            return median(cpuRates);
+        }
+
+        /** The middle value, or the mean of the two middle ones for an even count (as Python's statistics.median). */
+        private static double median(double[] values) {
+            double[] s = sorted(values);
+            int n = s.length;
+            return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
         }
 
         long peak() {

@@ -36,7 +36,7 @@ public final class TokenLoss {
     }
 
     /** The same in chunks of {@code chunkRows} target rows. */
-    static Tensor sumOverHidden(CausalLm model, Tensor hidden, SequenceBatch batch, long chunkRows) {
+    public static Tensor sumOverHidden(CausalLm model, Tensor hidden, SequenceBatch batch, long chunkRows) {
         Tensor flat = hidden.reshape(-1, hidden.size(-1)).index_select(0, batch.targetIndex());
         return ChunkedCrossEntropy.sum(model, flat, batch.targetIds(), chunkRows);
     }
