@@ -191,11 +191,20 @@ class SchedulerTest {
             assertThat(scheduler.stats().cancelled()).isEqualTo(1);
             assertThat(scheduler.stats().stepsAfterCancel()).isZero();
 
-            // cancelled from another thread while it runs: at most the step already under way
+            // cancelled from another thread while it runs: at most the step already under way. Its second token's
+            // listener holds the scheduler until the cancel is in, so the count below does not depend on the
+            // engine's speed
+            CountDownLatch cancelIssued = new CountDownLatch(1);
             Ticket other = scheduler.submit(List.of(new Job(prompt("Lily"), GenerationConfig.greedy(300).withStopAtEos(false),
-                    -1, null, (piece, lp) -> twoTokens.countDown()))).get(0);
+                    -1, null, (piece, lp) -> {
+                        twoTokens.countDown();
+                        if (twoTokens.getCount() == 0) {
+                            awaitTicket(cancelIssued);
+                        }
+                    }))).get(0);
             twoTokens.await();
             other.cancel();
+            cancelIssued.countDown();
             assertThatThrownBy(() -> other.result().get()).hasCauseInstanceOf(CancellationException.class);
             assertThat(scheduler.stats().cancelled()).isEqualTo(2);
             assertThat(scheduler.stats().stepsAfterCancel()).isLessThanOrEqualTo(1);
