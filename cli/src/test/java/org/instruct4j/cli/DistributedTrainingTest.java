@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.instruct4j.core.data.AlpacaExample;
-import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.testkit.SharedData;
@@ -48,7 +46,7 @@ class DistributedTrainingTest {
 
     @Test
     void twoProcessesOfBatchBGiveTheLossCurveOfOneProcessOfBatch2B() throws Exception {
-        Path data = alpacaSubset(40);
+        Path data = TrainingRuns.alpacaSubset(dir, 40);
         Path single = dir.resolve("single");
         Path two = dir.resolve("two");
         String[] common = {"--batch-size=8", "--eval-fraction=0.1", "--eval-steps=2", "--save-steps=2"};
@@ -58,8 +56,8 @@ class DistributedTrainingTest {
         assertThat(distributed.exitCode()).as(distributed.err()).isZero();
         assertThat(distributed.out()).contains("[rank 0] finished 5/5 steps", "[rank 1] finished 5/5 steps");
 
-        List<JsonNode> expected = metrics(single);
-        List<JsonNode> actual = metrics(two);
+        List<JsonNode> expected = TrainingRuns.metrics(single);
+        List<JsonNode> actual = TrainingRuns.metrics(two);
         assertThat(expected).as("the evaluation before training and 5 steps").hasSize(6);
         assertThat(actual).as("rank 0 alone writes the metrics").hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
@@ -80,7 +78,7 @@ class DistributedTrainingTest {
 
     @Test
     void killMinus9OfOneRankStopsTheJobNamingItAndOneProcessResumesFromTheCheckpoint() throws Exception {
-        Path data = alpacaSubset(96);
+        Path data = TrainingRuns.alpacaSubset(dir, 96);
         Path killed = dir.resolve("killed");
         Path uninterrupted = dir.resolve("uninterrupted");
         String[] common = {"--batch-size=4", "--save-steps=2"};
@@ -99,8 +97,8 @@ class DistributedTrainingTest {
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         CliRun reference = CliRun.of(sft(data, uninterrupted, common));
         assertThat(reference.exitCode()).as(reference.err()).isZero();
-        List<JsonNode> expected = metrics(uninterrupted);
-        List<JsonNode> actual = metrics(killed);
+        List<JsonNode> expected = TrainingRuns.metrics(uninterrupted);
+        List<JsonNode> actual = TrainingRuns.metrics(killed);
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
             assertThat(actual.get(i).get("step").asInt()).isEqualTo(expected.get(i).get("step").asInt());
@@ -130,7 +128,7 @@ class DistributedTrainingTest {
                         "--output", output.toString(), "--precision=fp32", "--max-length=160", "--max-steps=3", "--batch-size=4",
                         "--micro-batch-size=1", "--lr=3e-3", "--save-steps=0", "--quiet", "--nproc=" + nproc, "--master-port=" + freePort());
                 assertThat(run.exitCode()).as(run.err()).isZero();
-                curves.add(metrics(output));
+                curves.add(TrainingRuns.metrics(output));
             }
             // the held-out evaluation (both recipes hold out rows by default) at step 0 and at the end, and 3 steps
             assertThat(curves.get(0)).as(recipe).hasSize(4);
@@ -150,7 +148,7 @@ class DistributedTrainingTest {
 
     @Test
     void badDistributedSettingsExitWith2BeforeAnyWorkerStarts() throws Exception {
-        Path data = alpacaSubset(8);
+        Path data = TrainingRuns.alpacaSubset(dir, 8);
         Path output = dir.resolve("out");
         CliRun zero = CliRun.of(concat(sft(data, output, "--batch-size=4"), "--nproc=0"));
         assertThat(zero.exitCode()).isEqualTo(2);
@@ -226,23 +224,4 @@ class DistributedTrainingTest {
         }
     }
 
-    private Path alpacaSubset(int rows) throws IOException {
-        StringBuilder jsonl = new StringBuilder();
-        int taken = 0;
-        for (AlpacaExample example : Datasets.readAll(SharedData.path("alpaca/alpaca_5000_subset_pr152.json"), AlpacaExample::fromJson)) {
-            if (taken < rows && example.output().length() <= 150 && example.input().length() < 200) {
-                jsonl.append(Json.line(example.toJson())).append('\n');
-                taken++;
-            }
-        }
-        Path file = dir.resolve("subset-" + rows + ".jsonl");
-        Files.writeString(file, jsonl);
-        return file;
-    }
-
-    private static List<JsonNode> metrics(Path run) {
-        List<JsonNode> rows = new ArrayList<>();
-        Datasets.forEach(run.resolve("metrics.jsonl"), row -> row.node(), rows::add);
-        return rows;
-    }
 }

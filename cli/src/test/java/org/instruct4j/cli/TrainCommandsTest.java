@@ -11,9 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.instruct4j.core.data.AlpacaExample;
-import org.instruct4j.core.io.Datasets;
-import org.instruct4j.core.io.Json;
 import org.instruct4j.testkit.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +37,7 @@ class TrainCommandsTest {
 
     @Test
     void killMinus9DuringTrainingThenResumeGivesTheUninterruptedLossCurve() throws Exception {
-        Path data = alpacaSubset(64);
+        Path data = TrainingRuns.alpacaSubset(dir, 64);
         Path uninterrupted = dir.resolve("uninterrupted");
         Path killed = dir.resolve("killed");
         // both runs recompute their layers in the backward pass (equal to the plain pass to 1e-5: GradientCheckpointingRunTest)
@@ -55,8 +52,8 @@ class TrainCommandsTest {
         assertThat(resumed.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(resumed.exitValue()).as(new String(resumed.getErrorStream().readAllBytes())).isZero();
 
-        List<JsonNode> expected = metrics(uninterrupted);
-        List<JsonNode> actual = metrics(killed);
+        List<JsonNode> expected = TrainingRuns.metrics(uninterrupted);
+        List<JsonNode> actual = TrainingRuns.metrics(killed);
         assertThat(expected).as("step 0 (evaluation before training) and 14 steps").hasSize(15);
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
@@ -83,7 +80,7 @@ class TrainCommandsTest {
         assertThat(badRow.exitCode()).isEqualTo(2);
         assertThat(badRow.err()).contains("bad.json:[1] (line 2)", "\"output\"", "missing");
 
-        Path good = alpacaSubset(8);
+        Path good = TrainingRuns.alpacaSubset(dir, 8);
         CliRun unknown = CliRun.of(sft(good, output, "--learning-rate=3"));
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown setting 'learning-rate'");
@@ -95,7 +92,7 @@ class TrainCommandsTest {
 
     @Test
     void aFullDiskDuringACheckpointExitsWith1KeepsThePreviousOneAndResumeFinishesTheRun() throws Exception {
-        Path data = alpacaSubset(32);
+        Path data = TrainingRuns.alpacaSubset(dir, 32);
         Path disk = dir.resolve("small-disk");
         Files.createDirectories(disk);
         // a 5 MB file system holds the first checkpoint of stories260K (3.1 MB: model, AdamW state) but not the second
@@ -116,8 +113,8 @@ class TrainCommandsTest {
             assertThat(resumed.exitCode()).as(resumed.err()).isZero();
             CliRun reference = CliRun.of(sft(data, dir.resolve("reference"), "--save-steps=1", "--save-total-limit=3"));
             assertThat(reference.exitCode()).as(reference.err()).isZero();
-            List<JsonNode> expected = metrics(dir.resolve("reference"));
-            List<JsonNode> actual = metrics(output);
+            List<JsonNode> expected = TrainingRuns.metrics(dir.resolve("reference"));
+            List<JsonNode> actual = TrainingRuns.metrics(output);
             assertThat(actual).hasSameSizeAs(expected);
             for (int i = 0; i < expected.size(); i++) {
                 assertThat(actual.get(i).path("loss").asDouble(-1)).as("step %d", i)
@@ -131,7 +128,7 @@ class TrainCommandsTest {
     @Test
     void aLengthTheModelCannotHonourExitsWith2BeforeAnythingIsWritten() throws Exception {
         Path output = dir.resolve("out");
-        CliRun run = CliRun.of(sft(alpacaSubset(8), output, "--max-length=100000"));
+        CliRun run = CliRun.of(sft(TrainingRuns.alpacaSubset(dir, 8), output, "--max-length=100000"));
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--max-length 100000 is longer than the 512 positions the base model has");
         assertThat(output).doesNotExist();
@@ -151,7 +148,7 @@ class TrainCommandsTest {
 
     @Test
     void loraRunThenMergeLoraGivesAModelDirectoryThatGenerates() throws Exception {
-        Path data = alpacaSubset(8);
+        Path data = TrainingRuns.alpacaSubset(dir, 8);
         Path adapter = dir.resolve("adapter");
         CliRun run = CliRun.of(sft(data, adapter, "--lora", "--lora-r=4", "--eval-fraction=0"));
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -165,20 +162,6 @@ class TrainCommandsTest {
                 "--max-new-tokens", "8");
         assertThat(generate.exitCode()).as(generate.err()).isZero();
         assertThat(generate.out()).isNotBlank();
-    }
-
-    private Path alpacaSubset(int rows) throws IOException {
-        StringBuilder jsonl = new StringBuilder();
-        int taken = 0;
-        for (AlpacaExample example : Datasets.readAll(SharedData.path("alpaca/alpaca_5000_subset_pr152.json"), AlpacaExample::fromJson)) {
-            if (taken < rows && example.output().length() <= 150 && example.input().length() < 200) {
-                jsonl.append(Json.line(example.toJson())).append('\n');
-                taken++;
-            }
-        }
-        Path file = dir.resolve("subset-" + rows + ".jsonl");
-        Files.writeString(file, jsonl);
-        return file;
     }
 
     private static Process launch(String[] args) throws IOException {
@@ -206,9 +189,4 @@ class TrainCommandsTest {
                 + " stderr=" + new String(process.getErrorStream().readAllBytes()));
     }
 
-    private static List<JsonNode> metrics(Path run) {
-        List<JsonNode> rows = new ArrayList<>();
-        Datasets.forEach(run.resolve("metrics.jsonl"), row -> row.node(), rows::add);
-        return rows;
-    }
 }
