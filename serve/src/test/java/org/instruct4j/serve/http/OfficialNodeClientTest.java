@@ -22,7 +22,10 @@ class OfficialNodeClientTest {
     @Test
     void theOfficialNodeClientTalksToTheServer() throws Exception {
         try (ServedModel served = new ServedModel();
-                ServedModel busy = new ServedModel(1 << 20, SchedulerOptions.defaults().withMaxRows(1).withMaxQueue(0))) {
+                // 10 ms a step, so the one row's 250-token stream still holds the row when the next request comes
+                // (unpaced, stories260K streams it in about 20 ms)
+                ServedModel busy = new ServedModel(1 << 20, SchedulerOptions.defaults().withMaxRows(1).withMaxQueue(0),
+                        10_000_000)) {
             Path script = Path.of("src/test/node/client.mjs").toAbsolutePath();
             Process node = new ProcessBuilder("node", script.toString(), served.server.baseUrl(), ServedModel.KEY, ServedModel.MODEL_ID,
                     busy.server.baseUrl()).redirectErrorStream(false).start();
