@@ -1,6 +1,7 @@
 package org.instruct4j.model.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Causal multi-head attention of every slot of a step over its own row's cache, heads split over the thread team:
@@ -86,55 +87,45 @@ final class Attention implements ThreadTeam.Task {
             t += length;
         }
         VectorMath.softmax(att, 0, count);
-        for (int d = 0; d < headDim; d++) {
-            step.att[qOffset + d] = weightedSum(att, first, position, values, (firstRow + d) * KvPages.POSITIONS);
-        }
+        weightedSum(att, first, position, values, firstRow, step.att, qOffset);
     }
 
     /**
-     * {@code sum over t of att[t - first] * value dimension at t}, {@code values[block][row + column]} holding it:
-     * one vector accumulator across all blocks (each block's positions that fill whole vectors), then the rest.
+     * {@code out[outOffset + d] = sum over t of att[t - first] * value dimension (column + d) at position t} for the
+     * head's dimensions d, position t's values at {@code values[t / POSITIONS][(t % POSITIONS) kvDim + column]}:
+     * vectors across the dimensions, one multiply-add per position in order (the last vector masked).
      */
-    private static float weightedSum(float[] att, int first, int position, float[][] values, int row) {
-        FloatVector acc = FloatVector.zero(VectorMath.F);
-        float rest = 0;
-        for (int t = first; t <= position; ) {
-            int block = t >> KvPages.SHIFT, column = t & (KvPages.POSITIONS - 1);
-            int length = Math.min(position + 1 - t, KvPages.POSITIONS - column);
-            float[] v = values[block];
-            int from = row + column, a = t - first, i = 0;
-            for (int bound = VectorMath.F.loopBound(length); i < bound; i += VectorMath.LANES) {
-                acc = FloatVector.fromArray(VectorMath.F, att, a + i).fma(FloatVector.fromArray(VectorMath.F, v, from + i), acc);
+    private void weightedSum(float[] att, int first, int position, float[][] values, int column, float[] out,
+                             int outOffset) {
+        int headDim = dims.headDim(), kvDim = dims.kvDim();
+        for (int d = 0; d < headDim; d += VectorMath.LANES) {
+            VectorMask<Float> lanes = VectorMath.F.indexInRange(d, headDim);
+            FloatVector acc = FloatVector.zero(VectorMath.F);
+            for (int t = first; t <= position; t++) {
+                float[] v = values[t >> KvPages.SHIFT];
+                int at = (t & (KvPages.POSITIONS - 1)) * kvDim + column + d;
+                acc = FloatVector.fromArray(VectorMath.F, v, at, lanes)
+                        .fma(FloatVector.broadcast(VectorMath.F, att[t - first]), acc);
             }
-            for (; i < length; i++) {
-                rest = Math.fma(att[a + i], v[from + i], rest);
-            }
-            t += length;
+            acc.intoArray(out, outOffset + d, lanes);
         }
-        return VectorMath.sum(acc) + rest;
     }
 
     /**
      * {@code att[to + i] = q . key of position i * scale} for {@code length} consecutive positions of one block,
-     * {@code keys[from + d * POSITIONS + i]} holding dimension d of position i: vectors across positions.
+     * {@code keys[from + d * POSITIONS + i]} holding dimension d of position i: vectors across positions, one
+     * multiply-add per dimension in order (the last vector masked).
      */
     private void scores(float[] q, int qOffset, float[] keys, int from, int length, float[] att, int to) {
         int headDim = dims.headDim();
-        int i = 0;
-        for (int bound = VectorMath.F.loopBound(length); i < bound; i += VectorMath.LANES) {
+        for (int i = 0; i < length; i += VectorMath.LANES) {
+            VectorMask<Float> lanes = VectorMath.F.indexInRange(i, length);
             FloatVector acc = FloatVector.zero(VectorMath.F);
             for (int d = 0; d < headDim; d++) {
-                acc = FloatVector.fromArray(VectorMath.F, keys, from + d * KvPages.POSITIONS + i)
+                acc = FloatVector.fromArray(VectorMath.F, keys, from + d * KvPages.POSITIONS + i, lanes)
                         .fma(FloatVector.broadcast(VectorMath.F, q[qOffset + d]), acc);
             }
-            acc.mul(scale).intoArray(att, to + i);
-        }
-        for (; i < length; i++) {
-            float acc = 0;
-            for (int d = 0; d < headDim; d++) {
-                acc = Math.fma(keys[from + d * KvPages.POSITIONS + i], q[qOffset + d], acc);
-            }
-            att[to + i] = acc * scale;
+            acc.mul(scale).intoArray(att, to + i, lanes);
         }
     }
 }

@@ -46,6 +46,12 @@ final class F32Matrix extends Matrix {
         }
     }
 
+    /** One bulk copy: the rows are consecutive in memory. */
+    @Override
+    void dequantizeRows(int from, int to, float[] out) {
+        MemorySegment.copy(data, FLOAT, (long) from * cols * Float.BYTES, out, 0, (to - from) * cols);
+    }
+
     /**
      * Matrices of at least this many bytes, with rows shorter than {@link #SHORT_ROW_BYTES}, are multiplied row after
      * row: they are read from memory (or a shared cache) at every token, as a core's L2 holds a few hundred KiB of

@@ -4,8 +4,9 @@ import java.util.ArrayDeque;
 
 /**
  * The blocks every row's KV cache is made of: for the keys or the values of one layer, {@value #POSITIONS} positions
- * of every key/value dimension, laid out [kvDim][positions], so attention reads a dimension of many positions as
- * one vector (scores and weighted sums vectorize across positions, whatever the head size). A row takes blocks as it
+ * of every key/value dimension. Keys are laid out [kvDim][positions], so the scores of many positions are one vector
+ * (a multiply-add per dimension, no lane sums); values [positions][kvDim], so the weighted sum of a head is vectors
+ * across its dimensions (a multiply-add per position, no lane sums). A row takes blocks as it
  * grows and gives them back when it closes, so rows of any lengths share memory without padding, and closed rows'
  * blocks are reused without garbage.
  */

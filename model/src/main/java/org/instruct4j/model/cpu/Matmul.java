@@ -1,14 +1,20 @@
 package org.instruct4j.model.cpu;
 
+import java.util.Arrays;
+
 /**
  * Products of up to three matrices with the same inputs (q, k and v of a layer; gate and up), shared by the thread
- * team as units of consecutive rows (a multiple of four), about four units per thread so a late thread costs little.
- * Small products run on the calling thread alone, where a hand-off would cost more than it saves.
+ * team as units of consecutive rows (a multiple of four) in guided order, as OpenMP's {@code schedule(guided)}: each
+ * unit a {@value #GUIDED_SHARE}th of the rows left divided by the threads, so the first units are long (few claims)
+ * and the last ones short, and the threads finish within a short unit of each other (equal units leave one thread
+ * waiting up to a whole unit at the end of every product, dozens of times per token). Small products run on the
+ * calling thread alone, where a hand-off would cost more than it saves.
  */
 final class Matmul implements ThreadTeam.Task {
     /** Multiply-adds below which one thread does the work: a few microseconds of it. */
     static final long PARALLEL_WORK = 1 << 15;
-    private static final int UNITS_PER_THREAD = 4;
+    /** A unit takes this fraction (one over) of the rows left per thread. */
+    private static final int GUIDED_SHARE = 2;
     private static final int MIN_UNIT_ROWS = 16;
 
     private final ThreadTeam team;
@@ -19,20 +25,16 @@ final class Matmul implements ThreadTeam.Task {
     private float[] input;
     private int inputOffset;
     private int n;
-    /** Per unit: its matrix and rows; and a row of scratch for the unit's thread. */
-    private final int[] unitMatrix;
-    private final int[] unitFrom;
-    private final int[] unitTo;
-    private final float[][] scratch;
+    /** Per unit: its matrix and rows; and scratch for the batched product, per thread. */
+    private int[] unitMatrix = new int[64];
+    private int[] unitFrom = new int[64];
+    private int[] unitTo = new int[64];
+    private final ThreadLocal<float[]> scratch;
 
     Matmul(ThreadTeam team, int maxCols) {
         this.team = team;
         this.maxCols = maxCols;
-        int maxUnits = 3 * (team.size() * UNITS_PER_THREAD + 1);
-        this.unitMatrix = new int[maxUnits];
-        this.unitFrom = new int[maxUnits];
-        this.unitTo = new int[maxUnits];
-        this.scratch = new float[maxUnits][];
+        this.scratch = ThreadLocal.withInitial(() -> new float[Matrix.scratchFloats(maxCols)]);
     }
 
     /** {@code out[t * rows + r] = a row r . in[t * cols, + cols)} for the {@code n} inputs. */
@@ -57,23 +59,34 @@ final class Matmul implements ThreadTeam.Task {
         count = 0;
         long work = (add(a, outA) + add(b, outB) + add(c, outC)) * n;
         boolean parallel = work >= PARALLEL_WORK && team.size() > 1;
-        int totalRows = 0;
+        int rowsLeft = 0;
         for (int i = 0; i < count; i++) {
-            totalRows += matrices[i].rows;
+            rowsLeft += matrices[i].rows;
         }
-        int unitRows = parallel ? Math.max(MIN_UNIT_ROWS, (totalRows / (team.size() * UNITS_PER_THREAD) + 3) & ~3)
-                : Integer.MAX_VALUE;
         int units = 0;
         for (int i = 0; i < count; i++) {
-            for (int from = 0; from < matrices[i].rows; from += unitRows) {
-                unitMatrix[units] = i;
-                unitFrom[units] = from;
-                unitTo[units++] = (int) Math.min(matrices[i].rows, (long) from + unitRows);
+            for (int from = 0, rows = matrices[i].rows; from < rows; units++) {
+                int size = parallel ? Math.max(MIN_UNIT_ROWS, (rowsLeft / (GUIDED_SHARE * team.size()) + 3) & ~3) : rows;
+                int to = Math.min(rows, from + size);
+                addUnit(units, i, from, to);
+                rowsLeft -= to - from;
+                from = to;
             }
         }
         team.run(this, units, parallel);
         this.input = null;
         outputs[0] = outputs[1] = outputs[2] = null;
+    }
+
+    private void addUnit(int unit, int matrix, int from, int to) {
+        if (unit == unitMatrix.length) {
+            unitMatrix = Arrays.copyOf(unitMatrix, 2 * unit);
+            unitFrom = Arrays.copyOf(unitFrom, 2 * unit);
+            unitTo = Arrays.copyOf(unitTo, 2 * unit);
+        }
+        unitMatrix[unit] = matrix;
+        unitFrom[unit] = from;
+        unitTo[unit] = to;
     }
 
     private long add(Matrix matrix, float[] out) {
@@ -88,10 +101,7 @@ final class Matmul implements ThreadTeam.Task {
     @Override
     public void unit(int index) {
         Matrix m = matrices[unitMatrix[index]];
-        if (n > 1 && scratch[index] == null) {
-            scratch[index] = new float[Matrix.scratchFloats(maxCols)];
-        }
         m.multiply(input, inputOffset, m.cols, n, outputs[unitMatrix[index]], 0, m.rows, unitFrom[index], unitTo[index],
-                scratch[index]);
+                n > 1 ? scratch.get() : null);
     }
 }

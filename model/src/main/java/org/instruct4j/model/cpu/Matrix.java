@@ -47,6 +47,13 @@ abstract sealed class Matrix permits F32Matrix, Bf16Matrix, Q8Matrix, Q4Matrix {
     /** Row {@code row} as floats into {@code out[offset, offset + cols)}. */
     abstract void dequantizeRow(int row, float[] out, int offset);
 
+    /** Rows [from, to) as floats into {@code out[0, (to - from) cols)}. */
+    void dequantizeRows(int from, int to, float[] out) {
+        for (int r = from; r < to; r++) {
+            dequantizeRow(r, out, (r - from) * cols);
+        }
+    }
+
     /**
      * {@code out[outOffset + r] = row r . x[xOffset, xOffset + cols)} for rows [from, to): one input vector (decoding
      * one token), read straight from the stored format four rows at a time (the last four again when the count is not
@@ -122,9 +129,7 @@ abstract sealed class Matrix permits F32Matrix, Bf16Matrix, Q8Matrix, Q4Matrix {
         for (int start = from; start < to; start += chunk) {
             int end = Math.min(to, start + chunk);
             int first = Math.min(start, end - TILE_ROWS); // a short last chunk takes rows of the one before again
-            for (int r = first; r < end; r++) {
-                dequantizeRow(r, scratch, (r - first) * cols);
-            }
+            dequantizeRows(first, end, scratch);
             for (int next = first; next < end; next += TILE_ROWS) {
                 int r = Math.min(next, end - TILE_ROWS); // the last tile again when the count is not a multiple
                 tile(scratch, (r - first) * cols, x, xOffset, xStride, n, out, outOffset + r, outStride, accumulators,

@@ -72,8 +72,8 @@ final class Step {
             float[] valueBlock = rows[s].values[layer][position >> KvPages.SHIFT];
             for (int c = 0; c < kvDim; c++) {
                 keyBlock[c * KvPages.POSITIONS + column] = k[s * kvDim + c];
-                valueBlock[c * KvPages.POSITIONS + column] = v[s * kvDim + c];
             }
+            System.arraycopy(v, s * kvDim, valueBlock, column * kvDim, kvDim);
         }
     }
 }
