@@ -88,6 +88,11 @@ public final class ServeLoadBench {
         }
         for (int clients : clientCounts) {
             List<LoadGenerator.Request> load = requests.subList(0, Math.max(16, 2 * clients));
+            long promptTokens = load.stream().mapToLong(r -> promptIds(model.tokenizer(), r).length).sum();
+            long outputTokens = load.stream().mapToLong(LoadGenerator.Request::outputTokens).sum();
+            // every token, prompt or output, goes through the model's matrices once: the compute bound of any scheduler
+            System.out.printf("%2d clients' requests: %d prompt + %d output tokens, %.2f tokens through the model per output token%n",
+                    clients, promptTokens, outputTokens, (double) (promptTokens + outputTokens) / outputTokens);
             List<List<LoadGenerator.Result>> results = new ArrayList<>();
             contenders.forEach(c -> results.add(new ArrayList<>()));
             for (int run = 0; run < runs; run++) {
@@ -156,11 +161,16 @@ public final class ServeLoadBench {
         long start = System.nanoTime();
         long tokens = 0;
         for (LoadGenerator.Request request : requests) {
-            int[] prompt = tokenizer.encode(AlpacaPrompt.renderConversation(List.of(Turn.user(request.instruction()))), true);
+            int[] prompt = promptIds(tokenizer, request);
             tokens += generator.generateFromIds(new int[][] {prompt},
                     GenerationConfig.greedy(request.outputTokens()).withStopAtEos(false)).get(0).tokenIds().length;
         }
         return tokens / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** The request's prompt as served: its instruction in the Alpaca template. */
+    private static int[] promptIds(Tokenizer tokenizer, LoadGenerator.Request request) {
+        return tokenizer.encode(AlpacaPrompt.renderConversation(List.of(Turn.user(request.instruction()))), true);
     }
 
     /** stories260K, or a random model of llama2.c's 15M shape (model init --preset small) written to and read from disk. */
