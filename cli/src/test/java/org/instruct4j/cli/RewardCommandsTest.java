@@ -141,7 +141,10 @@ class RewardCommandsTest {
                 "--output", output.toString(), "--precision=fp32", "--max-length=160", "--max-steps=2", "--batch-size=3",
                 "--micro-batch-size=3", "--lr=1e-3", "--eval-fraction=0.25", "--quiet");
         assertThat(dpo.exitCode()).as(dpo.err()).isZero();
-        assertThat(dpo.out()).contains("finished 2/2 steps", "held-out reward accuracy", "(before: 0.0000)");
+        assertThat(dpo.out()).contains("finished 2/2 steps", "held-out reward accuracy");
+        // before the first update the policy is the reference: their log-probabilities (libtorch's and the CPU
+        // engine's) agree within rounding, so the margin prints as zero, of either sign
+        assertThat(dpo.out()).containsPattern("\\(before: -?0\\.0000\\)");
         assertThat(output.resolve("model.safetensors")).exists();
     }
 
