@@ -5,15 +5,15 @@ import java.util.Arrays;
 /**
  * Products of up to three matrices with the same inputs (q, k and v of a layer; gate and up), shared by the thread
  * team as units of consecutive rows (a multiple of four) in guided order, as OpenMP's {@code schedule(guided)}: each
- * unit a {@value #GUIDED_SHARE}th of the rows left divided by the threads, so the first units are long (few claims)
- * and the last ones short, and the threads finish within a short unit of each other (equal units leave one thread
- * waiting up to a whole unit at the end of every product, dozens of times per token). Small products run on the
- * calling thread alone, where a hand-off would cost more than it saves.
+ * unit takes the rows left divided by {@value #GUIDED_SHARE} x the threads (at least {@value #MIN_UNIT_ROWS}), so
+ * the first units are long (few claims) and the last ones short, and the threads finish within a short unit of each
+ * other (equal units leave one thread waiting up to a whole unit at the end of every product, dozens of times per
+ * token). Small products run on the calling thread alone, where a hand-off would cost more than it saves.
  */
 final class Matmul implements ThreadTeam.Task {
     /** Multiply-adds below which one thread does the work: a few microseconds of it. */
     static final long PARALLEL_WORK = 1 << 15;
-    /** A unit takes this fraction (one over) of the rows left per thread. */
+    /** A unit takes the rows left divided by this times the threads. */
     private static final int GUIDED_SHARE = 2;
     private static final int MIN_UNIT_ROWS = 16;
 
