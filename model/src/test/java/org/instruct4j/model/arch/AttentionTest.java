@@ -81,7 +81,8 @@ class AttentionTest {
     private static Tensor[] grads(Tensor out, Tensor upstream, Tensor... inputs) {
         TensorVector g = torch.grad(new TensorVector(out), new TensorVector(inputs), new TensorVector(upstream),
                 new BoolOptional(true), false, false);
-        return new Tensor[] {g.get(0), g.get(1), g.get(2)};
+        // TensorVector.get returns a reference into the vector, which is freed when g is collected: own copies
+        return new Tensor[] {new Tensor(g.get(0)), new Tensor(g.get(1)), new Tensor(g.get(2))};
     }
 
     private static double maxDifference(Tensor a, Tensor b) {

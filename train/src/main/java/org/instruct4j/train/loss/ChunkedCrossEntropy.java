@@ -1,5 +1,6 @@
 package org.instruct4j.train.loss;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
@@ -94,6 +95,8 @@ final class ChunkedCrossEntropy {
                         weightGrads[i].add_(g);
                     }
                 }
+                // get() returns references into the vector: it must not be collected while they are in use
+                Reference.reachabilityFence(grads);
             }
         }
         Tensor dot = hidden.mul(hiddenGrad).sum(FLOAT);
