@@ -18,7 +18,9 @@ final class Attention implements ThreadTeam.Task {
     private final ModelDims dims;
     private final float scale;
     private final int window;
+    /** Per unit, the attention weights of the two heads it works on at a time. */
     private float[][] scores;
+    private float[][] scores2;
     private Step step;
     private int layer;
     private int pairs;
@@ -31,6 +33,7 @@ final class Attention implements ThreadTeam.Task {
         this.scale = (float) (1 / Math.sqrt(dims.headDim()));
         this.window = window;
         this.scores = new float[team.size() * UNITS_PER_THREAD][0];
+        this.scores2 = new float[team.size() * UNITS_PER_THREAD][0];
     }
 
     /** Writes the attention output of every slot of {@code step} (queries in step.q) to step.att, for {@code layer}. */
@@ -47,6 +50,7 @@ final class Attention implements ThreadTeam.Task {
         for (int unit = 0; unit < scores.length; unit++) {
             if (scores[unit].length < longest) {
                 scores[unit] = new float[Math.max(longest, 2 * scores[unit].length)];
+                scores2[unit] = new float[scores[unit].length];
             }
         }
         work *= (long) dims.heads() * dims.headDim();
@@ -61,71 +65,104 @@ final class Attention implements ThreadTeam.Task {
         return window > 0 ? Math.min(window, position + 1) : position + 1;
     }
 
-    /** Unit {@code unit} of {@code units}: a range of the (slot, head) pairs. */
+    /**
+     * Unit {@code unit} of {@code units}: a range of the (slot, head) pairs, two heads of a slot at a time where it can
+     * (their weighted sums are two independent chains of multiply-adds, where one waits on each add's latency).
+     */
     @Override
     public void unit(int unit) {
         int heads = dims.heads();
         int from = (int) ((long) pairs * unit / units), to = (int) ((long) pairs * (unit + 1) / units);
-        for (int pair = from; pair < to; pair++) {
-            head(pair / heads, pair % heads, scores[unit]);
+        for (int pair = from; pair < to; ) {
+            int slot = pair / heads, head = pair % heads;
+            if (pair + 1 < to && head + 1 < heads) {
+                weights(slot, head, scores[unit]);
+                weights(slot, head + 1, scores2[unit]);
+                weightedSums(slot, head, scores[unit], scores2[unit]);
+                pair += 2;
+            } else {
+                weights(slot, head, scores[unit]);
+                weightedSums(slot, head, scores[unit], null);
+                pair++;
+            }
         }
     }
 
-    private void head(int slot, int head, float[] att) {
+    /** The attention weights of query head {@code head} of {@code slot} over the positions it sees, into att. */
+    private void weights(int slot, int head, float[] att) {
         int headDim = dims.headDim();
-        int firstRow = head / (dims.heads() / dims.kvHeads()) * headDim;
+        int firstRow = keyValueColumn(head);
         int qOffset = slot * dims.qDim() + head * headDim;
         int position = step.positions[slot];
         int first = position + 1 - visible(position);
-        int count = position + 1 - first;
         float[][] keys = step.rows[slot].keys[layer];
-        float[][] values = step.rows[slot].values[layer];
         for (int t = first; t <= position; ) {
             int block = t >> KvPages.SHIFT, column = t & (KvPages.POSITIONS - 1);
             int length = Math.min(position + 1 - t, KvPages.POSITIONS - column);
             scores(step.q, qOffset, keys[block], firstRow * KvPages.POSITIONS + column, length, att, t - first);
             t += length;
         }
-        VectorMath.softmax(att, 0, count);
-        weightedSum(att, first, position, values, firstRow, step.att, qOffset);
+        VectorMath.softmax(att, 0, position + 1 - first);
+    }
+
+    /** The first key/value dimension of the key/value head that query head {@code head} shares. */
+    private int keyValueColumn(int head) {
+        return head / (dims.heads() / dims.kvHeads()) * dims.headDim();
     }
 
     /**
-     * {@code out[outOffset + d] = sum over t of att[t - first] * value dimension (column + d) at position t} for the
-     * head's dimensions d, position t's values at {@code values[t / POSITIONS][(t % POSITIONS) kvDim + column]}:
-     * vectors across the dimensions, one multiply-add per position in order (the last vector masked).
+     * The attention outputs of query heads {@code head} (weights {@code att}) and, when {@code att2} is given,
+     * {@code head + 1} (weights {@code att2}) of {@code slot}: for each head dimension d, the sum over the positions t
+     * it sees of weight(t) * value dimension d at t, position t's values at
+     * {@code values[t / POSITIONS][(t % POSITIONS) kvDim + column]}: vectors across the dimensions, one multiply-add
+     * per position in order (the last vector masked), the two heads' chains side by side.
      */
-    private void weightedSum(float[] att, int first, int position, float[][] values, int column, float[] out,
-                             int outOffset) {
+    private void weightedSums(int slot, int head, float[] att, float[] att2) {
         int headDim = dims.headDim(), kvDim = dims.kvDim();
+        int position = step.positions[slot];
+        int first = position + 1 - visible(position);
+        float[][] values = step.rows[slot].values[layer];
+        int column = keyValueColumn(head), column2 = att2 == null ? column : keyValueColumn(head + 1);
+        int out = slot * dims.qDim() + head * headDim;
         for (int d = 0; d < headDim; d += VectorMath.LANES) {
             VectorMask<Float> lanes = VectorMath.F.indexInRange(d, headDim);
-            FloatVector acc = FloatVector.zero(VectorMath.F);
+            FloatVector acc = FloatVector.zero(VectorMath.F), acc2 = acc;
             for (int t = first; t <= position; t++) {
                 float[] v = values[t >> KvPages.SHIFT];
-                int at = (t & (KvPages.POSITIONS - 1)) * kvDim + column + d;
-                acc = FloatVector.fromArray(VectorMath.F, v, at, lanes)
+                int at = (t & (KvPages.POSITIONS - 1)) * kvDim + d;
+                acc = FloatVector.fromArray(VectorMath.F, v, at + column, lanes)
                         .fma(FloatVector.broadcast(VectorMath.F, att[t - first]), acc);
+                if (att2 != null) {
+                    acc2 = FloatVector.fromArray(VectorMath.F, v, at + column2, lanes)
+                            .fma(FloatVector.broadcast(VectorMath.F, att2[t - first]), acc2);
+                }
             }
-            acc.intoArray(out, outOffset + d, lanes);
+            acc.intoArray(step.att, out + d, lanes);
+            if (att2 != null) {
+                acc2.intoArray(step.att, out + headDim + d, lanes);
+            }
         }
     }
 
     /**
      * {@code att[to + i] = q . key of position i * scale} for {@code length} consecutive positions of one block,
      * {@code keys[from + d * POSITIONS + i]} holding dimension d of position i: vectors across positions, one
-     * multiply-add per dimension in order (the last vector masked).
+     * multiply-add per dimension in order (the last vectors masked), two vectors of positions side by side.
      */
     private void scores(float[] q, int qOffset, float[] keys, int from, int length, float[] att, int to) {
-        int headDim = dims.headDim();
-        for (int i = 0; i < length; i += VectorMath.LANES) {
-            VectorMask<Float> lanes = VectorMath.F.indexInRange(i, length);
-            FloatVector acc = FloatVector.zero(VectorMath.F);
+        int headDim = dims.headDim(), lanes = VectorMath.LANES;
+        for (int i = 0; i < length; i += 2 * lanes) {
+            VectorMask<Float> first = VectorMath.F.indexInRange(i, length);
+            VectorMask<Float> second = VectorMath.F.indexInRange(i + lanes, length);
+            FloatVector acc = FloatVector.zero(VectorMath.F), acc2 = acc;
             for (int d = 0; d < headDim; d++) {
-                acc = FloatVector.fromArray(VectorMath.F, keys, from + d * KvPages.POSITIONS + i, lanes)
-                        .fma(FloatVector.broadcast(VectorMath.F, q[qOffset + d]), acc);
+                FloatVector qd = FloatVector.broadcast(VectorMath.F, q[qOffset + d]);
+                int at = from + d * KvPages.POSITIONS + i;
+                acc = FloatVector.fromArray(VectorMath.F, keys, at, first).fma(qd, acc);
+                acc2 = FloatVector.fromArray(VectorMath.F, keys, at + lanes, second).fma(qd, acc2);
             }
-            acc.mul(scale).intoArray(att, to + i, lanes);
+            acc.mul(scale).intoArray(att, to + i, first);
+            acc2.mul(scale).intoArray(att, to + i + lanes, second);
         }
     }
 }
