@@ -75,16 +75,13 @@ final class Attention implements ThreadTeam.Task {
         int from = (int) ((long) pairs * unit / units), to = (int) ((long) pairs * (unit + 1) / units);
         for (int pair = from; pair < to; ) {
             int slot = pair / heads, head = pair % heads;
-            if (pair + 1 < to && head + 1 < heads) {
-                weights(slot, head, scores[unit]);
+            boolean two = pair + 1 < to && head + 1 < heads;
+            weights(slot, head, scores[unit]);
+            if (two) {
                 weights(slot, head + 1, scores2[unit]);
-                weightedSums(slot, head, scores[unit], scores2[unit]);
-                pair += 2;
-            } else {
-                weights(slot, head, scores[unit]);
-                weightedSums(slot, head, scores[unit], null);
-                pair++;
             }
+            weightedSums(slot, head, scores[unit], two ? scores2[unit] : null);
+            pair += two ? 2 : 1;
         }
     }
 

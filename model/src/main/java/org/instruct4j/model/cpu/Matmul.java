@@ -18,7 +18,6 @@ final class Matmul implements ThreadTeam.Task {
     private static final int MIN_UNIT_ROWS = 16;
 
     private final ThreadTeam team;
-    private final int maxCols;
     private final Matrix[] matrices = new Matrix[3];
     private final float[][] outputs = new float[3][];
     private int count;
@@ -33,7 +32,6 @@ final class Matmul implements ThreadTeam.Task {
 
     Matmul(ThreadTeam team, int maxCols) {
         this.team = team;
-        this.maxCols = maxCols;
         this.scratch = ThreadLocal.withInitial(() -> new float[Matrix.scratchFloats(maxCols)]);
     }
 
