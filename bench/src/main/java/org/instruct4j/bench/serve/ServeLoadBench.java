@@ -38,10 +38,11 @@ import org.instruct4j.testkit.SharedData;
 /**
  * Issue 13's serving benchmark: `serve` under a {@link LoadGenerator} (Poisson arrivals, 1 / 8 / 32 / 64 clients,
  * Alpaca instructions of mixed lengths, 16-256 output tokens each), with continuous batching ({@link Scheduler}) and
- * with the dynamic batching it replaced ({@link DynamicBatchingBaseline}, both variants), same engine, same
- * requests, taking turns within each run, after one unmeasured run of each (the JIT's first compilations); and the
- * one-at-a-time baseline (the same eight requests generated in process, one after another, after four unmeasured ones;
- * the median of three runs). A rate of {@code Infinity} sends every request as soon as a client is free.
+ * with the dynamic batching it replaced ({@link DynamicBatchingBaseline}, both variants) and one request at a time
+ * (the same server with a continuous scheduler of one row: requests wait in its queue), same engine, same requests,
+ * taking turns within each run, after one unmeasured run of each (the JIT's first compilations); and the
+ * one-at-a-time baseline in process (the same eight requests generated without a server, one after another, after
+ * four unmeasured ones; the median of three runs), which pays no HTTP. A rate of {@code Infinity} sends every request as soon as a client is free.
  * Prints each run and the medians: requests/s, output tokens/s, time to first token p50 / p99, and the ratios the
  * issue's goals name.
  *
@@ -51,6 +52,8 @@ public final class ServeLoadBench {
     private static final int MIN_OUTPUT = 16;
     private static final int MAX_OUTPUT = 256;
     private static final long SEED = 13;
+    /** The contender that serves one request at a time: a continuous scheduler of one row, the rest waiting. */
+    private static final int SERVED_ONE_AT_A_TIME = 2;
 
     private ServeLoadBench() {}
 
@@ -63,6 +66,7 @@ public final class ServeLoadBench {
         int[] clientCounts = Arrays.stream((args.length > 2 ? args[2] : "1,8,32,64").split(",")).mapToInt(Integer::parseInt).toArray();
         double rate = args.length > 3 ? Double.parseDouble(args[3]) : 50;
         int maxRows = args.length > 4 ? Integer.parseInt(args[4]) : 64;
+        int maxClients = Arrays.stream(clientCounts).max().orElse(1);
         InferenceModel model = load(which, EngineChoice.parse(args.length > 5 ? args[5] : "auto"));
         InferenceEngine engine = model.engine();
         List<LoadGenerator.Request> requests = requests(model.tokenizer(), engine.maxPositions(),
@@ -70,6 +74,8 @@ public final class ServeLoadBench {
         List<Contender> contenders = List.of(
                 new Contender("dynamic (same settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, true)),
                 new Contender("dynamic (any settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, false)),
+                new Contender("one at a time, served", m -> new Scheduler(m.engine(), m.tokenizer(),
+                        SchedulerOptions.defaults().withMaxRows(1).withMaxQueue(Math.max(256, 4 * maxClients)))),
                 new Contender("continuous", m -> new Scheduler(m.engine(), m.tokenizer(), SchedulerOptions.defaults().withMaxRows(maxRows))));
         System.out.printf("model %s on %s; Poisson arrivals at %.0f/s; outputs %d-%d tokens (ignore_eos, greedy); rows %d%n",
                 which, engine.description(), rate, MIN_OUTPUT, MAX_OUTPUT, maxRows);
@@ -108,13 +114,16 @@ public final class ServeLoadBench {
             System.out.printf("%2d clients, %d requests, medians of %d runs:%n", clients, load.size(), runs);
             for (int c = 0; c < contenders.size(); c++) {
                 List<LoadGenerator.Result> r = results.get(c);
-                System.out.printf("  %-24s %6.2f req/s %8.1f tok/s (%.2fx one at a time)  TTFT p50 %.3f s  p99 %.3f s%n",
+                System.out.printf("  %-24s %6.2f req/s %8.1f tok/s (%.2fx one at a time in process)  TTFT p50 %.3f s  p99 %.3f s%n",
                         contenders.get(c).name(), median(r, LoadGenerator.Result::requestsPerSecond),
                         median(r, LoadGenerator.Result::tokensPerSecond), median(r, LoadGenerator.Result::tokensPerSecond) / sequential,
                         median(r, x -> x.ttft(0.5)), median(r, x -> x.ttft(0.99)));
             }
             List<LoadGenerator.Result> continuous = results.getLast();
-            for (int c = 0; c < contenders.size() - 1; c++) {
+            System.out.printf("  continuous against one at a time served: tok/s %.2fx (against one at a time in process %.2fx)%n",
+                    median(continuous, LoadGenerator.Result::tokensPerSecond) / median(results.get(SERVED_ONE_AT_A_TIME), LoadGenerator.Result::tokensPerSecond),
+                    median(continuous, LoadGenerator.Result::tokensPerSecond) / sequential);
+            for (int c = 0; c < SERVED_ONE_AT_A_TIME; c++) {
                 List<LoadGenerator.Result> dynamic = results.get(c);
                 System.out.printf("  continuous against %s: tok/s %.2fx, TTFT p99 / its p50 = %.2f%n", contenders.get(c).name(),
                         median(continuous, LoadGenerator.Result::tokensPerSecond) / median(dynamic, LoadGenerator.Result::tokensPerSecond),
