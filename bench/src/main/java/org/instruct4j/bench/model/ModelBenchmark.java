@@ -19,6 +19,7 @@ import org.instruct4j.model.arch.Llama;
 import org.instruct4j.model.arch.LlamaConfig;
 import org.instruct4j.model.checkpoint.Llama2cCheckpoint;
 import org.instruct4j.model.cpu.CpuEngine;
+import org.instruct4j.model.cpu.VectorMath;
 import org.instruct4j.model.engine.Batch;
 import org.instruct4j.model.engine.EngineChoice;
 import org.instruct4j.model.engine.InferenceEngine;
@@ -363,14 +364,9 @@ public final class ModelBenchmark {
         return out.toString();
     }
 
+    /** Greedy's pick, as the engine's samplers make it (llama2.c's argmax: the first largest logit). */
     static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return VectorMath.argmax(logits, logits.length);
     }
 
     static double median(double[] values) {

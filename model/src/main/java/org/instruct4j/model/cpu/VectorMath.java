@@ -165,6 +165,53 @@ public final class VectorMath {
         return result;
     }
 
+    /**
+     * The first index in [0, n) of the largest of {@code a[0, n)}, exactly as a loop keeping the first strict
+     * maximum ({@code a[i] > best}) picks it: ties go to the first, -0 and +0 are equal, a NaN never wins (and a NaN at
+     * index 0 wins everything, as it does there: nothing is greater than it). One vector pass for the largest value,
+     * then one for its first position.
+     */
+    public static int argmax(float[] a, int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("argmax of no values");
+        }
+        float first = a[0];
+        if (first != first) {
+            return 0;
+        }
+        float best = first;
+        int i = 0;
+        if (n >= LANES) {
+            FloatVector m = FloatVector.broadcast(F, first);
+            for (int bound = F.loopBound(n); i < bound; i += LANES) {
+                FloatVector v = FloatVector.fromArray(F, a, i);
+                m = m.blend(v, v.compare(VectorOperators.GT, m)); // a NaN compares false: never taken
+            }
+            best = m.reduceLanes(VectorOperators.MAX); // no NaN left; the largest value whatever the order
+        }
+        for (; i < n; i++) {
+            if (a[i] > best) {
+                best = a[i];
+            }
+        }
+        i = 0;
+        if (n >= LANES) {
+            FloatVector target = FloatVector.broadcast(F, best);
+            for (int bound = F.loopBound(n); i < bound; i += LANES) {
+                VectorMask<Float> hit = FloatVector.fromArray(F, a, i).compare(VectorOperators.EQ, target);
+                if (hit.anyTrue()) {
+                    return i + hit.firstTrue();
+                }
+            }
+        }
+        for (; i < n; i++) {
+            if (a[i] == best) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("unreachable: the largest value was found above");
+    }
+
     /** Replaces {@code a[offset, offset + n)} by {@code exp((a - shift) * scale)} and returns their sum. */
     public static float expInPlace(float[] a, int offset, int n, float shift, float scale) {
         int i = 0;

@@ -56,11 +56,13 @@ public final class TokenSampler {
 
     /** The first index of the largest (penalized) logit, as torch.argmax and llama2.c pick. */
     private int greedy(float[] logits) {
-        boolean penalize = config.repetitionPenalty() != 1;
+        if (config.repetitionPenalty() == 1) {
+            return VectorMath.argmax(logits, vocab);
+        }
         int best = 0;
         float bestValue = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < vocab; i++) {
-            float value = penalize && wasSeen(i) ? penalized(logits[i]) : logits[i];
+            float value = wasSeen(i) ? penalized(logits[i]) : logits[i];
             if (value > bestValue || i == 0) {
                 best = i;
                 bestValue = value;

@@ -85,7 +85,37 @@ class KernelsTest {
                 compare(streamed, n, random, problems);
             }
         }
+        checkArgmax(random, problems);
         return problems;
+    }
+
+    /**
+     * {@link VectorMath#argmax} against the scalar loop it replaces (the first strict maximum), on lengths around the
+     * vector widths and a vocabulary's, with ties, -0 and +0, infinities and NaNs among the values.
+     */
+    private static void checkArgmax(Random random, List<String> problems) {
+        float[] specials = {0f, -0f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 3f, -3f};
+        for (int length : new int[] {1, 3, 4, 7, 8, 15, 16, 17, 31, 33, 64, 100, 32_000}) {
+            for (int trial = 0; trial < 40; trial++) {
+                float[] a = new float[length];
+                for (int i = 0; i < length; i++) {
+                    // few distinct values, so ties are common; some arrays with specials, some without
+                    a[i] = trial % 4 == 0 && random.nextInt(8) == 0 ? specials[random.nextInt(specials.length)]
+                            : random.nextInt(trial % 2 == 0 ? 5 : 1_000_000) - 2f;
+                }
+                int best = 0;
+                for (int i = 1; i < length; i++) {
+                    if (a[i] > a[best]) {
+                        best = i;
+                    }
+                }
+                int got = VectorMath.argmax(a, length);
+                if (got != best) {
+                    problems.add("argmax of " + length + " values (trial " + trial + ") gives " + got + " (" + a[got]
+                            + "), the first largest is " + best + " (" + a[best] + ")");
+                }
+            }
+        }
     }
 
     private static void compare(Matrix m, int n, Random random, List<String> problems) {
