@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.core.io.Json;
 import org.instruct4j.core.prompt.AlpacaPrompt;
@@ -126,12 +128,13 @@ class RewardCommandsTest {
             assertThat(row.get("model_id").asText()).isEqualTo("stories260K");
         }
 
-        // the samples rerank to the same answers with rank, the FastChat answers resolved through the questions file
+        // the samples rerank to the same answers with rank, the FastChat answers resolved through the questions file;
+        // rank keeps the samples file's order of questions, which is the order they finished in, so compare by question
         Path reranked = dir.resolve("reranked.jsonl");
         CliRun rank = CliRun.of("rank", "--reward-model", rewardModel.toString(), "--input", dir.resolve("answers.samples.jsonl").toString(),
                 "--questions", questions.toString(), "--output", reranked.toString());
         assertThat(rank.exitCode()).as(rank.err()).isZero();
-        assertThat(rows(reranked)).extracting(r -> r.get("text").asText()).containsExactlyElementsOf(best.stream().map(r -> r.get("text").asText()).toList());
+        assertThat(textByQuestion(rows(reranked))).isEqualTo(textByQuestion(best));
     }
 
     @Test
@@ -182,5 +185,12 @@ class RewardCommandsTest {
         List<JsonNode> rows = new ArrayList<>();
         Datasets.forEach(file, row -> row.node(), rows::add);
         return rows;
+    }
+
+    /** Each row's answer text by its question_id. */
+    private static Map<String, String> textByQuestion(List<JsonNode> rows) {
+        Map<String, String> texts = new TreeMap<>();
+        rows.forEach(r -> texts.put(r.get("question_id").asText(), r.get("text").asText()));
+        return texts;
     }
 }
