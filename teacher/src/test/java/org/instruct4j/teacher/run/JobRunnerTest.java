@@ -198,9 +198,13 @@ class JobRunnerTest {
         double spent = RunMetadata.spent(files.metadata(), PriceTable.defaults());
         assertThat(spent).isPositive().isLessThanOrEqualTo(0.05);
 
+        // the second run starts from what the first spent: it may fit a request or two into what is left (the first
+        // stopped while its in-flight requests held their worst case), never more than the budget
         JobResult again = runWithBudget(task, files, 0.05);
-        assertThat(again.succeeded()).as("the budget already holds what the first run spent").isZero();
         assertThat(again.pausedBy()).isNotNull();
+        assertThat(RunMetadata.spent(files.metadata(), PriceTable.defaults())).as("the budget holds what the first run spent")
+                .isGreaterThanOrEqualTo(spent).isLessThanOrEqualTo(0.05);
+        assertThat(first.succeeded() + again.succeeded()).isLessThan(20);
 
         JobResult raised = runWithBudget(task, files, 5);
         assertThat(raised.pausedBy()).isNull();
