@@ -42,9 +42,9 @@ import org.instruct4j.testkit.SharedData;
  * (the same server with a continuous scheduler of one row: requests wait in its queue), same engine, same requests,
  * taking turns within each run, after one unmeasured run of each (the JIT's first compilations); and the
  * one-at-a-time baseline in process (the same eight requests generated without a server, one after another, after
- * four unmeasured ones; the median of three runs), which pays no HTTP. A rate of {@code Infinity} sends every request as soon as a client is free.
- * Prints each run and the medians: requests/s, output tokens/s, time to first token p50 / p99, and the ratios the
- * issue's goals name.
+ * four unmeasured ones; the median of three runs), which pays no HTTP. A rate of {@code Infinity} sends every request
+ * as soon as a client is free. Prints each run and the medians: requests/s, output tokens/s, time to first token
+ * p50 / p99, and the ratios the issue's goals name.
  *
  * <p>Usage: {@code ServeLoadBench [model=260K|15M] [runs=3] [clients=1,8,32,64] [rate=50] [maxRows=64] [engine=auto]}
  */
@@ -120,9 +120,10 @@ public final class ServeLoadBench {
                         median(r, x -> x.ttft(0.5)), median(r, x -> x.ttft(0.99)));
             }
             List<LoadGenerator.Result> continuous = results.getLast();
+            double continuousRate = median(continuous, LoadGenerator.Result::tokensPerSecond);
+            double servedOneAtATime = median(results.get(SERVED_ONE_AT_A_TIME), LoadGenerator.Result::tokensPerSecond);
             System.out.printf("  continuous against one at a time served: tok/s %.2fx (against one at a time in process %.2fx)%n",
-                    median(continuous, LoadGenerator.Result::tokensPerSecond) / median(results.get(SERVED_ONE_AT_A_TIME), LoadGenerator.Result::tokensPerSecond),
-                    median(continuous, LoadGenerator.Result::tokensPerSecond) / sequential);
+                    continuousRate / servedOneAtATime, continuousRate / sequential);
             for (int c = 0; c < SERVED_ONE_AT_A_TIME; c++) {
                 List<LoadGenerator.Result> dynamic = results.get(c);
                 System.out.printf("  continuous against %s: tok/s %.2fx, TTFT p99 / its p50 = %.2f%n", contenders.get(c).name(),
