@@ -52,8 +52,6 @@ public final class ServeLoadBench {
     private static final int MIN_OUTPUT = 16;
     private static final int MAX_OUTPUT = 256;
     private static final long SEED = 13;
-    /** The contender that serves one request at a time: a continuous scheduler of one row, the rest waiting. */
-    private static final int SERVED_ONE_AT_A_TIME = 2;
 
     private ServeLoadBench() {}
 
@@ -71,12 +69,16 @@ public final class ServeLoadBench {
         InferenceEngine engine = model.engine();
         List<LoadGenerator.Request> requests = requests(model.tokenizer(), engine.maxPositions(),
                 Math.max(16, 2 * Arrays.stream(clientCounts).max().orElse(1)));
-        List<Contender> contenders = List.of(
+        List<Contender> dynamic = List.of(
                 new Contender("dynamic (same settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, true)),
-                new Contender("dynamic (any settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, false)),
-                new Contender("one at a time, served", m -> new Scheduler(m.engine(), m.tokenizer(),
-                        SchedulerOptions.defaults().withMaxRows(1).withMaxQueue(Math.max(256, 4 * maxClients)))),
-                new Contender("continuous", m -> new Scheduler(m.engine(), m.tokenizer(), SchedulerOptions.defaults().withMaxRows(maxRows))));
+                new Contender("dynamic (any settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, false)));
+        // one request at a time through the same server: a continuous scheduler of one row, the rest waiting in its queue
+        Contender servedOneAtATime = new Contender("one at a time, served", m -> new Scheduler(m.engine(), m.tokenizer(),
+                SchedulerOptions.defaults().withMaxRows(1).withMaxQueue(Math.max(256, 4 * maxClients))));
+        Contender continuousBatching = new Contender("continuous", m -> new Scheduler(m.engine(), m.tokenizer(),
+                SchedulerOptions.defaults().withMaxRows(maxRows)));
+        List<Contender> contenders = new ArrayList<>(dynamic);
+        contenders.addAll(List.of(servedOneAtATime, continuousBatching));
         System.out.printf("model %s on %s; Poisson arrivals at %.0f/s; outputs %d-%d tokens (ignore_eos, greedy); rows %d%n",
                 which, engine.description(), rate, MIN_OUTPUT, MAX_OUTPUT, maxRows);
         sequentialTokensPerSecond(engine, model.tokenizer(), requests.subList(8, 12));
@@ -119,16 +121,16 @@ public final class ServeLoadBench {
                         median(r, LoadGenerator.Result::tokensPerSecond), median(r, LoadGenerator.Result::tokensPerSecond) / sequential,
                         median(r, x -> x.ttft(0.5)), median(r, x -> x.ttft(0.99)));
             }
-            List<LoadGenerator.Result> continuous = results.getLast();
+            List<LoadGenerator.Result> continuous = results.get(contenders.indexOf(continuousBatching));
             double continuousRate = median(continuous, LoadGenerator.Result::tokensPerSecond);
-            double servedOneAtATime = median(results.get(SERVED_ONE_AT_A_TIME), LoadGenerator.Result::tokensPerSecond);
+            double servedRate = median(results.get(contenders.indexOf(servedOneAtATime)), LoadGenerator.Result::tokensPerSecond);
             System.out.printf("  continuous against one at a time served: tok/s %.2fx (against one at a time in process %.2fx)%n",
-                    continuousRate / servedOneAtATime, continuousRate / sequential);
-            for (int c = 0; c < SERVED_ONE_AT_A_TIME; c++) {
-                List<LoadGenerator.Result> dynamic = results.get(c);
-                System.out.printf("  continuous against %s: tok/s %.2fx, TTFT p99 / its p50 = %.2f%n", contenders.get(c).name(),
-                        median(continuous, LoadGenerator.Result::tokensPerSecond) / median(dynamic, LoadGenerator.Result::tokensPerSecond),
-                        median(continuous, x -> x.ttft(0.99)) / median(dynamic, x -> x.ttft(0.5)));
+                    continuousRate / servedRate, continuousRate / sequential);
+            for (int c = 0; c < dynamic.size(); c++) {
+                List<LoadGenerator.Result> baseline = results.get(c);
+                System.out.printf("  continuous against %s: tok/s %.2fx, TTFT p99 / its p50 = %.2f%n", dynamic.get(c).name(),
+                        continuousRate / median(baseline, LoadGenerator.Result::tokensPerSecond),
+                        median(continuous, x -> x.ttft(0.99)) / median(baseline, x -> x.ttft(0.5)));
             }
         }
     }

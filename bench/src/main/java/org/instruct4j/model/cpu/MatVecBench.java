@@ -9,20 +9,24 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
+import org.instruct4j.bench.metrics.Timing;
 
 /**
  * How fast the CPU engine's batch-1 kernel streams fp32 weights from memory, next to llama2.c's matmul compiled by gcc
  * ({@code bench/c/matvec.c}) and called through the FFM API in the same JVM, on the same weights: a checkpoint's bytes
  * read as consecutive [rows, cols] matrices (a 110M layer's wq is 768 x 768), every one multiplied once per pass, as a
- * decode step does. Prints GB/s per pass (median of the passes after two warm-up passes) for 1 and 2 threads and the
+ * decode step does. Prints GB/s (of the median pass, after two unmeasured passes) for 1 and 2 threads and the
  * engine's ratio to the C loop. In this package (on the class path) to reach the engine's package-private kernel.
  *
  * <p>Usage: {@code bench/run org.instruct4j.model.cpu.MatVecBench CHECKPOINT [--cols 768] [--rows 768] [--passes 12]
  * [--c-kernel /tmp/matvec.so]}
  */
 public final class MatVecBench {
+    /** Bytes skipped at the start of the file (a checkpoint's header), keeping the matrices 64-byte aligned. */
+    private static final long HEADER_BYTES = 1024;
+    private static final int WARMUP_PASSES = 2;
+
     private MatVecBench() {}
 
     public static void main(String[] args) throws Throwable {
@@ -41,19 +45,19 @@ public final class MatVecBench {
         try (Arena arena = Arena.ofShared(); FileChannel channel = FileChannel.open(checkpoint)) {
             MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
             long matrixBytes = (long) rows * cols * Float.BYTES;
-            int count = (int) ((file.byteSize() - 1024) / matrixBytes);
-            Matrix[] matrices = new Matrix[count];
+            int count = (int) ((file.byteSize() - HEADER_BYTES) / matrixBytes);
+            F32Matrix[] matrices = new F32Matrix[count];
             for (int m = 0; m < count; m++) {
-                matrices[m] = new F32Matrix(rows, cols, file.asSlice(1024 + m * matrixBytes, matrixBytes));
+                matrices[m] = new F32Matrix(rows, cols, file.asSlice(HEADER_BYTES + m * matrixBytes, matrixBytes));
             }
             double gigabytes = count * matrixBytes / 1e9;
             System.out.printf(Locale.ROOT, "%s: %d matrices of %d x %d fp32, %.2f GB per pass%n", checkpoint, count, rows,
                     cols, gigabytes);
             for (int threads = 1; threads <= 2; threads++) {
-                double java = engineRate(matrices, threads, passes, gigabytes);
+                double java = gigabytes / engineSeconds(matrices, threads, passes);
                 String line = String.format(Locale.ROOT, "%d thread%s: engine %.1f GB/s", threads, threads == 1 ? " " : "s", java);
                 if (kernel != null) {
-                    double c = cRate(kernel, file, count, rows, cols, threads, passes, gigabytes);
+                    double c = gigabytes / cSeconds(kernel, matrices, threads, passes);
                     line += String.format(Locale.ROOT, ", gcc's loop in this JVM %.1f GB/s, engine / C %.2fx", c, java / c);
                 }
                 System.out.println(line);
@@ -61,27 +65,22 @@ public final class MatVecBench {
         }
     }
 
-    private static double engineRate(Matrix[] matrices, int threads, int passes, double gigabytes) {
+    /** Median seconds of a pass through every matrix with the engine's kernel, after two unmeasured passes. */
+    private static double engineSeconds(F32Matrix[] matrices, int threads, int passes) {
         int cols = matrices[0].cols;
         float[] x = input(cols), out = new float[matrices[0].rows];
-        double[] rates = new double[passes];
         try (ThreadTeam team = new ThreadTeam(threads)) {
             Matmul matmul = new Matmul(team, cols);
-            for (int pass = -2; pass < passes; pass++) {
-                long start = System.nanoTime();
+            return Timing.medianSeconds(WARMUP_PASSES, passes, () -> {
                 for (Matrix matrix : matrices) {
                     matmul.run(x, 1, matrix, out);
                 }
-                if (pass >= 0) {
-                    rates[pass] = gigabytes / ((System.nanoTime() - start) / 1e9);
-                }
-            }
+            });
         }
-        return median(rates);
     }
 
-    private static double cRate(Path kernel, MemorySegment file, int count, int rows, int cols, int threads, int passes,
-                                double gigabytes) throws Throwable {
+    /** The same with llama2.c's matmul from {@code kernel}, on the very bytes the engine's matrices read. */
+    private static double cSeconds(Path kernel, F32Matrix[] matrices, int threads, int passes) throws Throwable {
         Linker linker = Linker.nativeLinker();
         SymbolLookup library = SymbolLookup.libraryLookup(kernel, Arena.global());
         MethodHandle setThreads = linker.downcallHandle(library.find("set_threads").orElseThrow(),
@@ -89,22 +88,20 @@ public final class MatVecBench {
         MethodHandle matmul = linker.downcallHandle(library.find("matmul").orElseThrow(), FunctionDescriptor.ofVoid(
                 ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         setThreads.invokeExact(threads);
-        long matrixBytes = (long) rows * cols * Float.BYTES;
-        double[] rates = new double[passes];
+        int rows = matrices[0].rows, cols = matrices[0].cols;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment x = arena.allocateFrom(ValueLayout.JAVA_FLOAT, input(cols));
             MemorySegment out = arena.allocate((long) rows * Float.BYTES, 64);
-            for (int pass = -2; pass < passes; pass++) {
-                long start = System.nanoTime();
-                for (int m = 0; m < count; m++) {
-                    matmul.invokeExact(out, x, file.asSlice(1024 + m * matrixBytes, matrixBytes), cols, rows);
+            return Timing.medianSeconds(WARMUP_PASSES, passes, () -> {
+                for (F32Matrix matrix : matrices) {
+                    try {
+                        matmul.invokeExact(out, x, matrix.data, cols, rows);
+                    } catch (Throwable e) {
+                        throw new IllegalStateException("the C kernel failed", e);
+                    }
                 }
-                if (pass >= 0) {
-                    rates[pass] = gigabytes / ((System.nanoTime() - start) / 1e9);
-                }
-            }
+            });
         }
-        return median(rates);
     }
 
     private static float[] input(int cols) {
@@ -113,11 +110,5 @@ public final class MatVecBench {
             x[i] = 0.001f * (i % 997);
         }
         return x;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }
