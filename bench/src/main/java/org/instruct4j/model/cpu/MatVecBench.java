@@ -31,7 +31,7 @@ public final class MatVecBench {
 
     public static void main(String[] args) throws Throwable {
         Path checkpoint = Path.of(args[0]);
-        int cols = 768, rows = 768, passes = 12;
+        int cols = 768, rows = 768, passes = 12, batch = 1, limit = Integer.MAX_VALUE;
         Path kernel = null;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
@@ -39,13 +39,15 @@ public final class MatVecBench {
                 case "--rows" -> rows = Integer.parseInt(args[++i]);
                 case "--passes" -> passes = Integer.parseInt(args[++i]);
                 case "--c-kernel" -> kernel = Path.of(args[++i]);
+                case "--batch" -> batch = Integer.parseInt(args[++i]);
+                case "--matrices" -> limit = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         try (Arena arena = Arena.ofShared(); FileChannel channel = FileChannel.open(checkpoint)) {
             MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
             long matrixBytes = (long) rows * cols * Float.BYTES;
-            int count = (int) ((file.byteSize() - HEADER_BYTES) / matrixBytes);
+            int count = (int) Math.min(limit, (file.byteSize() - HEADER_BYTES) / matrixBytes);
             F32Matrix[] matrices = new F32Matrix[count];
             for (int m = 0; m < count; m++) {
                 matrices[m] = new F32Matrix(rows, cols, file.asSlice(HEADER_BYTES + m * matrixBytes, matrixBytes));
@@ -54,8 +56,9 @@ public final class MatVecBench {
             System.out.printf(Locale.ROOT, "%s: %d matrices of %d x %d fp32, %.2f GB per pass%n", checkpoint, count, rows,
                     cols, gigabytes);
             for (int threads = 1; threads <= 2; threads++) {
-                double java = gigabytes / engineSeconds(matrices, threads, passes);
-                String line = String.format(Locale.ROOT, "%d thread%s: engine %.1f GB/s", threads, threads == 1 ? " " : "s", java);
+                double seconds = engineSeconds(matrices, threads, passes, batch), java = gigabytes / seconds;
+                String line = String.format(Locale.ROOT, "%d thread%s: engine %.1f GB/s, %.1f GFLOP/s at batch %d", threads,
+                        threads == 1 ? " " : "s", java, 2.0 * batch * count * rows * cols / seconds / 1e9, batch);
                 if (kernel != null) {
                     double c = gigabytes / cSeconds(kernel, matrices, threads, passes);
                     line += String.format(Locale.ROOT, ", gcc's loop in this JVM %.1f GB/s, engine / C %.2fx", c, java / c);
@@ -66,14 +69,14 @@ public final class MatVecBench {
     }
 
     /** Median seconds of a pass through every matrix with the engine's kernel, after two unmeasured passes. */
-    private static double engineSeconds(F32Matrix[] matrices, int threads, int passes) {
+    private static double engineSeconds(F32Matrix[] matrices, int threads, int passes, int batch) {
         int cols = matrices[0].cols;
-        float[] x = input(cols), out = new float[matrices[0].rows];
+        float[] x = input(batch * cols), out = new float[batch * matrices[0].rows];
         try (ThreadTeam team = new ThreadTeam(threads)) {
             Matmul matmul = new Matmul(team, cols);
             return Timing.medianSeconds(WARMUP_PASSES, passes, () -> {
                 for (Matrix matrix : matrices) {
-                    matmul.run(x, 1, matrix, out);
+                    matmul.run(x, batch, matrix, out);
                 }
             });
         }

@@ -49,7 +49,7 @@ public final class CpuEngine implements InferenceEngine {
         this.team = team;
         this.pages = new KvPages(dims.kvDim());
         Matmul matmul = new Matmul(team, dims.widest());
-        this.step = new Step(dims, matmul, new Attention(team, dims, slidingWindow(model)));
+        this.step = new Step(dims, matmul, new Attention(team, dims, slidingWindow(model)), new RowSplit(team));
         this.description = "java (" + model.formats() + ", " + team.size() + " thread" + (team.size() == 1 ? "" : "s")
                 + ", " + VectorMath.F.vectorBitSize() + "-bit vectors)";
     }
@@ -178,7 +178,7 @@ public final class CpuEngine implements InferenceEngine {
         step.outputs = 0;
     }
 
-    /** Hidden states are copied out; logits come from the head, HEAD_ROWS output rows at a time. */
+    /** Hidden states are copied out; logits come from the head, HEAD_ROWS output rows at a time, copied out by the team. */
     private void deliverOutputs() {
         int outDim = dims.outDim(), vocab = dims.vocab();
         for (int from = 0; from < step.outputs; from += HEAD_ROWS) {
@@ -198,11 +198,14 @@ public final class CpuEngine implements InferenceEngine {
                 headScratch = new float[(to - from) * vocab];
             }
             step.matmul.run(step.hidden, from * outDim, to - from, model.classifier(), headScratch);
-            for (int i = from; i < to; i++) {
-                if (wantsLogits[i]) {
-                    System.arraycopy(headScratch, (i - from) * vocab, targets[i], targetOffsets[i], vocab);
+            int first = from;
+            step.rowSplit.run(to - from, vocab, (a, b) -> {
+                for (int i = first + a; i < first + b; i++) {
+                    if (wantsLogits[i]) {
+                        System.arraycopy(headScratch, (i - first) * vocab, targets[i], targetOffsets[i], vocab);
+                    }
                 }
-            }
+            });
         }
     }
 

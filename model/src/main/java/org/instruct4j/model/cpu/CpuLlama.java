@@ -48,26 +48,32 @@ final class CpuLlama implements CpuModel {
         for (int t = 0; t < n; t++) {
             embedTokens.dequantizeRow(s.tokens[t], s.x, t * dim);
         }
+        rope.prepare(s.positions, n);
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
+            int cache = l;
             // attention: x += o_proj(attention(rope(q), rope(k), v)) of the normalized x
-            Norms.rms(s.x, s.xb, layer.attentionNorm(), n, dim, eps);
+            s.rowSplit.run(n, dim, (from, to) -> Norms.rms(s.x, s.xb, layer.attentionNorm(), from, to, dim, eps));
             s.matmul.run(s.xb, n, layer.q(), s.q, layer.k(), s.k, layer.v(), s.v);
-            Norms.addBias(s.q, layer.qBias(), n);
-            Norms.addBias(s.k, layer.kBias(), n);
-            Norms.addBias(s.v, layer.vBias(), n);
-            rope.rotate(s.q, s.positions, n, dims.heads());
-            rope.rotate(s.k, s.positions, n, dims.kvHeads());
-            s.storeKeysAndValues(l);
+            s.rowSplit.run(n, dims.qDim(), (from, to) -> {
+                Norms.addBias(s.q, layer.qBias(), from, to);
+                Norms.addBias(s.k, layer.kBias(), from, to);
+                Norms.addBias(s.v, layer.vBias(), from, to);
+                rope.rotate(s.q, from, to, dims.heads());
+                rope.rotate(s.k, from, to, dims.kvHeads());
+                s.storeKeysAndValues(cache, from, to);
+            });
             s.attention.run(s, l);
             s.matmul.run(s.att, n, layer.o(), s.xb2);
-            VectorMath.add(s.xb2, 0, s.x, 0, n * dim);
             // feed-forward: x += down_proj(silu(gate_proj(h)) * up_proj(h)), h the normalized x
-            Norms.rms(s.x, s.xb, layer.ffnNorm(), n, dim, eps);
+            s.rowSplit.run(n, dim, (from, to) -> {
+                VectorMath.add(s.xb2, from * dim, s.x, from * dim, (to - from) * dim);
+                Norms.rms(s.x, s.xb, layer.ffnNorm(), from, to, dim, eps);
+            });
             s.matmul.run(s.xb, n, layer.gate(), s.hb, layer.up(), s.hb2);
-            Norms.swiglu(s.hb, s.hb2, n, dims.hidden());
+            s.rowSplit.run(n, dims.hidden(), (from, to) -> Norms.swiglu(s.hb, s.hb2, from, to, dims.hidden()));
             s.matmul.run(s.hb, n, layer.down(), s.xb2);
-            VectorMath.add(s.xb2, 0, s.x, 0, n * dim);
+            s.rowSplit.run(n, dim, (from, to) -> VectorMath.add(s.xb2, from * dim, s.x, from * dim, (to - from) * dim));
         }
         for (int i = 0; i < s.outputs; i++) {
             Norms.rms(s.x, s.outputSlots[i] * dim, s.hidden, i * dim, norm, dim, eps);

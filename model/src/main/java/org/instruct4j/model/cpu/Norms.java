@@ -9,9 +9,9 @@ import jdk.incubator.vector.FloatVector;
 final class Norms {
     private Norms() {}
 
-    /** RMSNorm of each of {@code n} rows of width {@code dim}: {@code out = weight * x / sqrt(mean(x^2) + eps)}. */
-    static void rms(float[] x, float[] out, float[] weight, int n, int dim, float eps) {
-        for (int t = 0; t < n; t++) {
+    /** RMSNorm of rows [from, to) of width {@code dim}: {@code out = weight * x / sqrt(mean(x^2) + eps)}. */
+    static void rms(float[] x, float[] out, float[] weight, int from, int to, int dim, float eps) {
+        for (int t = from; t < to; t++) {
             rms(x, t * dim, out, t * dim, weight, dim, eps);
         }
     }
@@ -56,20 +56,25 @@ final class Norms {
         }
     }
 
-    /** Adds {@code bias} to each of the rows of {@code x} (nothing when it is null). */
+    /** Adds {@code bias} to each of the first {@code n} rows of {@code x} (nothing when it is null). */
     static void addBias(float[] x, float[] bias, int n) {
+        addBias(x, bias, 0, n);
+    }
+
+    /** Adds {@code bias} to rows [from, to) of {@code x} (nothing when it is null). */
+    static void addBias(float[] x, float[] bias, int from, int to) {
         if (bias == null) {
             return;
         }
-        for (int t = 0; t < n; t++) {
+        for (int t = from; t < to; t++) {
             VectorMath.add(bias, 0, x, t * bias.length, bias.length);
         }
     }
 
     /** {@code gate[i] = silu(gate[i]) * up[i]}, silu(g) = g / (1 + exp(-g)), row by row of {@code width}. */
-    static void swiglu(float[] gate, float[] up, int n, int width) {
+    static void swiglu(float[] gate, float[] up, int from, int to, int width) {
         int bound = F.loopBound(width);
-        for (int t = 0; t < n; t++) {
+        for (int t = from; t < to; t++) {
             int offset = t * width, i = 0;
             for (; i < bound; i += LANES) {
                 FloatVector g = FloatVector.fromArray(F, gate, offset + i);

@@ -8,6 +8,7 @@ final class Step {
     final ModelDims dims;
     final Matmul matmul;
     final Attention attention;
+    final RowSplit rowSplit;
     int size;
     CpuSequence[] rows = new CpuSequence[0];
     int[] positions = new int[0];
@@ -31,10 +32,11 @@ final class Step {
     /** The final hidden states of the output slots, [outputs x outDim]. */
     float[] hidden = new float[0];
 
-    Step(ModelDims dims, Matmul matmul, Attention attention) {
+    Step(ModelDims dims, Matmul matmul, Attention attention, RowSplit rowSplit) {
         this.dims = dims;
         this.matmul = matmul;
         this.attention = attention;
+        this.rowSplit = rowSplit;
     }
 
     /** Makes room for {@code slots} slots; the buffers only ever grow. */
@@ -59,13 +61,18 @@ final class Step {
         hidden = new float[slots * dims.outDim()];
     }
 
-    /**
-     * Stores every slot's new key and value (in k and v) in its row's cache at its position, for layer {@code layer}
-     * (blocks are [kvDim][positions]: see {@link KvPages}).
-     */
+    /** Stores every slot's new key and value in its row's cache (see below). */
     void storeKeysAndValues(int layer) {
+        storeKeysAndValues(layer, 0, size);
+    }
+
+    /**
+     * Stores the new key and value (in k and v) of slots [from, to) in their rows' caches at their positions, for
+     * layer {@code layer} (blocks are [kvDim][positions]: see {@link KvPages}).
+     */
+    void storeKeysAndValues(int layer, int from, int to) {
         int kvDim = dims.kvDim();
-        for (int s = 0; s < size; s++) {
+        for (int s = from; s < to; s++) {
             int position = positions[s];
             int column = position & (KvPages.POSITIONS - 1);
             float[] keyBlock = rows[s].keys[layer][position >> KvPages.SHIFT];

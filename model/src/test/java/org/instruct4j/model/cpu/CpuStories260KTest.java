@@ -94,6 +94,41 @@ class CpuStories260KTest {
         assertThat(batched.get(1).tokenIds()).hasSize(12);
     }
 
+    /**
+     * A pass of many rows shares its row-by-row work (norms, rotations, cache writes, activations) with the thread
+     * team ({@link RowSplit}); each row alone is below that size and done by one thread: the logits are the same bits.
+     */
+    @Test
+    void aPassWhoseRowWorkIsSplitAcrossThreadsGivesTheLogitsOfEachRowAlone() {
+        int rows = 4, length = 24, vocab = engine.vocabSize();
+        assertThat((long) rows * length * 64).isGreaterThanOrEqualTo(RowSplit.PARALLEL_FLOATS);
+        assertThat((long) length * 64).isLessThan(RowSplit.PARALLEL_FLOATS);
+        Llama2cCheckpoint.Mapped mapped = Llama2cCheckpoint.map(CHECKPOINT);
+        try (CpuEngine twoThreads = CpuEngine.open(mapped.config(), mapped.tensors(), Precision.FP32, Quantization.NONE, 2)) {
+            int[][] prompts = new int[rows][];
+            float[][] alone = new float[rows][length * vocab];
+            for (int r = 0; r < rows; r++) {
+                prompts[r] = java.util.Arrays.copyOf(tokenizer.encode("Once upon a time there were " + r
+                        + " cats and a big red ball in the park near the house by the sea", true), length);
+                try (Sequence row = twoThreads.newSequence(length)) {
+                    twoThreads.forward(new Batch().addScored(row, prompts[r], 0, length, alone[r]));
+                }
+            }
+            float[][] together = new float[rows][length * vocab];
+            Sequence[] sequences = new Sequence[rows];
+            Batch batch = new Batch();
+            for (int r = 0; r < rows; r++) {
+                sequences[r] = twoThreads.newSequence(length);
+                batch.addScored(sequences[r], prompts[r], 0, length, together[r]);
+            }
+            twoThreads.forward(batch);
+            for (int r = 0; r < rows; r++) {
+                assertThat(together[r]).as("row %d", r).containsExactly(alone[r]);
+                sequences[r].close();
+            }
+        }
+    }
+
     static void assertClose(float[] actual, float[] expected) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < expected.length; i++) {
