@@ -17,10 +17,12 @@ import org.instruct4j.bench.metrics.Timing;
  * ({@code bench/c/matvec.c}) and called through the FFM API in the same JVM, on the same weights: a checkpoint's bytes
  * read as consecutive [rows, cols] matrices (a 110M layer's wq is 768 x 768), every one multiplied once per pass, as a
  * decode step does. Prints GB/s (of the median pass, after two unmeasured passes) for 1 and 2 threads and the
- * engine's ratio to the C loop. In this package (on the class path) to reach the engine's package-private kernel.
+ * engine's ratio to the C loop. With {@code --batch N} the engine multiplies N inputs at once (its batched product;
+ * also GFLOP/s), and {@code --matrices K} keeps the first K matrices only (one stays in cache). In this package (on the
+ * class path) to reach the engine's package-private kernel.
  *
  * <p>Usage: {@code bench/run org.instruct4j.model.cpu.MatVecBench CHECKPOINT [--cols 768] [--rows 768] [--passes 12]
- * [--c-kernel /tmp/matvec.so]}
+ * [--batch 1] [--matrices all] [--c-kernel /tmp/matvec.so]}
  */
 public final class MatVecBench {
     /** Bytes skipped at the start of the file (a checkpoint's header), keeping the matrices 64-byte aligned. */
@@ -43,6 +45,9 @@ public final class MatVecBench {
                 case "--matrices" -> limit = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (kernel != null && batch > 1) {
+            throw new IllegalArgumentException("--c-kernel is llama2.c's one-input loop: compare it at --batch 1");
         }
         try (Arena arena = Arena.ofShared(); FileChannel channel = FileChannel.open(checkpoint)) {
             MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
