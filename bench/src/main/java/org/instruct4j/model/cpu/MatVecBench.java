@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import org.instruct4j.bench.metrics.Timing;
 
@@ -19,10 +20,10 @@ import org.instruct4j.bench.metrics.Timing;
  * decode step does. Prints GB/s (of the median pass, after two unmeasured passes) for 1 and 2 threads and the
  * engine's ratio to the C loop. With {@code --batch N} the engine multiplies N inputs at once (its batched product;
  * also GFLOP/s), and {@code --matrices K} keeps the first K matrices only (one stays in cache). In this package (on the
- * class path) to reach the engine's package-private kernel.
+ * class path) to reach the engine's package-private kernel. {@code --q8} quantizes the matrices to Q8_0 first.
  *
  * <p>Usage: {@code bench/run org.instruct4j.model.cpu.MatVecBench CHECKPOINT [--cols 768] [--rows 768] [--passes 12]
- * [--batch 1] [--matrices all] [--c-kernel /tmp/matvec.so]}
+ * [--batch 1] [--matrices all] [--q8] [--c-kernel /tmp/matvec.so]}
  */
 public final class MatVecBench {
     /** Bytes skipped at the start of the file (a checkpoint's header), keeping the matrices 64-byte aligned. */
@@ -34,6 +35,7 @@ public final class MatVecBench {
     public static void main(String[] args) throws Throwable {
         Path checkpoint = Path.of(args[0]);
         int cols = 768, rows = 768, passes = 12, batch = 1, limit = Integer.MAX_VALUE;
+        boolean q8 = false;
         Path kernel = null;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
@@ -43,11 +45,12 @@ public final class MatVecBench {
                 case "--c-kernel" -> kernel = Path.of(args[++i]);
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--matrices" -> limit = Integer.parseInt(args[++i]);
+                case "--q8" -> q8 = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        if (kernel != null && batch > 1) {
-            throw new IllegalArgumentException("--c-kernel is llama2.c's one-input loop: compare it at --batch 1");
+        if (kernel != null && (batch > 1 || q8)) {
+            throw new IllegalArgumentException("--c-kernel is llama2.c's one-input fp32 loop: compare it at --batch 1 without --q8");
         }
         try (Arena arena = Arena.ofShared(); FileChannel channel = FileChannel.open(checkpoint)) {
             MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
@@ -57,11 +60,12 @@ public final class MatVecBench {
             for (int m = 0; m < count; m++) {
                 matrices[m] = new F32Matrix(rows, cols, file.asSlice(HEADER_BYTES + m * matrixBytes, matrixBytes));
             }
-            double gigabytes = count * matrixBytes / 1e9;
-            System.out.printf(Locale.ROOT, "%s: %d matrices of %d x %d fp32, %.2f GB per pass%n", checkpoint, count, rows,
-                    cols, gigabytes);
+            Matrix[] engineMatrices = q8 ? Arrays.stream(matrices).map(Q8Matrix::quantize).toArray(Matrix[]::new) : matrices;
+            double gigabytes = count * engineMatrices[0].bytes() / 1e9;
+            System.out.printf(Locale.ROOT, "%s: %d matrices of %d x %d %s, %.2f GB per pass%n", checkpoint, count, rows,
+                    cols, engineMatrices[0].format(), gigabytes);
             for (int threads = 1; threads <= 2; threads++) {
-                double seconds = engineSeconds(matrices, threads, passes, batch), java = gigabytes / seconds;
+                double seconds = engineSeconds(engineMatrices, threads, passes, batch), java = gigabytes / seconds;
                 String line = String.format(Locale.ROOT, "%d thread%s: engine %.1f GB/s, %.1f GFLOP/s at batch %d", threads,
                         threads == 1 ? " " : "s", java, 2.0 * batch * count * rows * cols / seconds / 1e9, batch);
                 if (kernel != null) {
@@ -74,7 +78,7 @@ public final class MatVecBench {
     }
 
     /** Median seconds of a pass through every matrix with the engine's kernel, after two unmeasured passes. */
-    private static double engineSeconds(F32Matrix[] matrices, int threads, int passes, int batch) {
+    private static double engineSeconds(Matrix[] matrices, int threads, int passes, int batch) {
         int cols = matrices[0].cols;
         float[] x = input(batch * cols), out = new float[batch * matrices[0].rows];
         try (ThreadTeam team = new ThreadTeam(threads)) {
