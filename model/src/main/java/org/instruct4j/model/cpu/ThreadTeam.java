@@ -81,11 +81,14 @@ final class ThreadTeam implements AutoCloseable {
             }
             return;
         }
+        // The claims move to the new generation first: a worker still on the last one (it may read this task and
+        // count before the generation) can then claim nothing, where it could otherwise run and count a unit of
+        // this task before its counters are reset, and the caller return while a unit still runs.
+        int current = generation + 1;
+        claims.set((long) current << 32);
         this.task = task;
         this.units = count;
         finished.set(0);
-        int current = generation + 1;
-        claims.set((long) current << 32);
         generation = current;
         for (int i = 0; i < workers.length; i++) {
             if (parked.get(i) == 1) {
