@@ -51,7 +51,7 @@ final class CpuLlama implements CpuModel {
         rope.prepare(s.positions, n);
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
-            int cache = l;
+            int layerIndex = l; // for the row work below (a lambda takes effectively final values)
             // attention: x += o_proj(attention(rope(q), rope(k), v)) of the normalized x
             s.rowSplit.run(n, dim, (from, to) -> Norms.rms(s.x, s.xb, layer.attentionNorm(), from, to, dim, eps));
             s.matmul.run(s.xb, n, layer.q(), s.q, layer.k(), s.k, layer.v(), s.v);
@@ -61,7 +61,7 @@ final class CpuLlama implements CpuModel {
                 Norms.addBias(s.v, layer.vBias(), from, to);
                 rope.rotate(s.q, from, to, dims.heads());
                 rope.rotate(s.k, from, to, dims.kvHeads());
-                s.storeKeysAndValues(cache, from, to);
+                s.storeKeysAndValues(layerIndex, from, to);
             });
             s.attention.run(s, l);
             s.matmul.run(s.att, n, layer.o(), s.xb2);
