@@ -76,7 +76,7 @@ class QuickstartTest {
             }
             Path output = dir.resolve("run");
             String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder builder = new ProcessBuilder(concat(List.of(java, "--add-modules=jdk.incubator.vector", "-cp",
+            ProcessBuilder builder = new ProcessBuilder(concat(List.of(java, "--add-modules=jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64", "-cp",
                     System.getProperty("java.class.path"),
                     Main.class.getName(), "quickstart", "--data", "hf:datasets/acme/alpaca-gpt4/alpaca_gpt4_data_en.json",
                     "--base", "hf:acme/tiny-stories"), small(output)));

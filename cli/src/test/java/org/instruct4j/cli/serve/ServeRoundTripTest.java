@@ -75,7 +75,7 @@ class ServeRoundTripTest {
     @Test
     void sigtermFinishesTheRequestInFlightThenStops() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process serve = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+        Process serve = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(),
                 "serve", "--model", CHECKPOINT.toString(), "--tokenizer", TOKENIZER.toString(), "--port", "0",
                 "--model-id", "stories").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -48,8 +48,8 @@ final class F32Matrix extends Matrix {
 
     /** One bulk copy: the rows are consecutive in memory. */
     @Override
-    void dequantizeRows(int from, int to, float[] out) {
-        MemorySegment.copy(data, FLOAT, (long) from * cols * Float.BYTES, out, 0, (to - from) * cols);
+    void dequantizeRows(int from, int to, float[] out, int offset) {
+        MemorySegment.copy(data, FLOAT, (long) from * cols * Float.BYTES, out, offset, (to - from) * cols);
     }
 
     /**

@@ -23,6 +23,8 @@ final class Matmul implements ThreadTeam.Task {
     private int count;
     private float[] input;
     private int inputOffset;
+    /** The inputs copied so that each starts a cache line (see {@link #stage}). */
+    private float[] staged = new float[0];
     private int n;
     /** Per unit: its matrix and rows; and scratch for the batched product, per thread. */
     private int[] unitMatrix = new int[64];
@@ -42,17 +44,20 @@ final class Matmul implements ThreadTeam.Task {
 
     /** As above with the inputs starting at {@code in[inOffset]}. */
     void run(float[] in, int inOffset, int n, Matrix a, float[] out) {
-        this.inputOffset = inOffset;
-        run(in, n, a, out, null, null, null, null);
-        this.inputOffset = 0;
+        run(in, inOffset, n, a, out, null, null, null, null);
     }
 
     void run(float[] in, int n, Matrix a, float[] outA, Matrix b, float[] outB) {
-        run(in, n, a, outA, b, outB, null, null);
+        run(in, 0, n, a, outA, b, outB, null, null);
     }
 
     void run(float[] in, int n, Matrix a, float[] outA, Matrix b, float[] outB, Matrix c, float[] outC) {
-        this.input = in;
+        run(in, 0, n, a, outA, b, outB, c, outC);
+    }
+
+    private void run(float[] in, int inOffset, int n, Matrix a, float[] outA, Matrix b, float[] outB, Matrix c,
+                     float[] outC) {
+        stage(in, inOffset, n, a.cols);
         this.n = n;
         count = 0;
         long work = (add(a, outA) + add(b, outB) + add(c, outC)) * n;
@@ -74,6 +79,28 @@ final class Matmul implements ThreadTeam.Task {
         team.run(this, units, parallel);
         this.input = null;
         outputs[0] = outputs[1] = outputs[2] = null;
+    }
+
+    /**
+     * The inputs of a batched product, copied where each starts a cache line ({@link Alignment}) when they do not
+     * already, so that the register tiles' loads of them split no line: a copy of n x cols floats, against n x rows x
+     * cols multiply-adds that read each input vector once per tile of rows. A single input stays where it is: the
+     * batch-1 kernel waits on its weights' memory, and ran no faster with its input aligned (BENCHMARKS.md, model).
+     */
+    private void stage(float[] in, int inOffset, int n, int cols) {
+        boolean worthIt = n > 1 && Alignment.rowsAligned(cols);
+        if (!worthIt || inOffset == Alignment.FLOAT_START) {
+            input = in;
+            inputOffset = inOffset;
+            return;
+        }
+        int floats = n * cols;
+        if (staged.length < Alignment.FLOAT_START + floats) {
+            staged = new float[Alignment.FLOAT_START + floats];
+        }
+        System.arraycopy(in, inOffset, staged, Alignment.FLOAT_START, floats);
+        input = staged;
+        inputOffset = Alignment.FLOAT_START;
     }
 
     private void addUnit(int unit, int matrix, int from, int to) {

@@ -47,10 +47,10 @@ abstract sealed class Matrix permits F32Matrix, Bf16Matrix, Q8Matrix, Q4Matrix {
     /** Row {@code row} as floats into {@code out[offset, offset + cols)}. */
     abstract void dequantizeRow(int row, float[] out, int offset);
 
-    /** Rows [from, to) as floats into {@code out[0, (to - from) cols)}. */
-    void dequantizeRows(int from, int to, float[] out) {
+    /** Rows [from, to) as floats into {@code out[offset, offset + (to - from) cols)}. */
+    void dequantizeRows(int from, int to, float[] out, int offset) {
         for (int r = from; r < to; r++) {
-            dequantizeRow(r, out, (r - from) * cols);
+            dequantizeRow(r, out, offset + (r - from) * cols);
         }
     }
 
@@ -89,9 +89,17 @@ abstract sealed class Matrix permits F32Matrix, Bf16Matrix, Q8Matrix, Q4Matrix {
     /** Floats of weights dequantized at a time by the batched product (64 KiB: in L2, read in long sequential runs). */
     private static final int CHUNK_FLOATS = 16 * 1024;
 
-    /** Floats of scratch {@link #multiply} needs for matrices of at most {@code cols} columns. */
+    /**
+     * Floats of scratch {@link #multiply} needs for matrices of at most {@code cols} columns: the chunk of rows from
+     * {@link Alignment#FLOAT_START} (so that its rows start cache lines), then the tile's accumulators and sums.
+     */
     static int scratchFloats(int cols) {
-        return Math.max(CHUNK_FLOATS, TILE_ROWS * cols) + TILE_SUMS * LANES + TILE_SUMS;
+        return chunkEnd(cols) + TILE_SUMS * LANES + TILE_SUMS;
+    }
+
+    /** Where the chunk of rows in {@link #multiply}'s scratch ends, rounded up to a cache line. */
+    private static int chunkEnd(int cols) {
+        return Alignment.FLOAT_START + Alignment.roundUp(Math.max(CHUNK_FLOATS, TILE_ROWS * cols));
     }
 
     /** Rows of this matrix dequantized at a time by the batched product: a multiple of {@link #TILE_ROWS}. */
@@ -107,7 +115,8 @@ abstract sealed class Matrix permits F32Matrix, Bf16Matrix, Q8Matrix, Q4Matrix {
      * register tiles of {@link #TILE_ROWS} rows by {@link #TILE_INPUTS} inputs: each weight vector loaded once is
      * applied to four inputs, each input vector to every row of the tile. Each output is one accumulator of
      * {@code w[c] * x[c]} in column order summed by {@link VectorMath#sum}, then the columns past the last full
-     * vector: the bits of {@link #multiplyOne}'s.
+     * vector: the bits of {@link #multiplyOne}'s. The tile's loads split no cache line when the rows and the inputs
+     * start lines ({@link Alignment}): the rows do in {@code scratch}, the inputs where the caller put them so.
      */
     final void multiply(float[] x, int xOffset, int xStride, int n, float[] out, int outOffset, int outStride,
                         int from, int to, float[] scratch) {
@@ -125,14 +134,14 @@ abstract sealed class Matrix permits F32Matrix, Bf16Matrix, Q8Matrix, Q4Matrix {
             return;
         }
         int chunk = chunkRows();
-        int accumulators = Math.max(CHUNK_FLOATS, TILE_ROWS * cols), sums = accumulators + TILE_SUMS * LANES;
+        int rowsAt = Alignment.FLOAT_START, accumulators = chunkEnd(cols), sums = accumulators + TILE_SUMS * LANES;
         for (int start = from; start < to; start += chunk) {
             int end = Math.min(to, start + chunk);
             int first = Math.min(start, end - TILE_ROWS); // a short last chunk takes rows of the one before again
-            dequantizeRows(first, end, scratch);
+            dequantizeRows(first, end, scratch, rowsAt);
             for (int next = first; next < end; next += TILE_ROWS) {
                 int r = Math.min(next, end - TILE_ROWS); // the last tile again when the count is not a multiple
-                tile(scratch, (r - first) * cols, x, xOffset, xStride, n, out, outOffset + r, outStride, accumulators,
+                tile(scratch, rowsAt + (r - first) * cols, x, xOffset, xStride, n, out, outOffset + r, outStride, accumulators,
                         sums);
             }
         }
