@@ -51,7 +51,8 @@ public final class CpuEngine implements InferenceEngine {
         Matmul matmul = new Matmul(team, dims.widest());
         this.step = new Step(dims, matmul, new Attention(team, dims, slidingWindow(model)), new RowSplit(team));
         this.description = "java (" + model.formats() + ", " + team.size() + " thread" + (team.size() == 1 ? "" : "s")
-                + ", " + VectorMath.F.vectorBitSize() + "-bit vectors)";
+                + ", " + VectorMath.F.vectorBitSize() + "-bit vectors"
+                + (Alignment.KNOWN ? "" : ", arrays not line-aligned: -XX:ObjectAlignmentInBytes=64 is faster") + ")";
     }
 
     /**
