@@ -96,7 +96,8 @@ final class Attention implements ThreadTeam.Task {
         for (int t = first; t <= position; ) {
             int block = t >> KvPages.SHIFT, column = t & (KvPages.POSITIONS - 1);
             int length = Math.min(position + 1 - t, KvPages.POSITIONS - column);
-            scores(step.q, qOffset, keys[block], firstRow * KvPages.POSITIONS + column, length, att, t - first);
+            scores(step.q, qOffset, keys[block], KvPages.START + firstRow * KvPages.POSITIONS + column, length, att,
+                    t - first);
             t += length;
         }
         VectorMath.softmax(att, 0, position + 1 - first);
@@ -111,8 +112,8 @@ final class Attention implements ThreadTeam.Task {
      * The attention outputs of query heads {@code head} (weights {@code att}) and, when {@code att2} is given,
      * {@code head + 1} (weights {@code att2}) of {@code slot}: for each head dimension d, the sum over the positions t
      * it sees of weight(t) * value dimension d at t, position t's values at
-     * {@code values[t / POSITIONS][(t % POSITIONS) kvDim + column]}: vectors across the dimensions, one multiply-add
-     * per position in order (the last vector masked), the two heads' chains side by side.
+     * {@code values[t / POSITIONS][START + (t % POSITIONS) kvDim + column]}: vectors across the dimensions, one
+     * multiply-add per position in order (the last vector masked), the two heads' chains side by side.
      */
     private void weightedSums(int slot, int head, float[] att, float[] att2) {
         int headDim = dims.headDim(), kvDim = dims.kvDim();
@@ -126,7 +127,7 @@ final class Attention implements ThreadTeam.Task {
             FloatVector acc = FloatVector.zero(VectorMath.F), acc2 = acc;
             for (int t = first; t <= position; t++) {
                 float[] v = values[t >> KvPages.SHIFT];
-                int at = (t & (KvPages.POSITIONS - 1)) * kvDim + d;
+                int at = KvPages.START + (t & (KvPages.POSITIONS - 1)) * kvDim + d;
                 acc = FloatVector.fromArray(VectorMath.F, v, at + column, lanes)
                         .fma(FloatVector.broadcast(VectorMath.F, att[t - first]), acc);
                 if (att2 != null) {

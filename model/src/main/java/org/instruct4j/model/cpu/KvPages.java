@@ -14,13 +14,15 @@ final class KvPages {
     /** Positions per block. */
     static final int POSITIONS = 64;
     static final int SHIFT = 6;
+    /** Where a block's floats begin in its array: on a cache line ({@link Alignment}), and so do its rows. */
+    static final int START = Alignment.FLOAT_START;
 
     private final int floats;
     private final ArrayDeque<float[]> free = new ArrayDeque<>();
     private long inUse;
 
     KvPages(int kvDim) {
-        this.floats = POSITIONS * kvDim;
+        this.floats = START + POSITIONS * kvDim;
     }
 
     float[] take() {

@@ -78,9 +78,9 @@ final class Step {
             float[] keyBlock = rows[s].keys[layer][position >> KvPages.SHIFT];
             float[] valueBlock = rows[s].values[layer][position >> KvPages.SHIFT];
             for (int c = 0; c < kvDim; c++) {
-                keyBlock[c * KvPages.POSITIONS + column] = k[s * kvDim + c];
+                keyBlock[KvPages.START + c * KvPages.POSITIONS + column] = k[s * kvDim + c];
             }
-            System.arraycopy(v, s * kvDim, valueBlock, column * kvDim, kvDim);
+            System.arraycopy(v, s * kvDim, valueBlock, KvPages.START + column * kvDim, kvDim);
         }
     }
 }
