@@ -23,10 +23,13 @@ import org.instruct4j.bench.metrics.Timing;
  * class path) to reach the engine's package-private kernel. {@code --q8} quantizes the matrices to Q8_0 first.
  *
  * <p>Usage: {@code bench/run org.instruct4j.model.cpu.MatVecBench CHECKPOINT [--cols 768] [--rows 768] [--passes 12]
- * [--batch 1] [--matrices all] [--q8] [--c-kernel /tmp/matvec.so]}
+ * [--batch 1] [--matrices all] [--q8] [--skip 1024] [--c-kernel /tmp/matvec.so]}
  */
 public final class MatVecBench {
-    /** Bytes skipped at the start of the file (a checkpoint's header), keeping the matrices 64-byte aligned. */
+    /**
+     * Bytes skipped at the start of the file by default (a checkpoint's header), keeping the matrices 64-byte aligned;
+     * {@code --skip 1052} puts them where llama2.c's files have theirs (a 28-byte header: 28 bytes past a line).
+     */
     private static final long HEADER_BYTES = 1024;
     private static final int WARMUP_PASSES = 2;
 
@@ -35,6 +38,7 @@ public final class MatVecBench {
     public static void main(String[] args) throws Throwable {
         Path checkpoint = Path.of(args[0]);
         int cols = 768, rows = 768, passes = 12, batch = 1, limit = Integer.MAX_VALUE;
+        long skip = HEADER_BYTES;
         boolean q8 = false;
         Path kernel = null;
         for (int i = 1; i < args.length; i++) {
@@ -46,6 +50,7 @@ public final class MatVecBench {
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--matrices" -> limit = Integer.parseInt(args[++i]);
                 case "--q8" -> q8 = true;
+                case "--skip" -> skip = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -55,10 +60,10 @@ public final class MatVecBench {
         try (Arena arena = Arena.ofShared(); FileChannel channel = FileChannel.open(checkpoint)) {
             MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
             long matrixBytes = (long) rows * cols * Float.BYTES;
-            int count = (int) Math.min(limit, (file.byteSize() - HEADER_BYTES) / matrixBytes);
+            int count = (int) Math.min(limit, (file.byteSize() - skip) / matrixBytes);
             F32Matrix[] matrices = new F32Matrix[count];
             for (int m = 0; m < count; m++) {
-                matrices[m] = new F32Matrix(rows, cols, file.asSlice(HEADER_BYTES + m * matrixBytes, matrixBytes));
+                matrices[m] = new F32Matrix(rows, cols, file.asSlice(skip + m * matrixBytes, matrixBytes));
             }
             Matrix[] engineMatrices = q8 ? Arrays.stream(matrices).map(Q8Matrix::quantize).toArray(Matrix[]::new) : matrices;
             double gigabytes = count * engineMatrices[0].bytes() / 1e9;
