@@ -141,8 +141,8 @@ abstract sealed class Matrix permits F32Matrix, Bf16Matrix, Q8Matrix, Q4Matrix {
             dequantizeRows(first, end, scratch, rowsAt);
             for (int next = first; next < end; next += TILE_ROWS) {
                 int r = Math.min(next, end - TILE_ROWS); // the last tile again when the count is not a multiple
-                tile(scratch, rowsAt + (r - first) * cols, x, xOffset, xStride, n, out, outOffset + r, outStride, accumulators,
-                        sums);
+                tile(scratch, rowsAt + (r - first) * cols, x, xOffset, xStride, n, out, outOffset + r, outStride,
+                        accumulators, sums);
             }
         }
     }
