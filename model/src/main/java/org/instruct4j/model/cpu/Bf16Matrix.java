@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Little-endian bfloat16 weights: the upper half of a float32, so a weight widens to float exactly (a shift) and
  * the products are computed in float32.
  */
-final class Bf16Matrix extends Matrix {
+final class Bf16Matrix extends RowMatrix {
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());

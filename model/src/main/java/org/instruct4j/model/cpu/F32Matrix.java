@@ -7,21 +7,37 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
-/** Little-endian float32 weights, as llama2.c and most safetensors checkpoints store them. */
+/**
+ * Little-endian float32 weights, as llama2.c and most safetensors checkpoints store them. Rows are read in place from
+ * the stored bytes (embedding lookups); the products read a copy packed in row panels, as GEMM libraries pack their
+ * operands: {@value #PANEL_VECTORS} vectors of rows side by side, column after column ({@code panel[c][i]} is row
+ * {@code i} of the panel at column {@code c}). A product then reads its weights as one sequential stream, and each
+ * weight vector multiplies a broadcast input value into an accumulator of {@code LANES} outputs: no sum across lanes,
+ * no columns left over. Every output is the multiply-adds {@code acc = fma(w[c], x[c], acc)} for c = 0, 1, ... in
+ * order, from 0: the same bits for one input and for many, whichever rows a thread takes. Measured against rows read as
+ * stored (BENCHMARKS.md, model): about 1.9x the memory throughput for one input and 2x the multiply-adds for many.
+ * The packed copy is made at the first product (one pass over the weights), so opening a model stays a mapping; it
+ * lives on the Java heap, so float32 models of several GB need a heap to match ({@code -Xmx}).
+ */
 final class F32Matrix extends Matrix {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Vectors of rows per panel: two independent chains of multiply-adds per input. */
+    static final int PANEL_VECTORS = 2;
+    /** Rows per panel. */
+    static final int PANEL = PANEL_VECTORS * LANES;
+    /** Inputs per register tile of the batched product: 2 x 8 accumulators of AVX-512's 32 registers, 2 x 4 of AVX2's 16. */
+    private static final int TILE_INPUTS = LANES >= 16 ? 8 : 4;
 
-    /** Weights read in place from {@code data} (usually a slice of a memory-mapped checkpoint). */
+    /** Weights as stored (usually a slice of a memory-mapped checkpoint). */
     final MemorySegment data;
-
-    /** Whether this matrix is large enough to be multiplied row after row (see {@link #fourRows}). */
-    private final boolean streamed;
+    /** The packed panels from {@link Alignment#FLOAT_START} (each panel starts a cache line), once made. */
+    private volatile float[] panels;
 
     F32Matrix(int rows, int cols, MemorySegment data) {
         super(rows, cols);
         this.data = checked(data);
-        this.streamed = bytes() >= STREAMED_BYTES && (long) cols * Float.BYTES < SHORT_ROW_BYTES;
     }
 
     @Override
@@ -35,15 +51,13 @@ final class F32Matrix extends Matrix {
     }
 
     @Override
+    int rowStep() {
+        return PANEL;
+    }
+
+    @Override
     void dequantizeRow(int row, float[] out, int offset) {
-        long base = (long) row * cols * Float.BYTES;
-        int c = 0;
-        for (int bound = F.loopBound(cols); c < bound; c += LANES) {
-            load(base + (long) c * Float.BYTES).intoArray(out, offset + c);
-        }
-        for (; c < cols; c++) {
-            out[offset + c] = data.get(FLOAT, base + (long) c * Float.BYTES);
-        }
+        MemorySegment.copy(data, FLOAT, (long) row * cols * Float.BYTES, out, offset, cols);
     }
 
     /** One bulk copy: the rows are consecutive in memory. */
@@ -52,77 +66,200 @@ final class F32Matrix extends Matrix {
         MemorySegment.copy(data, FLOAT, (long) from * cols * Float.BYTES, out, offset, (to - from) * cols);
     }
 
-    /**
-     * Matrices of at least this many bytes, with rows shorter than {@link #SHORT_ROW_BYTES}, are multiplied row after
-     * row: they are read from memory (or a shared cache) at every token, as a core's L2 holds a few hundred KiB of
-     * weights at most, and four short rows side by side are four streams too short for the prefetcher.
-     */
-    static final long STREAMED_BYTES = 256 * 1024;
-    /** Rows of at least this many bytes (32 cache lines) are read side by side whatever the matrix's size. */
-    static final long SHORT_ROW_BYTES = 2048;
-
-    /**
-     * A large matrix of short rows ({@link #STREAMED_BYTES}) reads the four rows one after another, each front to back
-     * with its own accumulator: one sequential stream through memory, which the hardware prefetcher follows, where
-     * four rows read side by side are four short streams (a row of llama2.c's 15M is 18 cache lines). A small one, in
-     * cache, or one of long rows reads them side by side: four independent chains of multiply-adds. The sums, and so
-     * the bits, are the same.
-     */
     @Override
-    void fourRows(float[] x, int xOffset, float[] out, int outOffset, int row) {
-        if (!streamed) {
-            fourRowsSideBySide(x, xOffset, out, outOffset, row);
-            return;
-        }
-        long rowBytes = (long) cols * Float.BYTES;
-        long base = row * rowBytes;
-        for (int i = 0; i < 4; i++, base += rowBytes) {
-            out[outOffset + row + i] = rowTimes(base, x, xOffset);
+    void multiply(float[] x, int xOffset, int xStride, int n, float[] out, int outOffset, int outStride, int from,
+                  int to, float[] scratch) {
+        float[] w = panels();
+        for (int first = from - from % PANEL; first < to; first += PANEL) {
+            int base = Alignment.FLOAT_START + first * cols; // the panel of rows [first, first + PANEL)
+            int lo = Math.max(from, first) - first, hi = Math.min(to, first + PANEL) - first;
+            if (lo > 0 || hi < PANEL) { // a panel partly outside [from, to) or the matrix: masked stores, input by input
+                for (int t = 0; t < n; t++) {
+                    panelTimesOne(w, base, x, xOffset + t * xStride, out, outOffset + t * outStride + first, lo, hi);
+                }
+            } else {
+                if (n > TILE_INPUTS && scratch != null) {
+                    scratch[0] = touch(w, base); // kept somewhere, or the loads would be compiled away
+                }
+                panelTimesAll(w, base, x, xOffset, xStride, n, out, outOffset + first, outStride);
+            }
         }
     }
 
-    private void fourRowsSideBySide(float[] x, int xOffset, float[] out, int outOffset, int row) {
-        long rowBytes = (long) cols * Float.BYTES;
-        long b0 = row * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
-        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        int c = 0;
-        for (int bound = F.loopBound(cols); c < bound; c += LANES) {
-            FloatVector xc = FloatVector.fromArray(F, x, xOffset + c);
-            long at = (long) c * Float.BYTES;
-            acc0 = load(b0 + at).fma(xc, acc0);
-            acc1 = load(b1 + at).fma(xc, acc1);
-            acc2 = load(b2 + at).fma(xc, acc2);
-            acc3 = load(b3 + at).fma(xc, acc3);
+    /** A whole panel times the n inputs: tiles of {@link #TILE_INPUTS}, then of four, then one by one. */
+    private void panelTimesAll(float[] w, int base, float[] x, int xOffset, int xStride, int n, float[] out, int outAt,
+                               int outStride) {
+        int t = 0;
+        for (; t + TILE_INPUTS <= n; t += TILE_INPUTS) {
+            if (TILE_INPUTS == 8) {
+                panelTimesEight(w, base, x, xOffset + t * xStride, xStride, out, outAt + t * outStride, outStride);
+            } else {
+                panelTimesFour(w, base, x, xOffset + t * xStride, xStride, out, outAt + t * outStride, outStride);
+            }
         }
-        float s0 = VectorMath.sum(acc0), s1 = VectorMath.sum(acc1), s2 = VectorMath.sum(acc2), s3 = VectorMath.sum(acc3);
-        for (; c < cols; c++) {
-            float xc = x[xOffset + c];
-            long at = (long) c * Float.BYTES;
-            s0 += data.get(FLOAT, b0 + at) * xc;
-            s1 += data.get(FLOAT, b1 + at) * xc;
-            s2 += data.get(FLOAT, b2 + at) * xc;
-            s3 += data.get(FLOAT, b3 + at) * xc;
+        if (t + 4 <= n) {
+            panelTimesFour(w, base, x, xOffset + t * xStride, xStride, out, outAt + t * outStride, outStride);
+            t += 4;
         }
-        out[outOffset + row] = s0;
-        out[outOffset + row + 1] = s1;
-        out[outOffset + row + 2] = s2;
-        out[outOffset + row + 3] = s3;
+        for (; t < n; t++) {
+            panelTimesOne(w, base, x, xOffset + t * xStride, out, outAt + t * outStride, 0, PANEL);
+        }
     }
 
-    private float rowTimes(long base, float[] x, int xOffset) {
-        FloatVector acc = FloatVector.zero(F);
-        int c = 0;
-        for (int bound = F.loopBound(cols); c < bound; c += LANES) {
-            acc = load(base + (long) c * Float.BYTES).fma(FloatVector.fromArray(F, x, xOffset + c), acc);
+    /**
+     * Reads the panel at {@code w[base]} once, loads only, before the tiles multiply it with several groups of inputs:
+     * a stream of loads that the hardware prefetcher runs ahead of, where the first tile, busy multiplying, leaves
+     * memory waiting (measured: 7 % more multiply-adds per second from memory at one thread).
+     */
+    private float touch(float[] w, int base) {
+        FloatVector s = FloatVector.zero(F);
+        for (int i = base, end = base + PANEL * cols; i < end; i += LANES) {
+            s = s.add(FloatVector.fromArray(F, w, i));
         }
-        float sum = VectorMath.sum(acc);
-        for (; c < cols; c++) {
-            sum += data.get(FLOAT, base + (long) c * Float.BYTES) * x[xOffset + c];
-        }
-        return sum;
+        return s.lane(0);
     }
 
-    private FloatVector load(long byteOffset) {
-        return FloatVector.fromMemorySegment(F, data, byteOffset, ByteOrder.LITTLE_ENDIAN);
+    /** The packed panels, made by the first caller. */
+    private float[] panels() {
+        float[] packed = panels;
+        if (packed == null) {
+            synchronized (this) {
+                packed = panels;
+                if (packed == null) {
+                    panels = packed = pack();
+                }
+            }
+        }
+        return packed;
+    }
+
+    /** Rows [p PANEL, (p + 1) PANEL) as panel p; rows past the last are zeros. */
+    private float[] pack() {
+        int count = (rows + PANEL - 1) / PANEL;
+        float[] packed = new float[Alignment.FLOAT_START + Math.multiplyExact(count * PANEL, cols)];
+        float[] block = new float[PANEL * cols];
+        for (int p = 0; p < count; p++) {
+            int first = p * PANEL, last = Math.min(rows, first + PANEL);
+            dequantizeRows(first, last, block, 0);
+            int base = Alignment.FLOAT_START + first * cols;
+            for (int i = 0; i < last - first; i++) {
+                for (int c = 0, at = base + i; c < cols; c++, at += PANEL) {
+                    packed[at] = block[i * cols + c];
+                }
+            }
+        }
+        return packed;
+    }
+
+    /**
+     * The panel at {@code w[base]} times one input, into {@code out[outAt + i]} for its rows i in [lo, hi): one input
+     * vector (decoding one token), or what is left of a batch.
+     */
+    private void panelTimesOne(float[] w, int base, float[] x, int xOffset, float[] out, int outAt, int lo, int hi) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        for (int c = 0, at = base; c < cols; c++, at += PANEL) {
+            FloatVector v = FloatVector.broadcast(F, x[xOffset + c]);
+            a0 = FloatVector.fromArray(F, w, at).fma(v, a0);
+            a1 = FloatVector.fromArray(F, w, at + LANES).fma(v, a1);
+        }
+        if (lo == 0 && hi == PANEL) {
+            a0.intoArray(out, outAt);
+            a1.intoArray(out, outAt + LANES);
+        } else {
+            store(a0, out, outAt, lo, hi);
+            store(a1, out, outAt + LANES, lo - LANES, hi - LANES);
+        }
+    }
+
+    /** Lanes i of {@code v} with lo <= i < hi (either may lie past the vector's ends) into {@code out[at + i]}. */
+    private static void store(FloatVector v, float[] out, int at, int lo, int hi) {
+        VectorMask<Float> inside = F.indexInRange(-lo, hi - lo);
+        if (inside.anyTrue()) {
+            v.intoArray(out, at, inside);
+        }
+    }
+
+    /** The panel at {@code w[base]} times inputs {@code x[xOffset + u xStride, + cols)} for u < 4. */
+    private void panelTimesFour(float[] w, int base, float[] x, int xOffset, int xStride, float[] out, int outAt,
+                                int outStride) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
+        int x1 = xOffset + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+        for (int c = 0, at = base; c < cols; c++, at += PANEL) {
+            FloatVector w0 = FloatVector.fromArray(F, w, at), w1 = FloatVector.fromArray(F, w, at + LANES);
+            FloatVector v = FloatVector.broadcast(F, x[xOffset + c]);
+            a00 = w0.fma(v, a00);
+            a10 = w1.fma(v, a10);
+            v = FloatVector.broadcast(F, x[x1 + c]);
+            a01 = w0.fma(v, a01);
+            a11 = w1.fma(v, a11);
+            v = FloatVector.broadcast(F, x[x2 + c]);
+            a02 = w0.fma(v, a02);
+            a12 = w1.fma(v, a12);
+            v = FloatVector.broadcast(F, x[x3 + c]);
+            a03 = w0.fma(v, a03);
+            a13 = w1.fma(v, a13);
+        }
+        a00.intoArray(out, outAt);
+        a10.intoArray(out, outAt + LANES);
+        a01.intoArray(out, outAt + outStride);
+        a11.intoArray(out, outAt + outStride + LANES);
+        a02.intoArray(out, outAt + 2 * outStride);
+        a12.intoArray(out, outAt + 2 * outStride + LANES);
+        a03.intoArray(out, outAt + 3 * outStride);
+        a13.intoArray(out, outAt + 3 * outStride + LANES);
+    }
+
+    /** As {@link #panelTimesFour} for eight inputs: 16 accumulators, two weight vectors and a broadcast input. */
+    private void panelTimesEight(float[] w, int base, float[] x, int xOffset, int xStride, float[] out, int outAt,
+                                 int outStride) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a04 = z, a05 = z, a06 = z, a07 = z;
+        FloatVector a10 = z, a11 = z, a12 = z, a13 = z, a14 = z, a15 = z, a16 = z, a17 = z;
+        int x1 = xOffset + xStride, x2 = x1 + xStride, x3 = x2 + xStride, x4 = x3 + xStride, x5 = x4 + xStride;
+        int x6 = x5 + xStride, x7 = x6 + xStride;
+        for (int c = 0, at = base; c < cols; c++, at += PANEL) {
+            FloatVector w0 = FloatVector.fromArray(F, w, at), w1 = FloatVector.fromArray(F, w, at + LANES);
+            FloatVector v = FloatVector.broadcast(F, x[xOffset + c]);
+            a00 = w0.fma(v, a00);
+            a10 = w1.fma(v, a10);
+            v = FloatVector.broadcast(F, x[x1 + c]);
+            a01 = w0.fma(v, a01);
+            a11 = w1.fma(v, a11);
+            v = FloatVector.broadcast(F, x[x2 + c]);
+            a02 = w0.fma(v, a02);
+            a12 = w1.fma(v, a12);
+            v = FloatVector.broadcast(F, x[x3 + c]);
+            a03 = w0.fma(v, a03);
+            a13 = w1.fma(v, a13);
+            v = FloatVector.broadcast(F, x[x4 + c]);
+            a04 = w0.fma(v, a04);
+            a14 = w1.fma(v, a14);
+            v = FloatVector.broadcast(F, x[x5 + c]);
+            a05 = w0.fma(v, a05);
+            a15 = w1.fma(v, a15);
+            v = FloatVector.broadcast(F, x[x6 + c]);
+            a06 = w0.fma(v, a06);
+            a16 = w1.fma(v, a16);
+            v = FloatVector.broadcast(F, x[x7 + c]);
+            a07 = w0.fma(v, a07);
+            a17 = w1.fma(v, a17);
+        }
+        a00.intoArray(out, outAt);
+        a10.intoArray(out, outAt + LANES);
+        a01.intoArray(out, outAt + outStride);
+        a11.intoArray(out, outAt + outStride + LANES);
+        a02.intoArray(out, outAt + 2 * outStride);
+        a12.intoArray(out, outAt + 2 * outStride + LANES);
+        a03.intoArray(out, outAt + 3 * outStride);
+        a13.intoArray(out, outAt + 3 * outStride + LANES);
+        a04.intoArray(out, outAt + 4 * outStride);
+        a14.intoArray(out, outAt + 4 * outStride + LANES);
+        a05.intoArray(out, outAt + 5 * outStride);
+        a15.intoArray(out, outAt + 5 * outStride + LANES);
+        a06.intoArray(out, outAt + 6 * outStride);
+        a16.intoArray(out, outAt + 6 * outStride + LANES);
+        a07.intoArray(out, outAt + 7 * outStride);
+        a17.intoArray(out, outAt + 7 * outStride + LANES);
     }
 }

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Products of up to three matrices with the same inputs (q, k and v of a layer; gate and up), shared by the thread
- * team as units of consecutive rows (a multiple of four) in guided order, as OpenMP's {@code schedule(guided)}: each
+ * team as units of consecutive rows (a multiple of the format's {@link Matrix#rowStep}) in guided order, as OpenMP's {@code schedule(guided)}: each
  * unit takes the rows left divided by {@value #GUIDED_SHARE} x the threads (at least {@value #MIN_UNIT_ROWS}), so
  * the first units are long (few claims) and the last ones short, and the threads finish within a short unit of each
  * other (equal units leave one thread waiting up to a whole unit at the end of every product, dozens of times per
@@ -69,7 +69,8 @@ final class Matmul implements ThreadTeam.Task {
         int units = 0;
         for (int i = 0; i < count; i++) {
             for (int from = 0, rows = matrices[i].rows; from < rows; units++) {
-                int size = parallel ? Math.max(MIN_UNIT_ROWS, (rowsLeft / (GUIDED_SHARE * team.size()) + 3) & ~3) : rows;
+                int step = matrices[i].rowStep(), share = rowsLeft / (GUIDED_SHARE * team.size());
+                int size = parallel ? (Math.max(MIN_UNIT_ROWS, share) + step - 1) / step * step : rows;
                 int to = Math.min(rows, from + size);
                 addUnit(units, i, from, to);
                 rowsLeft -= to - from;

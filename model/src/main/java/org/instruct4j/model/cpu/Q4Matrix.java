@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * quants (weight j in the low nibble of byte j, weight j + 16 in its high nibble), the weight (q - 8) * d. Held on
  * the heap split in two like {@link Q8Matrix}: packed quants [rows x cols / 2] and float scales.
  */
-final class Q4Matrix extends Matrix {
+final class Q4Matrix extends RowMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 2 + BLOCK / 2;
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * unpacked once from a GGUF file). About 1.1 bytes per weight, a quarter of float32's: what a memory-bound decode
  * step reads.
  */
-final class Q8Matrix extends Matrix {
+final class Q8Matrix extends RowMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 2 + BLOCK;
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
