@@ -4,6 +4,8 @@ import static org.instruct4j.model.cpu.VectorMath.F;
 import static org.instruct4j.model.cpu.VectorMath.LANES;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -18,8 +20,8 @@ import jdk.incubator.vector.VectorMask;
  * no columns left over. Every output is the multiply-adds {@code acc = fma(w[c], x[c], acc)} for c = 0, 1, ... in
  * order, from 0: the same bits for one input and for many, whichever rows a thread takes. Measured against rows read as
  * stored (BENCHMARKS.md, model): about 1.9x the memory throughput for one input and 2x the multiply-adds for many.
- * The packed copy is made at the first product (one pass over the weights), so opening a model stays a mapping; it
- * lives on the Java heap, so float32 models of several GB need a heap to match ({@code -Xmx}).
+ * The packed copy is made at the first product (each thread packs the panels of its rows), so opening a model stays a
+ * mapping; it lives on the Java heap, so float32 models of several GB need a heap to match ({@code -Xmx}).
  */
 final class F32Matrix extends Matrix {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -32,8 +34,8 @@ final class F32Matrix extends Matrix {
 
     /** Weights as stored (usually a slice of a memory-mapped checkpoint). */
     final MemorySegment data;
-    /** The packed panels from {@link Alignment#FLOAT_START} (each panel starts a cache line), once made. */
-    private volatile float[] panels;
+    /** The packed panels from {@link Alignment#FLOAT_START} (each panel starts a cache line), once allocated. */
+    private volatile Packed packed;
 
     F32Matrix(int rows, int cols, MemorySegment data) {
         super(rows, cols);
@@ -69,8 +71,10 @@ final class F32Matrix extends Matrix {
     @Override
     void multiply(float[] x, int xOffset, int xStride, int n, float[] out, int outOffset, int outStride, int from,
                   int to, float[] scratch) {
-        float[] w = panels();
+        Packed packed = packed();
+        float[] w = packed.panels();
         for (int first = from - from % PANEL; first < to; first += PANEL) {
+            ensurePacked(packed, first);
             int base = Alignment.FLOAT_START + first * cols; // the panel of rows [first, first + PANEL)
             int lo = Math.max(from, first) - first, hi = Math.min(to, first + PANEL) - first;
             if (lo > 0 || hi < PANEL) { // a panel partly outside [from, to) or the matrix: masked stores, input by input
@@ -119,36 +123,48 @@ final class F32Matrix extends Matrix {
         return s.lane(0);
     }
 
-    /** The packed panels, made by the first caller. */
-    private float[] panels() {
-        float[] packed = panels;
-        if (packed == null) {
+    /** The packed panels' array, allocated by the first caller; each panel is filled by the first thread to use it. */
+    private Packed packed() {
+        Packed current = packed;
+        if (current == null) {
             synchronized (this) {
-                packed = panels;
-                if (packed == null) {
-                    panels = packed = pack();
+                current = packed;
+                if (current == null) {
+                    int count = (rows + PANEL - 1) / PANEL;
+                    packed = current = new Packed(new float[Alignment.FLOAT_START + Math.multiplyExact(count * PANEL, cols)],
+                            new byte[count]);
                 }
             }
         }
-        return packed;
+        return current;
     }
 
-    /** Rows [p PANEL, (p + 1) PANEL) as panel p; rows past the last are zeros. */
-    private float[] pack() {
-        int count = (rows + PANEL - 1) / PANEL;
-        float[] packed = new float[Alignment.FLOAT_START + Math.multiplyExact(count * PANEL, cols)];
-        float[] block = new float[PANEL * cols];
-        for (int p = 0; p < count; p++) {
-            int first = p * PANEL, last = Math.min(rows, first + PANEL);
-            dequantizeRows(first, last, block, 0);
-            int base = Alignment.FLOAT_START + first * cols;
-            for (int i = 0; i < last - first; i++) {
-                for (int c = 0, at = base + i; c < cols; c++, at += PANEL) {
-                    packed[at] = block[i * cols + c];
-                }
+    /**
+     * The panels and which of them are filled. A product's threads fill the panels of their own rows the first time
+     * (so the first token packs in parallel); a panel's flag is set after its floats (release) and read before them
+     * (acquire). Two callers that fill the same panel at once write the same values.
+     */
+    private record Packed(float[] panels, byte[] ready) {
+        private static final VarHandle READY = MethodHandles.arrayElementVarHandle(byte[].class);
+    }
+
+    /** Fills the panel of rows [first, first + PANEL) (rows past the matrix stay zeros) unless it is already. */
+    private void ensurePacked(Packed packed, int first) {
+        int panel = first / PANEL;
+        if ((byte) Packed.READY.getAcquire(packed.ready(), panel) != 0) {
+            return;
+        }
+        int last = Math.min(rows, first + PANEL);
+        float[] block = new float[(last - first) * cols];
+        dequantizeRows(first, last, block, 0);
+        float[] w = packed.panels();
+        int base = Alignment.FLOAT_START + first * cols;
+        for (int i = 0; i < last - first; i++) {
+            for (int c = 0, at = base + i; c < cols; c++, at += PANEL) {
+                w[at] = block[i * cols + c];
             }
         }
-        return packed;
+        Packed.READY.setRelease(packed.ready(), panel, (byte) 1);
     }
 
     /**
