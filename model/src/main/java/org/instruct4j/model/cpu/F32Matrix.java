@@ -4,9 +4,9 @@ import static org.instruct4j.model.cpu.VectorMath.F;
 import static org.instruct4j.model.cpu.VectorMath.LANES;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -90,23 +90,27 @@ final class F32Matrix extends Matrix {
         }
     }
 
-    /** A whole panel times the n inputs: tiles of {@link #TILE_INPUTS}, then of four, then one by one. */
+    /**
+     * A whole panel times the n inputs: tiles of {@link #TILE_INPUTS}, then of four, then the last one to three inputs
+     * (a lone input by the one-input kernel; two or three by the four-input tile with slots repeated, which costs no
+     * more time than one input does, as the multiply-adds' latency, not their number, bounds both).
+     */
     private void panelTimesAll(float[] w, int base, float[] x, int xOffset, int xStride, int n, float[] out, int outAt,
                                int outStride) {
         int t = 0;
-        for (; t + TILE_INPUTS <= n; t += TILE_INPUTS) {
-            if (TILE_INPUTS == 8) {
+        if (TILE_INPUTS == 8) {
+            for (; t + 8 <= n; t += 8) {
                 panelTimesEight(w, base, x, xOffset + t * xStride, xStride, out, outAt + t * outStride, outStride);
-            } else {
-                panelTimesFour(w, base, x, xOffset + t * xStride, xStride, out, outAt + t * outStride, outStride);
             }
         }
-        if (t + 4 <= n) {
-            panelTimesFour(w, base, x, xOffset + t * xStride, xStride, out, outAt + t * outStride, outStride);
-            t += 4;
-        }
-        for (; t < n; t++) {
-            panelTimesOne(w, base, x, xOffset + t * xStride, out, outAt + t * outStride, 0, PANEL);
+        while (t < n) {
+            int count = Math.min(4, n - t);
+            if (count == 1) {
+                panelTimesOne(w, base, x, xOffset + t * xStride, out, outAt + t * outStride, 0, PANEL);
+            } else {
+                panelTimesFour(w, base, x, xOffset + t * xStride, xStride, out, outAt + t * outStride, outStride, count);
+            }
+            t += count;
         }
     }
 
@@ -195,12 +199,16 @@ final class F32Matrix extends Matrix {
         }
     }
 
-    /** The panel at {@code w[base]} times inputs {@code x[xOffset + u xStride, + cols)} for u < 4. */
+    /**
+     * The panel at {@code w[base]} times inputs {@code x[xOffset + u xStride, + cols)} for u < count (at most four):
+     * slots past the count repeat the last input and write its outputs again, with the same bits.
+     */
     private void panelTimesFour(float[] w, int base, float[] x, int xOffset, int xStride, float[] out, int outAt,
-                                int outStride) {
+                                int outStride, int count) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
-        int x1 = xOffset + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+        int u1 = Math.min(1, count - 1), u2 = Math.min(2, count - 1), u3 = Math.min(3, count - 1);
+        int x1 = xOffset + u1 * xStride, x2 = xOffset + u2 * xStride, x3 = xOffset + u3 * xStride;
         for (int c = 0, at = base; c < cols; c++, at += PANEL) {
             FloatVector w0 = FloatVector.fromArray(F, w, at), w1 = FloatVector.fromArray(F, w, at + LANES);
             FloatVector v = FloatVector.broadcast(F, x[xOffset + c]);
@@ -218,12 +226,12 @@ final class F32Matrix extends Matrix {
         }
         a00.intoArray(out, outAt);
         a10.intoArray(out, outAt + LANES);
-        a01.intoArray(out, outAt + outStride);
-        a11.intoArray(out, outAt + outStride + LANES);
-        a02.intoArray(out, outAt + 2 * outStride);
-        a12.intoArray(out, outAt + 2 * outStride + LANES);
-        a03.intoArray(out, outAt + 3 * outStride);
-        a13.intoArray(out, outAt + 3 * outStride + LANES);
+        a01.intoArray(out, outAt + u1 * outStride);
+        a11.intoArray(out, outAt + u1 * outStride + LANES);
+        a02.intoArray(out, outAt + u2 * outStride);
+        a12.intoArray(out, outAt + u2 * outStride + LANES);
+        a03.intoArray(out, outAt + u3 * outStride);
+        a13.intoArray(out, outAt + u3 * outStride + LANES);
     }
 
     /** As {@link #panelTimesFour} for eight inputs: 16 accumulators, two weight vectors and a broadcast input. */

@@ -66,7 +66,7 @@ class KernelsTest {
                     matrices.add(Q4Matrix.quantize(f32));
                 }
                 for (Matrix m : matrices) {
-                    for (int n : new int[] {1, 5, 9, 16}) {
+                    for (int n : new int[] {1, 2, 5, 7, 9, 16}) {
                         compare(m, n, random, problems);
                     }
                 }
@@ -81,7 +81,7 @@ class KernelsTest {
             if (bigRows % F32Matrix.PANEL == 0 || bigRows < 3 * F32Matrix.PANEL) {
                 problems.add("the large matrix of the check does not end in a partial panel");
             }
-            for (int n : new int[] {1, 5, 13, 16}) {
+            for (int n : new int[] {1, 3, 6, 13, 16}) {
                 compare(panels, n, random, problems);
             }
         }
