@@ -8,6 +8,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Locale;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -135,12 +136,24 @@ final class F32Matrix extends Matrix {
                 current = packed;
                 if (current == null) {
                     int count = (rows + PANEL - 1) / PANEL;
-                    packed = current = new Packed(new float[Alignment.FLOAT_START + Math.multiplyExact(count * PANEL, cols)],
+                    packed = current = new Packed(allocate(Alignment.FLOAT_START + Math.multiplyExact(count * PANEL, cols)),
                             new byte[count]);
                 }
             }
         }
         return current;
+    }
+
+    /** A float array of {@code floats}, or an error that says what to do when the heap cannot hold it. */
+    private float[] allocate(int floats) {
+        try {
+            return new float[floats];
+        } catch (OutOfMemoryError e) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "the CPU engine multiplies float32 weights from a"
+                    + " copy on the Java heap, and a %d x %d matrix (%.1f MB) does not fit in this JVM's (at most %.0f MB):"
+                    + " give it more (INSTRUCT4J_JAVA_OPTS=-Xmx...), or load the model with --dtype bf16 (multiplied in"
+                    + " place) or --quantize q8_0 (a quarter of the bytes)", rows, cols, floats * 4e-6, Runtime.getRuntime().maxMemory() / 1e6), e);
+        }
     }
 
     /**
