@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Products of up to three matrices with the same inputs (q, k and v of a layer; gate and up), shared by the thread
- * team as units of consecutive rows (a multiple of the format's {@link Matrix#rowStep}) in guided order, as OpenMP's {@code schedule(guided)}: each
- * unit takes the rows left divided by {@value #GUIDED_SHARE} x the threads (at least {@value #MIN_UNIT_ROWS}), so
+ * team as units of consecutive rows (a multiple of the format's {@link Matrix#rowStep}) in guided order, as
+ * OpenMP's {@code schedule(guided)}: each unit takes the rows left divided by {@value #GUIDED_SHARE} x the threads (at least {@value #MIN_UNIT_ROWS}), so
  * the first units are long (few claims) and the last ones short, and the threads finish within a short unit of each
  * other (equal units leave one thread waiting up to a whole unit at the end of every product, dozens of times per
  * token). Small products run on the calling thread alone, where a hand-off would cost more than it saves.
@@ -57,7 +57,7 @@ final class Matmul implements ThreadTeam.Task {
 
     private void run(float[] in, int inOffset, int n, Matrix a, float[] outA, Matrix b, float[] outB, Matrix c,
                      float[] outC) {
-        stage(in, inOffset, n, a.cols);
+        stage(in, inOffset, n, a);
         this.n = n;
         count = 0;
         long work = (add(a, outA) + add(b, outB) + add(c, outC)) * n;
@@ -83,19 +83,20 @@ final class Matmul implements ThreadTeam.Task {
     }
 
     /**
-     * The inputs of a batched product, copied where each starts a cache line ({@link Alignment}) when they do not
-     * already, so that the register tiles' loads of them split no line: a copy of n x cols floats, against n x rows x
-     * cols multiply-adds that read each input vector once per tile of rows. A single input stays where it is: the
-     * batch-1 kernel waits on its weights' memory, and ran no faster with its input aligned (BENCHMARKS.md, model).
+     * The inputs of a batched product of rows as stored ({@link RowMatrix}), copied where each starts a cache line
+     * ({@link Alignment}) when they do not already, so that the register tiles' vector loads of them split no line: a
+     * copy of n x cols floats, against n x rows x cols multiply-adds that read each input vector once per tile of rows.
+     * A single input stays where it is: the batch-1 kernel waits on its weights' memory, and ran no faster with its
+     * input aligned (BENCHMARKS.md, model). fp32 panels read their inputs one float at a time: nothing to align.
      */
-    private void stage(float[] in, int inOffset, int n, int cols) {
-        boolean worthIt = n > 1 && Alignment.rowsAligned(cols);
+    private void stage(float[] in, int inOffset, int n, Matrix a) {
+        boolean worthIt = n > 1 && a instanceof RowMatrix && Alignment.rowsAligned(a.cols);
         if (!worthIt || inOffset == Alignment.FLOAT_START) {
             input = in;
             inputOffset = inOffset;
             return;
         }
-        int floats = n * cols;
+        int floats = n * a.cols;
         if (staged.length < Alignment.FLOAT_START + floats) {
             staged = new float[Alignment.FLOAT_START + floats];
         }
