@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorMask;
  * Causal multi-head attention of every slot of a step over its own row's cache, heads split over the thread team:
  * for query head h (sharing key/value head h / group), scores q . k_t / sqrt(headDim) for the positions t the slot
  * sees (all up to its own, or the last {@code window} with a sliding window), softmax, then the weighted sum of the
- * values.
+ * values. Each unit first reads the keys and values of a slot's heads with loads alone ({@link #fetch}), then works
+ * on them from the cache.
  */
 final class Attention implements ThreadTeam.Task {
     /** Multiply-adds below which one thread does the work. */
@@ -73,16 +74,52 @@ final class Attention implements ThreadTeam.Task {
     public void unit(int unit) {
         int heads = dims.heads();
         int from = (int) ((long) pairs * unit / units), to = (int) ((long) pairs * (unit + 1) / units);
+        float fetched = 0;
         for (int pair = from; pair < to; ) {
-            int slot = pair / heads, head = pair % heads;
-            boolean two = pair + 1 < to && head + 1 < heads;
-            weights(slot, head, scores[unit]);
-            if (two) {
-                weights(slot, head + 1, scores2[unit]);
+            int slot = pair / heads, slotEnd = Math.min(to, (slot + 1) * heads);
+            fetched += fetch(slot, pair % heads, (slotEnd - 1) % heads);
+            for (; pair < slotEnd; ) {
+                int head = pair % heads;
+                boolean two = pair + 1 < slotEnd;
+                weights(slot, head, scores[unit]);
+                if (two) {
+                    weights(slot, head + 1, scores2[unit]);
+                }
+                weightedSums(slot, head, scores[unit], two ? scores2[unit] : null);
+                pair += two ? 2 : 1;
             }
-            weightedSums(slot, head, scores[unit], two ? scores2[unit] : null);
-            pair += two ? 2 : 1;
         }
+        scores[unit][0] = fetched; // kept, or the loads would be compiled away (the next head's scores overwrite it)
+    }
+
+    /**
+     * Reads the keys and values that query heads {@code firstHead} to {@code lastHead} of {@code slot} see, one float
+     * per cache line in address order, before the heads use them. The weights streamed through the caches since the
+     * last step have evicted them, and a head's own loops, a dependent chain of multiply-adds, keep only a few misses
+     * in flight; a loop of loads alone keeps many, and the heads then find their data in L2 (BENCHMARKS.md, model).
+     */
+    private float fetch(int slot, int firstHead, int lastHead) {
+        int kvDim = dims.kvDim();
+        int fromColumn = keyValueColumn(firstHead), toColumn = keyValueColumn(lastHead) + dims.headDim();
+        int position = step.positions[slot];
+        float[][] keys = step.rows[slot].keys[layer], values = step.rows[slot].values[layer];
+        float sum = 0;
+        for (int t = position + 1 - visible(position); t <= position; ) {
+            int block = t >> KvPages.SHIFT, column = t & (KvPages.POSITIONS - 1);
+            int length = Math.min(position + 1 - t, KvPages.POSITIONS - column);
+            for (int d = fromColumn; d < toColumn; d++) {
+                sum += VectorMath.touch(keys[block], KvPages.START + d * KvPages.POSITIONS + column, length);
+            }
+            if (fromColumn == 0 && toColumn == kvDim) {
+                sum += VectorMath.touch(values[block], KvPages.START + column * kvDim, length * kvDim);
+            } else {
+                for (int p = column; p < column + length; p++) {
+                    sum += VectorMath.touch(values[block], KvPages.START + p * kvDim + fromColumn, toColumn - fromColumn);
+                }
+            }
+            t += length;
+        }
+        return sum;
     }
 
     /** The attention weights of query head {@code head} of {@code slot} over the positions it sees, into att. */

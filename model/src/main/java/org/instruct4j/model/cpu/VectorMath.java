@@ -248,4 +248,17 @@ public final class VectorMath {
             a[offset + i] *= factor;
         }
     }
+
+    /**
+     * Reads one float of every cache line of {@code a[from, from + count)}, count > 0, and returns their sum: a loop of
+     * loads alone, which the core runs with many cache misses in flight, to bring data into the cache before a kernel
+     * whose loads wait behind its arithmetic needs it (the Java platform has no prefetch instruction).
+     */
+    public static float touch(float[] a, int from, int count) {
+        float sum = a[from + count - 1];
+        for (int i = from, end = from + count; i < end; i += 16) {
+            sum += a[i];
+        }
+        return sum;
+    }
 }
