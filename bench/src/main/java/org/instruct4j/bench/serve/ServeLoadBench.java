@@ -46,7 +46,11 @@ import org.instruct4j.testkit.SharedData;
  * as soon as a client is free. Prints each run and the medians: requests/s, output tokens/s, time to first token
  * p50 / p99, and the ratios the issue's goals name.
  *
- * <p>Usage: {@code ServeLoadBench [model=260K|15M] [runs=3] [clients=1,8,32,64] [rate=50] [maxRows=64] [engine=auto]}
+ * Each run sends {@code perClient} requests per client (at least 16): with 2, much of a run is its start and its end,
+ * when fewer rows than clients are running; more measure closer to the steady state.
+ *
+ * <p>Usage: {@code ServeLoadBench [model=260K|15M] [runs=3] [clients=1,8,32,64] [rate=50] [maxRows=64] [engine=auto]
+ * [perClient=2]}
  */
 public final class ServeLoadBench {
     private static final int MIN_OUTPUT = 16;
@@ -64,11 +68,12 @@ public final class ServeLoadBench {
         int[] clientCounts = Arrays.stream((args.length > 2 ? args[2] : "1,8,32,64").split(",")).mapToInt(Integer::parseInt).toArray();
         double rate = args.length > 3 ? Double.parseDouble(args[3]) : 50;
         int maxRows = args.length > 4 ? Integer.parseInt(args[4]) : 64;
+        int perClient = args.length > 6 ? Integer.parseInt(args[6]) : 2;
         int maxClients = Arrays.stream(clientCounts).max().orElse(1);
         InferenceModel model = load(which, EngineChoice.parse(args.length > 5 ? args[5] : "auto"));
         InferenceEngine engine = model.engine();
         List<LoadGenerator.Request> requests = requests(model.tokenizer(), engine.maxPositions(),
-                Math.max(16, 2 * Arrays.stream(clientCounts).max().orElse(1)));
+                Math.max(16, perClient * Arrays.stream(clientCounts).max().orElse(1)));
         List<Contender> dynamic = List.of(
                 new Contender("dynamic (same settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, true)),
                 new Contender("dynamic (any settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, false)));
@@ -95,7 +100,7 @@ public final class ServeLoadBench {
             serve(contender.queue().apply(model), model, requests.subList(0, 16), 8, rate, -1);
         }
         for (int clients : clientCounts) {
-            List<LoadGenerator.Request> load = requests.subList(0, Math.max(16, 2 * clients));
+            List<LoadGenerator.Request> load = requests.subList(0, Math.max(16, perClient * clients));
             long promptTokens = load.stream().mapToLong(r -> promptIds(model.tokenizer(), r).length).sum();
             long outputTokens = load.stream().mapToLong(LoadGenerator.Request::outputTokens).sum();
             // every token, prompt or output, goes through the model's matrices once: the compute bound of any scheduler
