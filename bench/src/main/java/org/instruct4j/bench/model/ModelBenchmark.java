@@ -36,11 +36,12 @@ import org.instruct4j.testkit.SharedData;
  * 110M shapes written as llama2.c files), libtorch for reference; batch-16 decode and prefill; the load time of a
  * 1.19 GB checkpoint; the machine's read bandwidth and each row's fraction of it (weight bytes per token x tokens/s).
  * Decoding runs from BOS as run.c does (timed from the second step, stopping at a generated BOS); each figure is the
- * median of the runs after warm-up.
+ * median of the runs after warm-up. The programs of a model's decode rows take turns (one run of each per turn), and
+ * the row "java's best / run.c's best" is the median of the turns' own ratios.
  *
  * <pre>
  * bench/run model.ModelBenchmark [--runc FILE] [--runc-omp FILE] [--runs N] [--dir DIR] [--bandwidth GB/s] [rows...]
- *   rows: 260K 15M 110M (batch-1 decode), quantized (110M and 15M in Q8_0 and Q4_0), batch (15M batch 16 and
+ *   rows: 260K 15M 110M (batch-1 decode, the programs in turns), quantized (110M and 15M in Q8_0 and Q4_0), batch (15M batch 16 and
  *   batch 1 in turns with 1 and 2 threads, and prefill), torch (add libtorch rows), load (1.19 GB safetensors), bandwidth; default: all but torch
  *   (each engine row in a JVM of its own when there are several: see {@link #ENGINE_ROWS})
  * </pre>
@@ -167,20 +168,61 @@ public final class ModelBenchmark {
         }
     }
 
-    /** The batch-1 decode rows of one model: the CPU engine with 1 and 2 threads, libtorch, run.c. */
+    /** One program of a decode comparison: its row's label and one measurement of it. */
+    private record Contender(String label, Measurement measurement) {}
+
+    /**
+     * The batch-1 decode rows of one model: the CPU engine with 1 and 2 threads, libtorch, run.c, measured in turns
+     * (each turn runs every program once, after a warm-up of all), so that a drift of this shared machine's speed
+     * falls on all of them alike; then the engine's best against run.c's best, the median of the turns' own ratios.
+     */
     private void decodeRows(String name, Path checkpoint, Path tokenizer, int steps, boolean torch) throws Exception {
-        long bytes = 0;
-        for (int threads : new int[] {1, 2}) {
-            bytes = javaRow(name + " fp32", checkpoint, Quantization.NONE, threads, steps);
+        try (CpuEngine one = open(checkpoint, Quantization.NONE, 1); CpuEngine two = open(checkpoint, Quantization.NONE, 2)) {
+            long bytes = one.weightBytesPerToken();
+            List<Contender> contenders = new ArrayList<>(List.of(new Contender("java, 1 thread", () -> decode(one, steps)),
+                    new Contender("java, 2 threads", () -> decode(two, steps))));
+            if (torch) {
+                TorchEngine libtorch = new TorchEngine(Llama2cCheckpoint.load(checkpoint, Precision.FP32, new Device("cpu")));
+                contenders.add(new Contender("libtorch", () -> decode(libtorch, steps)));
+            }
+            for (RunC binary : runC) {
+                contenders.add(new Contender(binary.label(), () -> binary.tokensPerSecond(checkpoint, tokenizer, steps)));
+            }
+            double[][] values = inTurns(contenders);
+            for (int c = 0; c < contenders.size(); c++) {
+                report(name + " fp32", contenders.get(c).label(), values[c], bytes);
+            }
+            if (!runC.isEmpty()) {
+                double[] ratio = new double[runs];
+                int firstRunC = contenders.size() - runC.size();
+                for (int i = 0; i < runs; i++) {
+                    double runCBest = 0;
+                    for (int c = firstRunC; c < contenders.size(); c++) {
+                        runCBest = Math.max(runCBest, values[c][i]);
+                    }
+                    ratio[i] = Math.max(values[0][i], values[1][i]) / runCBest;
+                }
+                System.out.printf(Locale.ROOT, "| %s fp32 | java's best / run.c's best | %.2fx | %s | | load %s |%n", name,
+                        median(ratio), formatRatios(ratio), loadAverage());
+            }
         }
-        if (torch) {
-            Llama model = Llama2cCheckpoint.load(checkpoint, Precision.FP32, new Device("cpu"));
-            report(name + " fp32", "libtorch", measure(() -> decode(new TorchEngine(model), steps)), bytes);
+    }
+
+    /** {@code runs} turns of every contender after a warm-up of each (as {@link #measure}): [contender][turn]. */
+    private double[][] inTurns(List<Contender> contenders) throws Exception {
+        for (Contender contender : contenders) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 2 || System.nanoTime() - start < WARMUP_NANOS; i++) {
+                contender.measurement().tokensPerSecond();
+            }
         }
-        for (RunC binary : runC) {
-            report(name + " fp32", binary.label(), measure(() -> binary.tokensPerSecond(checkpoint, tokenizer, steps)),
-                    bytes);
+        double[][] values = new double[contenders.size()][runs];
+        for (int i = 0; i < runs; i++) {
+            for (int c = 0; c < contenders.size(); c++) {
+                values[c][i] = contenders.get(c).measurement().tokensPerSecond();
+            }
         }
+        return values;
     }
 
     /** Reports the CPU engine's row and returns the weight bytes it reads per token. */
