@@ -152,15 +152,10 @@ abstract sealed class RowMatrix extends Matrix permits Bf16Matrix, Q8Matrix, Q4M
 
     private float rowTimesOne(float[] w, int wOffset, float[] x, int xOffset) {
         FloatVector acc = FloatVector.zero(F);
-        int c = 0;
-        for (int bound = F.loopBound(cols); c < bound; c += LANES) {
+        for (int c = 0, bound = F.loopBound(cols); c < bound; c += LANES) {
             acc = FloatVector.fromArray(F, w, wOffset + c).fma(FloatVector.fromArray(F, x, xOffset + c), acc);
         }
-        float sum = VectorMath.sum(acc);
-        for (; c < cols; c++) {
-            sum += w[wOffset + c] * x[xOffset + c];
-        }
-        return sum;
+        return withTail(VectorMath.sum(acc), w, wOffset, x, xOffset);
     }
 
     /**
