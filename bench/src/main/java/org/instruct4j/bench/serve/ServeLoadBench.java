@@ -31,6 +31,7 @@ import org.instruct4j.serve.SamplingDefaults;
 import org.instruct4j.serve.http.OpenAiServer;
 import org.instruct4j.serve.http.ServeOptions;
 import org.instruct4j.serve.schedule.GenerationQueue;
+import org.instruct4j.serve.schedule.PrefixHits;
 import org.instruct4j.serve.schedule.Scheduler;
 import org.instruct4j.serve.schedule.SchedulerOptions;
 import org.instruct4j.testkit.SharedData;
@@ -39,7 +40,8 @@ import org.instruct4j.testkit.SharedData;
  * Issue 13's serving benchmark: `serve` under a {@link LoadGenerator} (Poisson arrivals, 1 / 8 / 32 / 64 clients,
  * Alpaca instructions of mixed lengths, 16-256 output tokens each), with continuous batching ({@link Scheduler}) and
  * with the dynamic batching it replaced ({@link DynamicBatchingBaseline}, both variants) and one request at a time
- * (the same server with a continuous scheduler of one row: requests wait in its queue), same engine, same requests,
+ * (the same server with a continuous scheduler of one row: requests wait in its queue), continuous batching without its
+ * prefix cache, same engine, same requests,
  * taking turns within each run, after one unmeasured run of each (the JIT's first compilations); and the
  * one-at-a-time baseline in process (the same eight requests generated without a server, one after another, after
  * four unmeasured ones; the median of three runs), which pays no HTTP. A rate of {@code Infinity} sends every request
@@ -82,8 +84,10 @@ public final class ServeLoadBench {
                 SchedulerOptions.defaults().withMaxRows(1).withMaxQueue(Math.max(256, 4 * maxClients))));
         Contender continuousBatching = new Contender("continuous", m -> new Scheduler(m.engine(), m.tokenizer(),
                 SchedulerOptions.defaults().withMaxRows(maxRows)));
+        Contender withoutPrefixCache = new Contender("continuous, no prefix cache", m -> new Scheduler(m.engine(), m.tokenizer(),
+                SchedulerOptions.defaults().withMaxRows(maxRows).withPrefixCacheBytes(0)));
         List<Contender> contenders = new ArrayList<>(dynamic);
-        contenders.addAll(List.of(servedOneAtATime, continuousBatching));
+        contenders.addAll(List.of(servedOneAtATime, withoutPrefixCache, continuousBatching));
         System.out.printf("model %s on %s; Poisson arrivals at %.0f/s; outputs %d-%d tokens (ignore_eos, greedy); rows %d%n",
                 which, engine.description(), rate, MIN_OUTPUT, MAX_OUTPUT, maxRows);
         sequentialTokensPerSecond(engine, model.tokenizer(), requests.subList(8, 12));
@@ -111,10 +115,15 @@ public final class ServeLoadBench {
             for (int run = 0; run < runs; run++) {
                 StringBuilder line = new StringBuilder(String.format("  %2d clients, run %d:", clients, run + 1));
                 for (int c = 0; c < contenders.size(); c++) {
-                    LoadGenerator.Result result = serve(contenders.get(c).queue().apply(model), model, load, clients, rate, run);
+                    GenerationQueue queue = contenders.get(c).queue().apply(model);
+                    LoadGenerator.Result result = serve(queue, model, load, clients, rate, run);
                     results.get(c).add(result);
                     line.append(String.format(" | %s %.2f req/s %.1f tok/s TTFT p50 %.3f p99 %.3f", contenders.get(c).name(),
                             result.requestsPerSecond(), result.tokensPerSecond(), result.ttft(0.5), result.ttft(0.99)));
+                    PrefixHits hits = queue.prefixHits();
+                    if (hits.queried() > 0) {
+                        line.append(String.format(" (prefix cache: %.0f %% of prompt tokens)", 100.0 * hits.hit() / hits.queried()));
+                    }
                 }
                 System.out.println(line);
             }
@@ -129,8 +138,9 @@ public final class ServeLoadBench {
             List<LoadGenerator.Result> continuous = results.get(contenders.indexOf(continuousBatching));
             double continuousRate = median(continuous, LoadGenerator.Result::tokensPerSecond);
             double servedRate = median(results.get(contenders.indexOf(servedOneAtATime)), LoadGenerator.Result::tokensPerSecond);
-            System.out.printf("  continuous against one at a time served: tok/s %.2fx (against one at a time in process %.2fx)%n",
-                    continuousRate / servedRate, continuousRate / sequential);
+            System.out.printf("  continuous against one at a time served: tok/s %.2fx (against one at a time in process %.2fx; "
+                            + "against continuous without a prefix cache %.2fx)%n", continuousRate / servedRate, continuousRate / sequential,
+                    continuousRate / median(results.get(contenders.indexOf(withoutPrefixCache)), LoadGenerator.Result::tokensPerSecond));
             for (int c = 0; c < dynamic.size(); c++) {
                 List<LoadGenerator.Result> baseline = results.get(c);
                 System.out.printf("  continuous against %s: tok/s %.2fx, TTFT p99 / its p50 = %.2f%n", dynamic.get(c).name(),

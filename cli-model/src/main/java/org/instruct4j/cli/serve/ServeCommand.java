@@ -83,6 +83,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Most requests waiting beyond the free rows; past it requests get 429 with Retry-After (default: ${DEFAULT-VALUE}).")
     int maxQueue;
 
+    @Option(names = "--prefix-cache-mb", defaultValue = "256", paramLabel = "MB",
+            description = "Memory for keys and values of prompts already read, so requests that begin the same way (a template, a "
+                    + "system prompt, earlier turns) skip that part of their prefill; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    long prefixCacheMb;
+
     @Option(names = "--default-max-tokens", defaultValue = "256", paramLabel = "N",
             description = "Tokens generated when a request sets no max_tokens (default: ${DEFAULT-VALUE}).")
     int defaultMaxTokens;
@@ -116,8 +121,10 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         var err = spec.commandLine().getErr();
-        err.printf("instruct4j serve: model '%s' at %s (%s; %s prompts; up to %d rows holding %d tokens, %d more requests queued%s)%n",
+        err.printf("instruct4j serve: model '%s' at %s (%s; %s prompts; up to %d rows holding %d tokens, %d more requests queued; %s%s)%n",
                 id, server.baseUrl(), loaded.engine().description(), format.id(), maxBatch, maxBatchTokens, maxQueue,
+                prefixCacheMb == 0 ? "no prefix cache" : loaded.engine().copiesKv() ? "prefix cache " + prefixCacheMb + " MB"
+                        : "no prefix cache (this engine cannot copy keys and values)",
                 key == null ? "; no API key required" : "; bearer key from $" + apiKeyEnv);
         err.flush();
         stopped.await();
@@ -126,9 +133,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     private SchedulerOptions schedulerOptions() {
         try {
-            return new SchedulerOptions(maxBatch, maxBatchTokens, prefillChunk, maxQueue);
+            return new SchedulerOptions(maxBatch, maxBatchTokens, prefillChunk, maxQueue, prefixCacheMb << 20);
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("--max-batch, --max-batch-tokens and --prefill-chunk must be at least 1 and --max-queue at least 0");
+            throw new BadInputException("--max-batch, --max-batch-tokens and --prefill-chunk must be at least 1, and --max-queue and "
+                    + "--prefix-cache-mb at least 0");
         }
     }
 }

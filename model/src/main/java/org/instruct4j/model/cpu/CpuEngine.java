@@ -9,6 +9,7 @@ import org.instruct4j.model.checkpoint.MappedCheckpoint;
 import org.instruct4j.model.checkpoint.TorchWeights;
 import org.instruct4j.model.engine.Batch;
 import org.instruct4j.model.engine.InferenceEngine;
+import org.instruct4j.model.engine.KvSpan;
 import org.instruct4j.model.engine.Quantization;
 import org.instruct4j.model.engine.Sequence;
 import org.instruct4j.model.tensor.Precision;
@@ -112,6 +113,43 @@ public final class CpuEngine implements InferenceEngine {
             throw new IllegalArgumentException("a row needs room for at least one token, got " + capacity);
         }
         return new CpuSequence(this, pages, dims.layers(), capacity, dims.vocab());
+    }
+
+    @Override
+    public boolean copiesKv() {
+        return true;
+    }
+
+    @Override
+    public KvSpan copyKv(Sequence row, int from, int to) {
+        CpuSequence own = own(row);
+        if (from < 0 || to <= from || to > own.length) {
+            throw new IllegalArgumentException("positions [" + from + ", " + to + ") of a row holding " + own.length);
+        }
+        return CpuKvSpan.copy(own, from, to, dims.kvDim());
+    }
+
+    @Override
+    public void appendKv(Sequence row, KvSpan span, int count) {
+        CpuSequence own = own(row);
+        if (!(span instanceof CpuKvSpan cpuSpan) || cpuSpan.keys.length != dims.layers()) {
+            throw new IllegalArgumentException("the span was copied from another model's rows");
+        }
+        if (own.length != span.from() || count < 0 || count > span.length()) {
+            throw new IllegalArgumentException("positions [" + span.from() + ", " + (span.from() + count) + ") go after "
+                    + span.from() + " tokens; the row holds " + own.length + " and the span " + span.length());
+        }
+        own.checkRoom(this, count);
+        cpuSpan.writeTo(own, count);
+        own.length += count;
+    }
+
+    private CpuSequence own(Sequence row) {
+        if (!(row instanceof CpuSequence cpu)) {
+            throw new IllegalArgumentException("the row belongs to another engine");
+        }
+        cpu.checkRoom(this, 0);
+        return cpu;
     }
 
     @Override

@@ -64,6 +64,27 @@ public interface InferenceEngine extends AutoCloseable {
      */
     void forward(Batch batch);
 
+    /**
+     * Whether rows' keys and values can be copied out ({@link #copyKv}) and into other rows ({@link #appendKv}),
+     * which a {@link PrefixCache} needs. The CPU engine can; libtorch cannot (yet).
+     */
+    default boolean copiesKv() {
+        return false;
+    }
+
+    /** A copy of the keys and values {@code row} holds for positions [from, to). */
+    default KvSpan copyKv(Sequence row, int from, int to) {
+        throw new UnsupportedOperationException(description() + " cannot copy keys and values");
+    }
+
+    /**
+     * Appends the first {@code count} positions of {@code span} to {@code row}, which must hold exactly
+     * {@code span.from()} tokens: afterwards it holds {@code span.from() + count}, as if it had read their tokens.
+     */
+    default void appendKv(Sequence row, KvSpan span, int count) {
+        throw new UnsupportedOperationException(description() + " cannot copy keys and values");
+    }
+
     /** A short description for logs: engine, weight format, threads. */
     String description();
 

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.engine.Batch;
 import org.instruct4j.model.engine.InferenceEngine;
+import org.instruct4j.model.engine.PrefixCache;
 import org.instruct4j.model.engine.Sequence;
 import org.instruct4j.model.generate.Generation.FinishReason;
 import org.instruct4j.model.tokenizer.Tokenizer;
@@ -22,6 +23,8 @@ public final class GenerationRow implements AutoCloseable {
     private final TokenSampler sampler;
     private final TextStream text;
     private final int eosId;
+    private final PrefixCache prefixCache;
+    private boolean promptRemembered;
     private int[] output = new int[16];
     private int produced;
     private int promptRead;
@@ -31,6 +34,15 @@ public final class GenerationRow implements AutoCloseable {
 
     /** Opens a row of {@code engine} for {@code prompt} (token ids, BOS included if the model wants one). */
     public GenerationRow(InferenceEngine engine, Tokenizer tokenizer, int[] prompt, GenerationConfig config) {
+        this(engine, tokenizer, prompt, config, null);
+    }
+
+    /**
+     * The same, with a prefix cache (or null): the row starts from the longest cached prefix of its prompt (all but
+     * the prompt's last token, whose logits it needs), and leaves the cache its prompt once read and everything it
+     * read when it finishes (the next turn of a conversation begins with it).
+     */
+    public GenerationRow(InferenceEngine engine, Tokenizer tokenizer, int[] prompt, GenerationConfig config, PrefixCache prefixCache) {
         if (prompt.length == 0) {
             throw new BadInputException("empty prompt: add at least a BOS token");
         }
@@ -41,6 +53,10 @@ public final class GenerationRow implements AutoCloseable {
         this.text = new TextStream(tokenizer, prompt, config.stopStrings());
         this.eosId = tokenizer.eosId();
         this.sequence = engine.newSequence(prompt.length + config.maxNewTokens());
+        this.prefixCache = prefixCache;
+        if (prefixCache != null) {
+            promptRead = prefixCache.restore(sequence, prompt, prompt.length - 1);
+        }
     }
 
     /**
@@ -62,6 +78,11 @@ public final class GenerationRow implements AutoCloseable {
         }
     }
 
+    /** Prompt tokens the row has yet to read (its cached prefix counts as read). */
+    public int promptLeft() {
+        return prompt.length - promptRead;
+    }
+
     /** Whether the pass this row was last added to left next-token logits to sample from. */
     public boolean readyToSample() {
         return ready;
@@ -78,6 +99,10 @@ public final class GenerationRow implements AutoCloseable {
             throw new IllegalStateException("no logits to sample from: add the row to a batch and run it first");
         }
         ready = false;
+        if (prefixCache != null && !promptRemembered) {
+            prefixCache.remember(sequence, prompt, prompt.length);
+            promptRemembered = true;
+        }
         int token = sampler.next(sequence.logits());
         lastToken = token;
         if (config.stopAtEos() && token == eosId) {
@@ -116,8 +141,21 @@ public final class GenerationRow implements AutoCloseable {
 
     private String finish(FinishReason reason, String piece) {
         finishReason = reason;
+        if (prefixCache != null) {
+            int[] read = readTokens();
+            prefixCache.remember(sequence, read, read.length);
+        }
         sequence.close();
         return piece + text.finish();
+    }
+
+    /** The tokens the row's cache holds: its prompt, then its output but for the last token sampled (never read). */
+    private int[] readTokens() {
+        int[] read = Arrays.copyOf(prompt, sequence.length());
+        for (int i = prompt.length; i < read.length; i++) {
+            read[i] = output[i - prompt.length];
+        }
+        return read;
     }
 
     public boolean finished() {

@@ -1,6 +1,7 @@
 package org.instruct4j.serve.http;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -15,7 +16,8 @@ import org.instruct4j.serve.schedule.JobResult;
 /**
  * What {@code GET /metrics} shows, in Prometheus' text format (the Prometheus Java client's registry and writer),
  * named after vLLM's: requests waiting and running, prompt and generated tokens (counters, and generated tokens per
- * second over the last {@link #RATE_WINDOW_NANOS 10 s}), finished requests by finish reason, rejected (429) and
+ * second over the last {@link #RATE_WINDOW_NANOS 10 s}), prompt tokens looked up in the prefix cache and found there,
+ * finished requests by finish reason, rejected (429) and
  * cancelled ones, and histograms of the time to first token, the time per output token after the first, and the
  * whole request.
  */
@@ -46,6 +48,12 @@ final class ServeMetrics {
                 .callback(cb -> cb.call(queue.running())).register(registry);
         GaugeWithCallback.builder().name("instruct4j_generation_tokens_per_second")
                 .help("Tokens generated per second over the last 10 s").callback(cb -> cb.call(tokensPerSecond())).register(registry);
+        CounterWithCallback.builder().name("instruct4j_prefix_cache_queries")
+                .help("Prompt tokens looked up in the prefix cache").callback(cb -> cb.call(queue.prefixHits().queried()))
+                .register(registry);
+        CounterWithCallback.builder().name("instruct4j_prefix_cache_hits")
+                .help("Prompt tokens found in the prefix cache (copied, not computed)").callback(cb -> cb.call(queue.prefixHits().hit()))
+                .register(registry);
         promptTokens = Counter.builder().name("instruct4j_prompt_tokens").help("Prompt tokens of finished requests").register(registry);
         generationTokens = Counter.builder().name("instruct4j_generation_tokens").help("Tokens generated for finished choices")
                 .register(registry);

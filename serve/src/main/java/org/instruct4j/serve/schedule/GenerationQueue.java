@@ -23,6 +23,11 @@ public interface GenerationQueue extends AutoCloseable {
     /** Rows in the running batch. */
     int running();
 
+    /** Prompt tokens looked up in the prefix cache and found there, since the start (none without a cache). */
+    default PrefixHits prefixHits() {
+        return PrefixHits.NONE;
+    }
+
     /** Finishes the jobs already queued, then stops. */
     @Override
     void close();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.instruct4j.model.engine.Batch;
 import org.instruct4j.model.engine.InferenceEngine;
+import org.instruct4j.model.engine.PrefixCache;
 import org.instruct4j.model.generate.GenerationRow;
 import org.instruct4j.model.tokenizer.Tokenizer;
 
@@ -18,7 +19,6 @@ final class Row implements AutoCloseable {
     private TokenConstraint constraint;
     private LogprobReader logprobReader;
     private final List<TokenLogprobs> logprobs = new ArrayList<>();
-    private int promptLeft;
     private long startNanos;
     private int stepsSinceCancel;
 
@@ -35,13 +35,16 @@ final class Row implements AutoCloseable {
         return ticket;
     }
 
-    /** Opens the row's sequence in the engine (its KV cache), at {@code nanos}. */
-    void start(InferenceEngine engine, Tokenizer tokenizer, long nanos) {
+    /**
+     * Opens the row's sequence in the engine (its KV cache), at {@code nanos}, from the longest prefix of its prompt
+     * {@code prefixCache} holds (when there is one); returns how many prompt tokens that saved.
+     */
+    int start(InferenceEngine engine, Tokenizer tokenizer, PrefixCache prefixCache, long nanos) {
         startNanos = nanos;
-        generation = new GenerationRow(engine, tokenizer, job.prompt(), job.config());
+        generation = new GenerationRow(engine, tokenizer, job.prompt(), job.config(), prefixCache);
         constraint = job.constraint() == null ? null : job.constraint().get();
         logprobReader = job.topLogprobs() < 0 ? null : new LogprobReader(Math.min(job.topLogprobs(), engine.vocabSize()));
-        promptLeft = job.prompt().length;
+        return job.prompt().length - generation.promptLeft();
     }
 
     long startNanos() {
@@ -49,15 +52,14 @@ final class Row implements AutoCloseable {
     }
 
     boolean readingPrompt() {
-        return promptLeft > 0;
+        return generation.promptLeft() > 0;
     }
 
     /** Adds up to {@code budget} more prompt tokens to the batch; returns how many. */
     int addPromptChunk(Batch batch, int budget) {
-        int chunk = Math.min(promptLeft, budget);
+        int chunk = Math.min(generation.promptLeft(), budget);
         if (chunk > 0) {
             generation.addTo(batch, chunk);
-            promptLeft -= chunk;
         }
         return chunk;
     }

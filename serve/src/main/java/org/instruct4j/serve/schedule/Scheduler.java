@@ -9,6 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.engine.Batch;
 import org.instruct4j.model.engine.InferenceEngine;
+import org.instruct4j.model.engine.PrefixCache;
 import org.instruct4j.model.tokenizer.Tokenizer;
 
 /**
@@ -41,12 +42,15 @@ public final class Scheduler implements GenerationQueue {
     private int reservedTokens;
     private boolean closed;
     private final SchedulerCounters counters = new SchedulerCounters();
+    /** The scheduler thread's own; null when off or when the engine cannot copy keys and values. */
+    private final PrefixCache prefixCache;
     private final Thread worker;
 
     public Scheduler(InferenceEngine engine, Tokenizer tokenizer, SchedulerOptions options) {
         this.engine = engine;
         this.tokenizer = tokenizer;
         this.options = options;
+        this.prefixCache = options.prefixCacheBytes() > 0 && engine.copiesKv() ? new PrefixCache(engine, options.prefixCacheBytes()) : null;
         this.worker = Thread.ofPlatform().name("instruct4j-scheduler").daemon().start(this::loop);
     }
 
@@ -123,6 +127,7 @@ public final class Scheduler implements GenerationQueue {
      * waits while there is nothing to run. False once closed with nothing left to do.
      */
     private boolean admit() {
+        List<Row> joined = new ArrayList<>();
         lock.lock();
         try {
             runningCount = running.size();
@@ -135,15 +140,19 @@ public final class Scheduler implements GenerationQueue {
             while (!waiting.isEmpty() && running.size() < options.maxRows()
                     && reservedTokens + waiting.peek().job().capacity() <= options.maxBatchTokens()) {
                 Row row = waiting.poll();
-                row.start(engine, tokenizer, System.nanoTime());
                 reservedTokens += row.job().capacity();
                 running.add(row);
+                joined.add(row);
             }
             runningCount = running.size();
-            return true;
         } finally {
             lock.unlock();
         }
+        for (Row row : joined) { // opened outside the lock: copying a cached prefix takes a while
+            int restored = row.start(engine, tokenizer, prefixCache, System.nanoTime());
+            counters.prefixLookup(prefixCache == null ? 0 : row.job().prompt().length - 1, restored);
+        }
+        return true;
     }
 
     private void leaveCancelled() {
@@ -225,6 +234,11 @@ public final class Scheduler implements GenerationQueue {
     @Override
     public int running() {
         return runningCount;
+    }
+
+    @Override
+    public PrefixHits prefixHits() {
+        return counters.prefixHits();
     }
 
     public SchedulerStats stats() {

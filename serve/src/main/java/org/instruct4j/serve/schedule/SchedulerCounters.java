@@ -20,6 +20,8 @@ final class SchedulerCounters {
     private final AtomicLong finished = new AtomicLong();
     private final AtomicLong cancelled = new AtomicLong();
     private final AtomicLong stepsAfterCancel = new AtomicLong();
+    private final AtomicLong prefixQueried = new AtomicLong();
+    private final AtomicLong prefixHit = new AtomicLong();
     /** Seconds from admission to end of the last {@link #RECENT_JOBS} finished jobs (a ring). */
     private final double[] recentSeconds = new double[RECENT_JOBS];
     private int recentCount;
@@ -32,6 +34,16 @@ final class SchedulerCounters {
 
     void promptTokens(int count) {
         promptTokens.addAndGet(count);
+    }
+
+    /** A row looked up {@code queried} prompt tokens in the prefix cache and found {@code hit} of them. */
+    void prefixLookup(int queried, int hit) {
+        prefixQueried.addAndGet(queried);
+        prefixHit.addAndGet(hit);
+    }
+
+    PrefixHits prefixHits() {
+        return new PrefixHits(prefixQueried.get(), prefixHit.get());
     }
 
     void generated() {
@@ -68,6 +80,6 @@ final class SchedulerCounters {
 
     SchedulerStats snapshot() {
         return new SchedulerStats(steps.get(), rowSteps.get(), widestStep, promptTokens.get(), generatedTokens.get(),
-                finished.get(), cancelled.get(), stepsAfterCancel.get());
+                finished.get(), cancelled.get(), stepsAfterCancel.get(), prefixHits());
     }
 }

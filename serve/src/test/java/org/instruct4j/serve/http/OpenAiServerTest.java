@@ -192,6 +192,8 @@ class OpenAiServerTest {
                 .isEqualTo(value(text, "instruct4j_time_to_first_token_seconds_bucket{le=\"+Inf\"}"));
         assertThat(value(text, "instruct4j_generation_tokens_total")).isGreaterThanOrEqualTo(10);
         assertThat(value(text, "instruct4j_generation_tokens_per_second")).isPositive();
+        assertThat(value(text, "instruct4j_prefix_cache_queries_total")).isPositive();
+        assertThat(value(text, "instruct4j_prefix_cache_hits_total")).isBetween(0.0, value(text, "instruct4j_prefix_cache_queries_total"));
     }
 
     private static double value(String exposition, String series) {

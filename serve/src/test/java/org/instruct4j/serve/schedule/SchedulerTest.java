@@ -105,6 +105,62 @@ class SchedulerTest {
     }
 
     @Test
+    void promptsThatBeginAlikeReadTheirSharedStartOnceAndEachGetsWhatItGetsAlone() throws Exception {
+        String template = "Below is a story about a little dog. Write what happens next.\n\n";
+        int[] first = prompt(template + "Once upon a time");
+        List<int[]> later = List.of(prompt(template + "Lily and Tom"), prompt(template + "The sun was hot"));
+        List<GenerationConfig> configs = List.of(GenerationConfig.greedy(30).withSampling(0.8, 0.9, 0, 7),
+                GenerationConfig.greedy(25).withSampling(1.0, 1.0, 20, 3));
+        GenerationConfig firstConfig = GenerationConfig.greedy(20).withStopAtEos(false);
+        Generation firstAlone = alone(first, firstConfig);
+        // the next turn of a conversation: the first prompt, part of its answer, more text
+        int[] turn = concat(first, java.util.Arrays.copyOf(firstAlone.tokenIds(), 10), model.tokenizer().encode(" The end", false));
+        try (Scheduler scheduler = scheduler(SchedulerOptions.defaults())) {
+            assertThat(scheduler.submit(List.of(Job.of(first, firstConfig))).get(0).result().get().generation().tokenIds())
+                    .containsExactly(firstAlone.tokenIds());
+            List<Ticket> tickets = scheduler.submit(List.of(Job.of(later.get(0), configs.get(0)), Job.of(later.get(1), configs.get(1))));
+            for (int i = 0; i < later.size(); i++) {
+                assertThat(tickets.get(i).result().get().generation().tokenIds()).as("row %d", i)
+                        .containsExactly(alone(later.get(i), configs.get(i)).tokenIds());
+            }
+            PrefixHits afterTemplate = scheduler.prefixHits();
+            assertThat(afterTemplate.hit()).as("the template's tokens, found twice")
+                    .isEqualTo(commonPrefix(first, later.get(0)) + commonPrefix(first, later.get(1)));
+            assertThat(afterTemplate.queried()).isEqualTo(first.length - 1 + later.get(0).length - 1 + later.get(1).length - 1);
+
+            GenerationConfig turnConfig = GenerationConfig.greedy(15);
+            assertThat(scheduler.submit(List.of(Job.of(turn, turnConfig))).get(0).result().get().generation().tokenIds())
+                    .containsExactly(alone(turn, turnConfig).tokenIds());
+            assertThat(scheduler.prefixHits().hit() - afterTemplate.hit()).as("the first prompt and the answer's first 10 tokens")
+                    .isGreaterThanOrEqualTo(first.length + 10);
+        }
+        try (Scheduler off = scheduler(SchedulerOptions.defaults().withPrefixCacheBytes(0))) {
+            off.submit(List.of(Job.of(first, firstConfig))).get(0).result().get();
+            assertThat(off.submit(List.of(Job.of(first, firstConfig))).get(0).result().get().generation().tokenIds())
+                    .containsExactly(firstAlone.tokenIds());
+            assertThat(off.prefixHits()).isEqualTo(PrefixHits.NONE);
+        }
+    }
+
+    private static int commonPrefix(int[] a, int[] b) {
+        int i = 0;
+        while (i < Math.min(a.length, b.length) && a[i] == b[i]) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int[] concat(int[]... parts) {
+        int[] all = new int[java.util.Arrays.stream(parts).mapToInt(part -> part.length).sum()];
+        int at = 0;
+        for (int[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
+    }
+
+    @Test
     void aJobJoinsTheRunningBatchAndLeavesFirst() throws Exception {
         CountDownLatch longStarted = new CountDownLatch(5);
         try (Scheduler scheduler = scheduler(SchedulerOptions.defaults())) {
@@ -128,7 +184,7 @@ class SchedulerTest {
         int[] longPrompt = prompt("Once upon a time there was a little girl named Lily. ".repeat(12));
         assertThat(longPrompt.length).isGreaterThan(160);
         Generation expected = alone(longPrompt, GenerationConfig.greedy(4));
-        try (Scheduler scheduler = scheduler(new SchedulerOptions(8, 65_536, 16, 8))) {
+        try (Scheduler scheduler = scheduler(new SchedulerOptions(8, 65_536, 16, 8, SchedulerOptions.DEFAULT_PREFIX_CACHE_BYTES))) {
             Ticket decoding = scheduler.submit(List.of(new Job(prompt("Tom"), GenerationConfig.greedy(200).withStopAtEos(false), -1,
                     null, (piece, lp) -> {
                         decoded.incrementAndGet();
@@ -215,7 +271,7 @@ class SchedulerTest {
     @Test
     void theQueueIsBoundedAndTheKvBudgetHoldsRowsBack() throws Exception {
         GenerationConfig endless = GenerationConfig.greedy(200).withStopAtEos(false);
-        try (Scheduler scheduler = scheduler(new SchedulerOptions(1, 65_536, 512, 1))) {
+        try (Scheduler scheduler = scheduler(new SchedulerOptions(1, 65_536, 512, 1, SchedulerOptions.DEFAULT_PREFIX_CACHE_BYTES))) {
             List<Ticket> admitted = scheduler.submit(List.of(Job.of(prompt("Tom"), endless), Job.of(prompt("Sue"), endless)));
             assertThatThrownBy(() -> scheduler.submit(List.of(Job.of(prompt("Ben"), endless))))
                     .isInstanceOfSatisfying(QueueFullException.class, e -> assertThat(e.retryAfter()).isPositive());
@@ -226,7 +282,7 @@ class SchedulerTest {
         int[] b = prompt("Sue");
         Generation aAlone = alone(a, sixty);
         Generation bAlone = alone(b, sixty);
-        try (Scheduler scheduler = scheduler(new SchedulerOptions(8, 100, 512, 8))) {
+        try (Scheduler scheduler = scheduler(new SchedulerOptions(8, 100, 512, 8, SchedulerOptions.DEFAULT_PREFIX_CACHE_BYTES))) {
             List<Ticket> tickets = scheduler.submit(List.of(Job.of(a, sixty), Job.of(b, sixty)));
             assertThat(tickets.get(0).result().get().generation().tokenIds()).containsExactly(aAlone.tokenIds());
             assertThat(tickets.get(1).result().get().generation().tokenIds()).containsExactly(bAlone.tokenIds());
