@@ -121,6 +121,11 @@ public final class CpuEngine implements InferenceEngine {
     }
 
     @Override
+    public long kvBytesPerToken() {
+        return 2L * dims.layers() * dims.kvDim() * Float.BYTES;
+    }
+
+    @Override
     public KvSpan copyKv(Sequence row, int from, int to) {
         CpuSequence own = own(row);
         if (from < 0 || to <= from || to > own.length) {

@@ -72,6 +72,11 @@ public interface InferenceEngine extends AutoCloseable {
         return false;
     }
 
+    /** Bytes of keys and values one position of a row holds (all layers). */
+    default long kvBytesPerToken() {
+        throw new UnsupportedOperationException(description() + " cannot copy keys and values");
+    }
+
     /** A copy of the keys and values {@code row} holds for positions [from, to). */
     default KvSpan copyKv(Sequence row, int from, int to) {
         throw new UnsupportedOperationException(description() + " cannot copy keys and values");

@@ -83,7 +83,11 @@ public final class PrefixCache {
         while (depth < length) {
             Node child = node.children.get(tokens[depth]);
             if (child == null) {
-                add(node, Arrays.copyOfRange(tokens, depth, length), engine.copyKv(row, depth, length));
+                // no more than the budget holds: a long answer of a large model would not fit anyway
+                int end = (int) Math.min(length, depth + budgetBytes / engine.kvBytesPerToken());
+                if (end > depth) {
+                    add(node, Arrays.copyOfRange(tokens, depth, end), engine.copyKv(row, depth, end));
+                }
                 break;
             }
             int match = matching(child.tokens, tokens, depth, length);

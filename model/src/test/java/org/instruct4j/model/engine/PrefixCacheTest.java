@@ -162,11 +162,25 @@ class PrefixCacheTest {
         }
     }
 
-    /** Bytes of one position's keys and values over all layers, as a span of it reports. */
+    /** Bytes of one position's keys and values over all layers, as the engine and a span of one position say. */
     private static long kvBytesPerToken() {
         int[] one = tokens("");
         try (Sequence row = read(one)) {
-            return engine.copyKv(row, 0, 1).bytes();
+            assertThat(engine.copyKv(row, 0, 1).bytes()).isEqualTo(engine.kvBytesPerToken());
+        }
+        return engine.kvBytesPerToken();
+    }
+
+    @Test
+    void aSequenceLongerThanTheBudgetIsKeptUpToIt() {
+        int[] text = tokens("Once upon a time there was a girl called Lily who loved to paint pictures of the sea");
+        PrefixCache cache = new PrefixCache(engine, 10 * kvBytesPerToken());
+        try (Sequence source = read(text)) {
+            cache.remember(source, text, text.length);
+        }
+        assertThat(cache.bytes()).isEqualTo(10 * kvBytesPerToken());
+        try (Sequence row = engine.newSequence(text.length)) {
+            assertThat(cache.restore(row, text, text.length - 1)).isEqualTo(10);
         }
     }
 }
