@@ -21,6 +21,10 @@ final class Row implements AutoCloseable {
     private final List<TokenLogprobs> logprobs = new ArrayList<>();
     private long startNanos;
     private int stepsSinceCancel;
+    /** The row of the same request with the same prompt that reads it first (the prefix cache then has it), or null. */
+    private Row leader;
+    private boolean sampled;
+    private boolean closed;
 
     Row(Job job, Ticket ticket) {
         this.job = job;
@@ -45,6 +49,16 @@ final class Row implements AutoCloseable {
         constraint = job.constraint() == null ? null : job.constraint().get();
         logprobReader = job.topLogprobs() < 0 ? null : new LogprobReader(Math.min(job.topLogprobs(), engine.vocabSize()));
         return job.prompt().length - generation.promptLeft();
+    }
+
+    /** This row starts once {@code first} has read the prompt they share. */
+    void follow(Row first) {
+        leader = first;
+    }
+
+    /** Whether the row waits for its leader to read their prompt (so that it copies it rather than reads it too). */
+    boolean waitsForLeader() {
+        return leader != null && !leader.sampled && !leader.closed;
     }
 
     long startNanos() {
@@ -84,6 +98,7 @@ final class Row implements AutoCloseable {
         }
         if (constraint != null && !constraint.mask(logits)) {
             job.listener().onStep(generation.stop(), null);
+            sampled = true;
             return;
         }
         int producedBefore = generation.produced();
@@ -101,6 +116,7 @@ final class Row implements AutoCloseable {
             }
         }
         job.listener().onStep(piece, tokenLogprobs);
+        sampled = true;
     }
 
     boolean finished() {
@@ -121,6 +137,7 @@ final class Row implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         if (generation != null) {
             generation.close();
         }

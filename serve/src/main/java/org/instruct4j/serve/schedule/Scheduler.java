@@ -2,6 +2,7 @@ package org.instruct4j.serve.schedule;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -17,7 +18,8 @@ import org.instruct4j.model.tokenizer.Tokenizer;
  * runs the engine step after step; at every step
  * <ol>
  *   <li>waiting jobs join the running batch, oldest first, while there is a free row and the batch's KV budget
- *   holds their prompt and max_tokens;</li>
+ *   holds their prompt and max_tokens; each starts from the longest start of its prompt the {@link PrefixCache}
+ *   holds (the other choices of a request wait one step for the first to read their prompt, then copy it);</li>
  *   <li>cancelled rows leave;</li>
  *   <li>every decoding row adds its last token, and rows still reading their prompt add the next chunk of it, up to
  *   {@code prefillChunk} prompt tokens in all, so a long prompt never stalls the others;</li>
@@ -59,7 +61,11 @@ public final class Scheduler implements GenerationQueue {
         List<Row> rows = new ArrayList<>();
         for (Job job : jobs) {
             checkFits(job);
-            rows.add(new Row(job, new Ticket(this::cancelled)));
+            Row row = new Row(job, new Ticket(this::cancelled));
+            if (prefixCache != null && !rows.isEmpty() && Arrays.equals(job.prompt(), rows.getFirst().job().prompt())) {
+                row.follow(rows.getFirst()); // the n choices of one request: the prompt is read once, then copied
+            }
+            rows.add(row);
         }
         lock.lock();
         try {
@@ -137,7 +143,7 @@ public final class Scheduler implements GenerationQueue {
                 }
                 workArrived.awaitUninterruptibly();
             }
-            while (!waiting.isEmpty() && running.size() < options.maxRows()
+            while (!waiting.isEmpty() && running.size() < options.maxRows() && !waiting.peek().waitsForLeader()
                     && reservedTokens + waiting.peek().job().capacity() <= options.maxBatchTokens()) {
                 Row row = waiting.poll();
                 reservedTokens += row.job().capacity();

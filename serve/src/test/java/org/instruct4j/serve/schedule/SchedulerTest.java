@@ -142,6 +142,22 @@ class SchedulerTest {
         }
     }
 
+    @Test
+    void theChoicesOfOneRequestReadTheirPromptOnceAndEachGetsWhatItGetsAlone() throws Exception {
+        int[] shared = prompt("Once upon a time there was a little girl named Lily who lived in a small house");
+        List<GenerationConfig> configs = List.of(GenerationConfig.greedy(12), GenerationConfig.greedy(20).withSampling(0.9, 0.95, 0, 5),
+                GenerationConfig.greedy(16).withSampling(1.0, 1.0, 30, 6));
+        try (Scheduler scheduler = scheduler(SchedulerOptions.defaults())) {
+            List<Ticket> tickets = scheduler.submit(configs.stream().map(config -> Job.of(shared, config)).toList());
+            for (int i = 0; i < configs.size(); i++) {
+                assertThat(tickets.get(i).result().get().generation().tokenIds()).as("choice %d", i)
+                        .containsExactly(alone(shared, configs.get(i)).tokenIds());
+            }
+            assertThat(scheduler.prefixHits().hit()).as("the second and third choices copy all but the prompt's last token")
+                    .isEqualTo(2L * (shared.length - 1));
+        }
+    }
+
     private static int commonPrefix(int[] a, int[] b) {
         int i = 0;
         while (i < Math.min(a.length, b.length) && a[i] == b[i]) {
