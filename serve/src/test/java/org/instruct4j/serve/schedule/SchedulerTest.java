@@ -115,22 +115,24 @@ class SchedulerTest {
         Generation firstAlone = alone(first, firstConfig);
         // the next turn of a conversation: the first prompt, part of its answer, more text
         int[] turn = concat(first, java.util.Arrays.copyOf(firstAlone.tokenIds(), 10), model.tokenizer().encode(" The end", false));
+        List<Generation> laterAlone = List.of(alone(later.get(0), configs.get(0)), alone(later.get(1), configs.get(1)));
+        GenerationConfig turnConfig = GenerationConfig.greedy(15);
+        Generation turnAlone = alone(turn, turnConfig);
         try (Scheduler scheduler = scheduler(SchedulerOptions.defaults())) {
             assertThat(scheduler.submit(List.of(Job.of(first, firstConfig))).get(0).result().get().generation().tokenIds())
                     .containsExactly(firstAlone.tokenIds());
             List<Ticket> tickets = scheduler.submit(List.of(Job.of(later.get(0), configs.get(0)), Job.of(later.get(1), configs.get(1))));
             for (int i = 0; i < later.size(); i++) {
                 assertThat(tickets.get(i).result().get().generation().tokenIds()).as("row %d", i)
-                        .containsExactly(alone(later.get(i), configs.get(i)).tokenIds());
+                        .containsExactly(laterAlone.get(i).tokenIds());
             }
             PrefixHits afterTemplate = scheduler.prefixHits();
             assertThat(afterTemplate.hit()).as("the template's tokens, found twice")
                     .isEqualTo(commonPrefix(first, later.get(0)) + commonPrefix(first, later.get(1)));
             assertThat(afterTemplate.queried()).isEqualTo(first.length - 1 + later.get(0).length - 1 + later.get(1).length - 1);
 
-            GenerationConfig turnConfig = GenerationConfig.greedy(15);
             assertThat(scheduler.submit(List.of(Job.of(turn, turnConfig))).get(0).result().get().generation().tokenIds())
-                    .containsExactly(alone(turn, turnConfig).tokenIds());
+                    .containsExactly(turnAlone.tokenIds());
             assertThat(scheduler.prefixHits().hit() - afterTemplate.hit()).as("the first prompt and the answer's first 10 tokens")
                     .isGreaterThanOrEqualTo(first.length + 10);
         }
@@ -147,11 +149,12 @@ class SchedulerTest {
         int[] shared = prompt("Once upon a time there was a little girl named Lily who lived in a small house");
         List<GenerationConfig> configs = List.of(GenerationConfig.greedy(12), GenerationConfig.greedy(20).withSampling(0.9, 0.95, 0, 5),
                 GenerationConfig.greedy(16).withSampling(1.0, 1.0, 30, 6));
+        List<Generation> alone = configs.stream().map(config -> alone(shared, config)).toList();
         try (Scheduler scheduler = scheduler(SchedulerOptions.defaults())) {
             List<Ticket> tickets = scheduler.submit(configs.stream().map(config -> Job.of(shared, config)).toList());
             for (int i = 0; i < configs.size(); i++) {
                 assertThat(tickets.get(i).result().get().generation().tokenIds()).as("choice %d", i)
-                        .containsExactly(alone(shared, configs.get(i)).tokenIds());
+                        .containsExactly(alone.get(i).tokenIds());
             }
             assertThat(scheduler.prefixHits().hit()).as("the second and third choices copy all but the prompt's last token")
                     .isEqualTo(2L * (shared.length - 1));
