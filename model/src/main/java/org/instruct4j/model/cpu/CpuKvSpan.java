@@ -25,36 +25,38 @@ final class CpuKvSpan implements KvSpan {
     /** Copies positions [from, to) of {@code row}'s cache. */
     static CpuKvSpan copy(CpuSequence row, int from, int to, int kvDim) {
         int layers = row.keys.length, length = to - from;
-        float[][] keys = new float[layers][length * kvDim];
-        float[][] values = new float[layers][length * kvDim];
-        for (int layer = 0; layer < layers; layer++) {
-            for (int p = from; p < to; p++) {
-                int column = p & (KvPages.POSITIONS - 1);
-                float[] keyBlock = row.keys[layer][p >> KvPages.SHIFT];
-                float[] valueBlock = row.values[layer][p >> KvPages.SHIFT];
-                int at = (p - from) * kvDim;
-                for (int c = 0; c < kvDim; c++) {
-                    keys[layer][at + c] = keyBlock[KvPages.START + c * KvPages.POSITIONS + column];
-                }
-                System.arraycopy(valueBlock, KvPages.START + column * kvDim, values[layer], at, kvDim);
-            }
-        }
-        return new CpuKvSpan(from, length, kvDim, keys, values);
+        CpuKvSpan span = new CpuKvSpan(from, length, kvDim, new float[layers][length * kvDim], new float[layers][length * kvDim]);
+        span.move(row, length, false);
+        return span;
     }
 
-    /** Writes the first {@code count} positions into {@code row}'s cache at their own positions (made room for). */
+    /** Writes the first {@code count} positions into {@code row}'s cache at their own positions. */
     void writeTo(CpuSequence row, int count) {
         row.reserve(from + count);
+        move(row, count, true);
+    }
+
+    /** Moves the first {@code count} positions between the span and the row's blocks, into the row or out of it. */
+    private void move(CpuSequence row, int count, boolean intoRow) {
         for (int layer = 0; layer < keys.length; layer++) {
             for (int p = from; p < from + count; p++) {
                 int column = p & (KvPages.POSITIONS - 1);
                 float[] keyBlock = row.keys[layer][p >> KvPages.SHIFT];
                 float[] valueBlock = row.values[layer][p >> KvPages.SHIFT];
-                int at = (p - from) * kvDim;
+                int at = (p - from) * kvDim, valueAt = KvPages.START + column * kvDim;
                 for (int c = 0; c < kvDim; c++) {
-                    keyBlock[KvPages.START + c * KvPages.POSITIONS + column] = keys[layer][at + c];
+                    int keyAt = KvPages.START + c * KvPages.POSITIONS + column;
+                    if (intoRow) {
+                        keyBlock[keyAt] = keys[layer][at + c];
+                    } else {
+                        keys[layer][at + c] = keyBlock[keyAt];
+                    }
                 }
-                System.arraycopy(values[layer], at, valueBlock, KvPages.START + column * kvDim, kvDim);
+                if (intoRow) {
+                    System.arraycopy(values[layer], at, valueBlock, valueAt, kvDim);
+                } else {
+                    System.arraycopy(valueBlock, valueAt, values[layer], at, kvDim);
+                }
             }
         }
     }
