@@ -201,7 +201,7 @@ public final class ServeLoadBench {
     }
 
     /** stories260K, or a random model of llama2.c's 15M shape (model init --preset small) written to and read from disk. */
-    private static InferenceModel load(String which, EngineChoice engine) throws Exception {
+    static InferenceModel load(String which, EngineChoice engine) throws Exception {
         InferenceOptions options = InferenceOptions.defaults().withEngine(engine);
         if (which.equals("15M")) {
             Path tokenizerFile = SharedData.path("models/llama2_tokenizer/tokenizer.model");
