@@ -21,7 +21,7 @@ final class Row implements AutoCloseable {
     private final List<TokenLogprobs> logprobs = new ArrayList<>();
     private long startNanos;
     private int stepsSinceCancel;
-    /** The row of the same request with the same prompt that reads it first (the prefix cache then has it), or null. */
+    /** The row with the same prompt that reads it first (the prefix cache then has it), or null. */
     private Row leader;
     private boolean sampled;
     private boolean closed;
@@ -51,7 +51,7 @@ final class Row implements AutoCloseable {
         return job.prompt().length - generation.promptLeft();
     }
 
-    /** This row starts once {@code first} has read the prompt they share. */
+    /** This row starts once {@code first} has read the prompt they share, or has left. */
     void follow(Row first) {
         leader = first;
     }
@@ -59,6 +59,11 @@ final class Row implements AutoCloseable {
     /** Whether the row waits for its leader to read their prompt (so that it copies it rather than reads it too). */
     boolean waitsForLeader() {
         return leader != null && !leader.sampled && !leader.closed;
+    }
+
+    /** Whether the row has sampled a token (or ended at its first): its prompt is read, and in the prefix cache. */
+    boolean sampled() {
+        return sampled;
     }
 
     long startNanos() {

@@ -3,8 +3,10 @@ package org.instruct4j.serve.schedule;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.instruct4j.core.io.BadInputException;
@@ -19,7 +21,8 @@ import org.instruct4j.model.tokenizer.Tokenizer;
  * <ol>
  *   <li>waiting jobs join the running batch, oldest first, while there is a free row and the batch's KV budget
  *   holds their prompt and max_tokens; each starts from the longest start of its prompt the {@link PrefixCache}
- *   holds (the other choices of a request wait one step for the first to read their prompt, then copy it);</li>
+ *   holds (rows submitted with the prompt of a row that has not read it yet, such as the other choices of a
+ *   request, wait for that row to read it, then copy it);</li>
  *   <li>cancelled rows leave;</li>
  *   <li>every decoding row adds its last token, and rows still reading their prompt add the next chunk of it, up to
  *   {@code prefillChunk} prompt tokens in all, so a long prompt never stalls the others;</li>
@@ -46,6 +49,11 @@ public final class Scheduler implements GenerationQueue {
     private final SchedulerCounters counters = new SchedulerCounters();
     /** The scheduler thread's own; null when off or when the engine cannot copy keys and values. */
     private final PrefixCache prefixCache;
+    /**
+     * Guarded by {@link #lock}: by prompt, the row that reads it first while it has not sampled yet. Rows submitted
+     * with the same prompt meanwhile (the n choices of a request, best-of-n samples) wait for it, then copy it.
+     */
+    private final Map<PromptKey, Row> firstReaders = new HashMap<>();
     private final Thread worker;
 
     public Scheduler(InferenceEngine engine, Tokenizer tokenizer, SchedulerOptions options) {
@@ -61,11 +69,7 @@ public final class Scheduler implements GenerationQueue {
         List<Row> rows = new ArrayList<>();
         for (Job job : jobs) {
             checkFits(job);
-            Row row = new Row(job, new Ticket(this::cancelled));
-            if (prefixCache != null && !rows.isEmpty() && Arrays.equals(job.prompt(), rows.getFirst().job().prompt())) {
-                row.follow(rows.getFirst()); // the n choices of one request: the prompt is read once, then copied
-            }
-            rows.add(row);
+            rows.add(new Row(job, new Ticket(this::cancelled)));
         }
         lock.lock();
         try {
@@ -76,6 +80,9 @@ public final class Scheduler implements GenerationQueue {
             if (rows.size() > room) {
                 throw new QueueFullException(waiting.size() + " jobs are waiting and " + runningCount
                         + " running; the queue holds " + options.maxQueue() + " beyond the free rows", counters.retryAfter(waiting.size(), options.maxRows()));
+            }
+            if (prefixCache != null) {
+                rows.forEach(this::followFirstReader);
             }
             waiting.addAll(rows);
             workArrived.signal();
@@ -96,13 +103,43 @@ public final class Scheduler implements GenerationQueue {
         }
     }
 
+    /**
+     * Under the lock: {@code row} follows the row that will read the same prompt first (an earlier choice of its
+     * request, or another request's row that has not sampled yet), or becomes that row itself.
+     */
+    private void followFirstReader(Row row) {
+        Row first = firstReaders.putIfAbsent(new PromptKey(row.job().prompt()), row);
+        if (first != null) {
+            row.follow(first);
+        }
+    }
+
+    /** {@code row} has read its prompt (the cache has it), or has left: later rows with its prompt need not wait. */
+    private void forgetFirstReader(Row row) {
+        if (prefixCache == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            firstReaders.remove(new PromptKey(row.job().prompt()), row);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A ticket was cancelled: a waiting job leaves the line now; a running row leaves before the next step. */
     private void cancelled(Ticket ticket) {
         lock.lock();
         try {
-            if (waiting.removeIf(row -> row.ticket() == ticket)) {
-                counters.cancelled(0);
-                ticket.abandon();
+            for (Iterator<Row> it = waiting.iterator(); it.hasNext(); ) {
+                Row row = it.next();
+                if (row.ticket() == ticket) {
+                    it.remove();
+                    row.close(); // rows that follow it stop waiting for it
+                    firstReaders.remove(new PromptKey(row.job().prompt()), row);
+                    counters.cancelled(0);
+                    ticket.abandon();
+                }
             }
         } finally {
             lock.unlock();
@@ -196,8 +233,12 @@ public final class Scheduler implements GenerationQueue {
             if (!row.readyToSample()) {
                 continue;
             }
+            boolean first = !row.sampled();
             try {
                 row.sample();
+                if (first) {
+                    forgetFirstReader(row);
+                }
             } catch (RuntimeException e) { // the row's own listener or stop condition failed: that row ends, the batch goes on
                 release(row);
                 it.remove();
@@ -223,6 +264,7 @@ public final class Scheduler implements GenerationQueue {
     }
 
     private void release(Row row) {
+        forgetFirstReader(row);
         row.close();
         reservedTokens -= row.job().capacity();
     }
@@ -240,6 +282,19 @@ public final class Scheduler implements GenerationQueue {
     @Override
     public int running() {
         return runningCount;
+    }
+
+    /** A prompt as a map key (by its tokens). */
+    private record PromptKey(int[] tokens) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof PromptKey key && Arrays.equals(tokens, key.tokens);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(tokens);
+        }
     }
 
     @Override

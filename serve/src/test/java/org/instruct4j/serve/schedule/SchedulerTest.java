@@ -161,6 +161,31 @@ class SchedulerTest {
         }
     }
 
+    @Test
+    void requestsWithThePromptOfOneNotYetReadWaitForItAndAreNotStrandedWhenItIsCancelled() throws Exception {
+        int[] shared = prompt("Tom had a red kite and a big dog named Max");
+        GenerationConfig config = GenerationConfig.greedy(10);
+        Generation expected = alone(shared, config);
+        CountDownLatch busy = new CountDownLatch(1);
+        try (Scheduler scheduler = scheduler(SchedulerOptions.defaults().withMaxRows(1))) {
+            Ticket blocker = scheduler.submit(List.of(new Job(prompt("Lily"), GenerationConfig.greedy(400).withStopAtEos(false), -1,
+                    null, (piece, lp) -> busy.countDown()))).get(0);
+            busy.await();
+            Ticket first = scheduler.submit(List.of(Job.of(shared, config))).get(0);
+            Ticket second = scheduler.submit(List.of(Job.of(shared, config))).get(0);
+            Ticket third = scheduler.submit(List.of(Job.of(shared, config))).get(0);
+            first.cancel(); // it never ran: the two that wait for it go on without it
+            blocker.cancel();
+
+            assertThat(second.result().get(60, java.util.concurrent.TimeUnit.SECONDS).generation().tokenIds())
+                    .containsExactly(expected.tokenIds());
+            assertThat(third.result().get(60, java.util.concurrent.TimeUnit.SECONDS).generation().tokenIds())
+                    .containsExactly(expected.tokenIds());
+            assertThat(scheduler.prefixHits().hit()).as("the second finds what the blocker read, the third what the second read")
+                    .isEqualTo(commonPrefix(prompt("Lily"), shared) + shared.length - 1);
+        }
+    }
+
     private static int commonPrefix(int[] a, int[] b) {
         int i = 0;
         while (i < Math.min(a.length, b.length) && a[i] == b[i]) {
