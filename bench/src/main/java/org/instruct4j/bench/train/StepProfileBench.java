@@ -40,7 +40,8 @@ import org.instruct4j.train.run.HugePages;
  * kind of work of one layer at the model's shapes and precision, forward and backward, times the number of layers:
  * the seven matrix products (and their GFLOP/s, the ceiling the step's own GEMM shapes reach here), the attention core
  * in its forms (written out over the whole score matrix, in query-row blocks of 32/64/128, libtorch's SDPA with a
- * mask and with is_causal), and the elementwise work (two RMSNorms, RoPE, SiLU-times-up, residual adds). Part 3 is the
+ * mask and with is_causal), and the elementwise work (two RMSNorms, RoPE, SiLU-times-up, residual adds; together, then
+ * each part alone). Part 3 is the
  * 2048^2 matmul peak. Medians of STEPS (part 1) and 7 (part 2, the works taking turns) repetitions after a warm-up.
  *
  * <pre>bench/run train.StepProfileBench MODEL SEQ BATCH PRECISION [STEPS [no-sdpa]]   (MODEL: 10m | 110m)</pre>
@@ -179,6 +180,21 @@ public final class StepProfileBench {
             Tensor n2 = torch.rms_norm(x.add(n1), new long[] {dim}, new TensorOptional(w), new DoubleOptional(1e-5));
             return new Tensor[] {n2.add(x), rope(in[2], angles), rope(in[3], angles), torch.silu(in[4]).mul(in[5])};
         }));
+        // the same work in its three parts, to show which one a fused kernel would pay back first
+        results.put("  of which 2 RMSNorm and 2 adds", new Work(() -> new Tensor[] {
+            torch.randn(batch, seq, dim).to(dtype).requires_grad_(true), torch.ones(dim).to(dtype).requires_grad_(true)
+        }, in -> {
+            Tensor x = in[0], w = in[1];
+            Tensor n1 = torch.rms_norm(x, new long[] {dim}, new TensorOptional(w), new DoubleOptional(1e-5));
+            return new Tensor[] {torch.rms_norm(x.add(n1), new long[] {dim}, new TensorOptional(w), new DoubleOptional(1e-5)).add(x)};
+        }));
+        results.put("  of which RoPE of q and k", new Work(() -> new Tensor[] {
+            torch.randn(batch, seq, heads, hd).to(dtype).requires_grad_(true),
+            torch.randn(batch, seq, kvHeads, hd).to(dtype).requires_grad_(true)
+        }, in -> new Tensor[] {rope(in[0], angles), rope(in[1], angles)}));
+        results.put("  of which SiLU(gate) * up", new Work(() -> new Tensor[] {
+            torch.randn(batch, seq, ffn).to(dtype).requires_grad_(true), torch.randn(batch, seq, ffn).to(dtype).requires_grad_(true)
+        }, in -> new Tensor[] {torch.silu(in[0]).mul(in[1])}));
         Map<String, Double> seconds = time(results, 7);
         if (sdpa) {
             seconds.putAll(time(slow, 2)); // 20-50x slower than the written-out form in bf16: 2 rounds only
