@@ -114,7 +114,10 @@ public final class Scheduler implements GenerationQueue {
         }
     }
 
-    /** {@code row} has read its prompt (the cache has it), or has left: later rows with its prompt need not wait. */
+    /**
+     * {@code row} has read its prompt (the cache has it), or has left: later rows with its prompt need not wait. Takes
+     * the lock (it is reentrant: callers may hold it).
+     */
     private void forgetFirstReader(Row row) {
         if (prefixCache == null) {
             return;
@@ -136,7 +139,7 @@ public final class Scheduler implements GenerationQueue {
                 if (row.ticket() == ticket) {
                     it.remove();
                     row.close(); // rows that follow it stop waiting for it
-                    firstReaders.remove(new PromptKey(row.job().prompt()), row);
+                    forgetFirstReader(row);
                     counters.cancelled(0);
                     ticket.abandon();
                 }
