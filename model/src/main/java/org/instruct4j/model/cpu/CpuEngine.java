@@ -1,6 +1,7 @@
 package org.instruct4j.model.cpu;
 
 import java.lang.foreign.Arena;
+import java.util.concurrent.atomic.AtomicReference;
 import org.instruct4j.model.arch.ArchitectureConfig;
 import org.instruct4j.model.arch.CausalLm;
 import org.instruct4j.model.arch.LlamaConfig;
@@ -41,6 +42,8 @@ public final class CpuEngine implements InferenceEngine {
     private int[] targetOffsets = new int[PASS_TOKENS];
     private boolean[] wantsLogits = new boolean[PASS_TOKENS];
     private float[] headScratch = new float[0];
+    /** The thread inside a pass or a KV write, if any: the engine's buffers and block pool serve one at a time. */
+    private final AtomicReference<Thread> user = new AtomicReference<>();
 
     private CpuEngine(CpuModel model, MappedCheckpoint checkpoint, Arena arena, ThreadTeam team) {
         this.model = model;
@@ -145,8 +148,27 @@ public final class CpuEngine implements InferenceEngine {
                     + span.from() + " tokens; the row holds " + own.length + " and the span " + span.length());
         }
         own.checkRoom(this, count);
-        cpuSpan.writeTo(own, count);
-        own.length += count;
+        enter("appendKv");
+        try {
+            cpuSpan.writeTo(own, count);
+            own.length += count;
+        } finally {
+            user.set(null);
+        }
+    }
+
+    /**
+     * Claims the engine for the calling thread, or fails clearly: a second thread inside a pass would overwrite the
+     * pass's buffers and corrupt both (an engine is driven by one thread: the scheduler's, or a Generator's caller).
+     */
+    private void enter(String what) {
+        Thread me = Thread.currentThread();
+        if (!user.compareAndSet(null, me)) {
+            Thread other = user.get();
+            throw new IllegalStateException(what + " on thread '" + me.getName() + "' while thread '"
+                    + (other == null ? "?" : other.getName()) + "' is inside the CPU engine: an engine serves one thread"
+                    + " at a time (share it through a Scheduler, which drives it from one thread)");
+        }
     }
 
     private CpuSequence own(Sequence row) {
@@ -169,6 +191,16 @@ public final class CpuEngine implements InferenceEngine {
                 throw new IllegalArgumentException("this model has no output head (a backbone): it gives hidden states only");
             }
         }
+        enter("forward");
+        try {
+            run(batch);
+        } finally {
+            user.set(null);
+        }
+    }
+
+    /** The passes of a checked batch, by the thread that holds the engine. */
+    private void run(Batch batch) {
         step.reserve(Math.min(PASS_TOKENS, batch.tokenCount()));
         step.size = 0;
         step.outputs = 0;

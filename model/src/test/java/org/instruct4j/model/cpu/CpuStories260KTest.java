@@ -61,6 +61,53 @@ class CpuStories260KTest {
         }
     }
 
+    /**
+     * A second thread calling into the engine while another is inside a pass is refused with a clear error (it would
+     * otherwise overwrite the pass's buffers): the one thread reads a long prompt pass after pass while the other
+     * keeps trying single tokens, so their calls overlap; whichever comes second is refused, never corrupted.
+     */
+    @Test
+    void aSecondThreadInsideTheEngineIsRefusedClearly() throws Exception {
+        int[] prompt = tokenizer.encode("Once upon a time, there was a little dog who liked to run and play", true);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Runnable reader = () -> {
+            try {
+                for (int round = 0; round < 200 && failures.isEmpty(); round++) {
+                    try (Sequence row = engine.newSequence(prompt.length)) {
+                        engine.forward(new Batch().add(row, prompt, 0, prompt.length, true));
+                    }
+                }
+            } catch (Throwable e) {
+                failures.add(e);
+            } finally {
+                done.set(true);
+            }
+        };
+        Runnable intruder = () -> {
+            try {
+                while (!done.get() && failures.isEmpty()) {
+                    try (Sequence row = engine.newSequence(1)) {
+                        engine.forward(new Batch().add(row, 1));
+                    }
+                }
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        };
+        Thread first = Thread.ofPlatform().name("reader").start(reader);
+        Thread second = Thread.ofPlatform().name("intruder").start(intruder);
+        first.join();
+        second.join();
+
+        assertThat(failures).isNotEmpty().allSatisfy(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is inside the CPU engine").hasMessageContaining("one thread at a time"));
+        try (Sequence row = engine.newSequence(8)) { // the engine is whole afterwards
+            engine.forward(new Batch().add(row, 1));
+            assertThat(row.logits()).doesNotContain(Float.NaN);
+        }
+    }
+
     @Test
     void rowsOfABatchDecodeAsTheyDoAlone() {
         Generator generator = new Generator(engine, tokenizer);
