@@ -3,7 +3,7 @@ package org.instruct4j.cli;
 import picocli.CommandLine.Option;
 
 /**
- * Which inference engine runs a command's model, and how its weights are quantized on load: one mixin for every
+ * Which inference engine runs a command's model, how its weights are quantized on load and what its KV cache holds: one mixin for every
  * command that generates or scores (generate-text, generate with --local-model, eval answer, score, rank, serve,
  * quickstart), so an option added here reaches all of them. Plain values only, as {@link ModelRuntimeOptions}: the
  * model group turns them into the engine's options.
@@ -20,6 +20,12 @@ public final class EngineOptions {
                     + "already quantized).")
     String quantize = "none";
 
+    @Option(names = "--kv-cache-dtype", defaultValue = "fp32", paramLabel = "fp32|bf16",
+            description = "With the java engine, the type of the KV cache: fp32 (default), or bf16 (half the memory per "
+                    + "token and half the bytes each decode step reads from it, for keys and values rounded to bfloat16: "
+                    + "outputs may differ slightly from fp32's).")
+    String kvCacheDtype = "fp32";
+
     /** auto, java or torch, as written. */
     public String engine() {
         return engine;
@@ -28,5 +34,10 @@ public final class EngineOptions {
     /** none, q8_0 or q4_0, as written. */
     public String quantize() {
         return quantize;
+    }
+
+    /** fp32 or bf16, as written. */
+    public String kvCacheDtype() {
+        return kvCacheDtype;
     }
 }

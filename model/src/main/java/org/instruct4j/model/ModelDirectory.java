@@ -102,6 +102,10 @@ public final class ModelDirectory {
                 throw new BadInputException("--quantize " + options.quantization().name().toLowerCase(java.util.Locale.ROOT)
                         + " needs the java engine (--engine java)");
             }
+            if (options.kvCache() != Precision.FP32) {
+                throw new BadInputException("--kv-cache-dtype " + options.kvCache().name().toLowerCase(java.util.Locale.ROOT)
+                        + " needs the java engine (--engine java)");
+            }
             LoadedModel loaded = open(model, tokenizer, options.precision());
             return new InferenceModel(new TorchEngine(loaded.model()), loaded.tokenizer(), loaded.defaults(), model);
         }
@@ -114,11 +118,11 @@ public final class ModelDirectory {
         }
         if (!file && !Files.isRegularFile(model.resolve("config.json")) && LoraSpec.isAdapterDirectory(model)) {
             LoadedModel merged = loadAdapter(model, Precision.FP32, new Device("cpu"));
-            return new InferenceModel(CpuEngine.fromTorch(merged.model(), options.precision(), options.quantization()),
+            return new InferenceModel(CpuEngine.fromTorch(merged.model(), options),
                     merged.tokenizer(), merged.defaults(), model);
         }
         ModelFiles files = ModelFiles.map(model);
-        CpuEngine cpu = CpuEngine.open(files.config(), files.weights(), options.precision(), options.quantization());
+        CpuEngine cpu = CpuEngine.open(files.config(), files.weights(), options);
         GenerationConfig defaults = file ? GenerationConfig.greedy(DEFAULT_MAX_NEW_TOKENS) : generationDefaults(model);
         return new InferenceModel(cpu, Tokenizers.load(file ? tokenizer : model), defaults, model);
     }

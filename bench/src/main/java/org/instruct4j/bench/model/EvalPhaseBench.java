@@ -97,7 +97,7 @@ public final class EvalPhaseBench {
             Llama random = Architectures.randomLlama(LlamaConfig.preset("base", llama2.vocabSize()), Precision.FP32,
                     new Device("cpu"), 1);
             InferenceEngine running = engine == EngineChoice.TORCH ? new TorchEngine(random)
-                    : CpuEngine.fromTorch(random, Precision.FP32, Quantization.NONE);
+                    : CpuEngine.fromTorch(random, InferenceOptions.defaults());
             return new InferenceModel(running, llama2, GenerationConfig.greedy(128), null);
         }
         Path checkpoint = SharedData.path("models/stories260K/stories260K.bin");

@@ -236,7 +236,7 @@ public final class ModelBenchmark {
 
     private static CpuEngine open(Path checkpoint, Quantization quantization, int threads) {
         ModelFiles files = ModelFiles.map(checkpoint);
-        return CpuEngine.open(files.config(), files.weights(), Precision.FP32, quantization, threads);
+        return CpuEngine.open(files.config(), files.weights(), InferenceOptions.defaults().withQuantization(quantization), threads);
     }
 
     /** Greedy from BOS as run.c: tokens/s of the steps after the first, stopping at a generated BOS. */

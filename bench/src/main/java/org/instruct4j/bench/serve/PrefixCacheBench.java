@@ -7,6 +7,7 @@ import org.instruct4j.core.data.AlpacaExample;
 import org.instruct4j.core.io.Datasets;
 import org.instruct4j.model.InferenceModel;
 import org.instruct4j.model.engine.EngineChoice;
+import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.generate.GenerationConfig;
 import org.instruct4j.model.tokenizer.Tokenizer;
 import org.instruct4j.serve.schedule.Job;
@@ -37,7 +38,7 @@ public final class PrefixCacheBench {
         int requests = args.length > 2 ? Integer.parseInt(args[2]) : 16;
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         int maxTokens = args.length > 4 ? Integer.parseInt(args[4]) : 16;
-        try (InferenceModel model = ServeLoadBench.load(which, EngineChoice.JAVA)) {
+        try (InferenceModel model = ServeLoadBench.load(which, InferenceOptions.defaults().withEngine(EngineChoice.JAVA))) {
             List<int[]> prompts = prompts(model.tokenizer(), systemTokens, requests, model.engine().maxPositions() - maxTokens);
             if (prompts.size() < requests) {
                 throw new IllegalArgumentException("only " + prompts.size() + " prompts of " + systemTokens + " system tokens and a question "

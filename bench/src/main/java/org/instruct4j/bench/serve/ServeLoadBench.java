@@ -52,7 +52,7 @@ import org.instruct4j.testkit.SharedData;
  * when fewer rows than clients are running; more measure closer to the steady state.
  *
  * <p>Usage: {@code ServeLoadBench [model=260K|15M] [runs=3] [clients=1,8,32,64] [rate=50] [maxRows=64] [engine=auto]
- * [perClient=2]}
+ * [perClient=2] [kvCache=fp32|bf16]}
  */
 public final class ServeLoadBench {
     private static final int MIN_OUTPUT = 16;
@@ -72,7 +72,8 @@ public final class ServeLoadBench {
         int maxRows = args.length > 4 ? Integer.parseInt(args[4]) : 64;
         int perClient = args.length > 6 ? Integer.parseInt(args[6]) : 2;
         int maxClients = Arrays.stream(clientCounts).max().orElse(1);
-        InferenceModel model = load(which, EngineChoice.parse(args.length > 5 ? args[5] : "auto"));
+        InferenceModel model = load(which, InferenceOptions.defaults().withEngine(EngineChoice.parse(args.length > 5 ? args[5] : "auto"))
+                .withKvCache(Precision.parse(args.length > 7 ? args[7] : "fp32")));
         InferenceEngine engine = model.engine();
         List<LoadGenerator.Request> requests = requests(model.tokenizer(), engine.maxPositions(),
                 Math.max(16, perClient * Arrays.stream(clientCounts).max().orElse(1)));
@@ -201,8 +202,7 @@ public final class ServeLoadBench {
     }
 
     /** stories260K, or a random model of llama2.c's 15M shape (model init --preset small) written to and read from disk. */
-    static InferenceModel load(String which, EngineChoice engine) throws Exception {
-        InferenceOptions options = InferenceOptions.defaults().withEngine(engine);
+    public static InferenceModel load(String which, InferenceOptions options) throws Exception {
         if (which.equals("15M")) {
             Path tokenizerFile = SharedData.path("models/llama2_tokenizer/tokenizer.model");
             Tokenizer llama2 = Tokenizers.load(tokenizerFile);

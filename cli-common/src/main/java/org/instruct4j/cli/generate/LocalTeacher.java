@@ -1,6 +1,7 @@
 package org.instruct4j.cli.generate;
 
 import java.nio.file.Path;
+import org.instruct4j.cli.EngineOptions;
 import org.instruct4j.core.prompt.PromptFormat;
 import org.instruct4j.teacher.client.ChatClient;
 
@@ -10,9 +11,9 @@ import org.instruct4j.teacher.client.ChatClient;
  * error that says how to run it.
  */
 public interface LocalTeacher {
-    /** What --local-*, --prompt-format, --device, --engine and --quantize ask for. */
+    /** What --local-*, --prompt-format, --device and the engine's options (--engine, --quantize, ...) ask for. */
     record Settings(Path model, Path tokenizer, String dtype, int batchSize, PromptFormat format, boolean truncatePrompts,
-                    long seed, String device, String engine, String quantize) {}
+                    long seed, String device, EngineOptions engine) {}
 
     ChatClient open(Settings settings);
 }

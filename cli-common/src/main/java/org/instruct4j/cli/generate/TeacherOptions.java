@@ -114,7 +114,7 @@ public final class TeacherOptions extends ApiTeacherOptions {
                 "--local-model runs the model with the model engines, which come with the cli-model group, not on this class path: "
                         + "run the command through ./instruct4j, which builds that group for any command with --local-model"));
         return local.open(new LocalTeacher.Settings(localModel, localTokenizer, localDtype, localBatchSize,
-                promptFormat(PromptFormat.ALPACA), localTruncate, localSeed, runtime.device(), engine.engine(), engine.quantize()));
+                promptFormat(PromptFormat.ALPACA), localTruncate, localSeed, runtime.device(), engine));
     }
 
     public BatchOptions batchOptions() {

@@ -14,7 +14,7 @@ public final class LocalModelTeacher implements LocalTeacher {
     @Override
     public ChatClient open(Settings settings) {
         InferenceModel loaded = ModelDirectory.openForInference(settings.model(), settings.tokenizer(),
-                Inference.options(settings.device(), settings.engine(), settings.quantize(), settings.dtype()));
+                Inference.options(settings.device(), settings.engine(), settings.dtype()));
         String name = settings.model().toAbsolutePath().normalize().getFileName().toString();
         return new LocalChatClient(LocalModel.start(loaded, SchedulerOptions.defaults().withMaxRows(settings.batchSize())),
                 ModelPrompt.of(settings.format(), settings.model(), settings.tokenizer(), loaded.tokenizer()), name, settings.seed(),

@@ -2,6 +2,7 @@ package org.instruct4j.cli.model;
 
 import org.instruct4j.cli.EngineOptions;
 import org.instruct4j.cli.ModelRuntimeOptions;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.engine.EngineChoice;
 import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.engine.Quantization;
@@ -14,12 +15,21 @@ public final class Inference {
 
     /** Selects {@code runtime}'s device and returns the engine's options for precision {@code dtype} (fp32 or bf16). */
     public static InferenceOptions options(ModelRuntimeOptions runtime, EngineOptions engine, String dtype) {
-        return options(runtime.device(), engine.engine(), engine.quantize(), dtype);
+        return options(runtime.device(), engine, dtype);
     }
 
-    /** The same from the values as written (auto|cpu|cuda|cuda:N, auto|java|torch, none|q8_0|q4_0, fp32|bf16). */
-    public static InferenceOptions options(String device, String engine, String quantize, String dtype) {
+    /** The same for device {@code device} as written (auto|cpu|cuda|cuda:N). */
+    public static InferenceOptions options(String device, EngineOptions engine, String dtype) {
         Devices.use(device);
-        return new InferenceOptions(EngineChoice.parse(engine), Precision.parse(dtype), Quantization.parse(quantize));
+        return new InferenceOptions(EngineChoice.parse(engine.engine()), Precision.parse(dtype),
+                Quantization.parse(engine.quantize()), kvCache(engine.kvCacheDtype()));
+    }
+
+    private static Precision kvCache(String dtype) {
+        try {
+            return Precision.parse(dtype);
+        } catch (BadInputException e) {
+            throw new BadInputException("--kv-cache-dtype: " + e.getMessage());
+        }
     }
 }

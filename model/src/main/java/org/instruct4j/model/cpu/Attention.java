@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorMask;
  * for query head h (sharing key/value head h / group), scores q . k_t / sqrt(headDim) for the positions t the slot
  * sees (all up to its own, or the last {@code window} with a sliding window), softmax, then the weighted sum of the
  * values. Each unit first reads the keys and values of a slot's heads with loads alone ({@link #fetch}), then works
- * on them from the cache.
+ * on them from the cache. Keys and values are float32 blocks, or bfloat16 ones widened to float as they are loaded
+ * ({@link KvPages}); the arithmetic is float32 either way.
  */
 final class Attention implements ThreadTeam.Task {
     /** Multiply-adds below which one thread does the work. */
@@ -19,6 +20,8 @@ final class Attention implements ThreadTeam.Task {
     private final ModelDims dims;
     private final float scale;
     private final int window;
+    /** Whether the blocks are bfloat16 (short[]) rather than float32. */
+    private final boolean bf16;
     /** Per unit, the attention weights of the two heads it works on at a time. */
     private float[][] scores;
     private float[][] scores2;
@@ -27,9 +30,10 @@ final class Attention implements ThreadTeam.Task {
     private int pairs;
     private int units;
 
-    /** {@code window}: the sliding window (Mistral), or 0 for none. */
-    Attention(ThreadTeam team, ModelDims dims, int window) {
+    /** {@code window}: the sliding window (Mistral), or 0 for none; {@code bf16}: whether the KV blocks are bfloat16. */
+    Attention(ThreadTeam team, ModelDims dims, int window, boolean bf16) {
         this.team = team;
+        this.bf16 = bf16;
         this.dims = dims;
         this.scale = (float) (1 / Math.sqrt(dims.headDim()));
         this.window = window;
@@ -102,24 +106,29 @@ final class Attention implements ThreadTeam.Task {
         int kvDim = dims.kvDim();
         int fromColumn = keyValueColumn(firstHead), toColumn = keyValueColumn(lastHead) + dims.headDim();
         int position = step.positions[slot];
-        float[][] keys = step.rows[slot].keys[layer], values = step.rows[slot].values[layer];
+        Object[] keys = step.rows[slot].keys[layer], values = step.rows[slot].values[layer];
         float sum = 0;
         for (int t = position + 1 - visible(position); t <= position; ) {
             int block = t >> KvPages.SHIFT, column = t & (KvPages.POSITIONS - 1);
             int length = Math.min(position + 1 - t, KvPages.POSITIONS - column);
             for (int d = fromColumn; d < toColumn; d++) {
-                sum += VectorMath.touch(keys[block], KvPages.START + d * KvPages.POSITIONS + column, length);
+                sum += touch(keys[block], KvPages.START + d * KvPages.POSITIONS + column, length);
             }
             if (fromColumn == 0 && toColumn == kvDim) {
-                sum += VectorMath.touch(values[block], KvPages.START + column * kvDim, length * kvDim);
+                sum += touch(values[block], KvPages.START + column * kvDim, length * kvDim);
             } else {
                 for (int p = column; p < column + length; p++) {
-                    sum += VectorMath.touch(values[block], KvPages.START + p * kvDim + fromColumn, toColumn - fromColumn);
+                    sum += touch(values[block], KvPages.START + p * kvDim + fromColumn, toColumn - fromColumn);
                 }
             }
             t += length;
         }
         return sum;
+    }
+
+    /** Elements [from, from + count) of a block read, one per cache line. */
+    private static float touch(Object block, int from, int count) {
+        return block instanceof short[] bits ? Bf16.touch(bits, from, count) : VectorMath.touch((float[]) block, from, count);
     }
 
     /** The attention weights of query head {@code head} of {@code slot} over the positions it sees, into att. */
@@ -129,12 +138,16 @@ final class Attention implements ThreadTeam.Task {
         int qOffset = slot * dims.qDim() + head * headDim;
         int position = step.positions[slot];
         int first = position + 1 - visible(position);
-        float[][] keys = step.rows[slot].keys[layer];
+        Object[] keys = step.rows[slot].keys[layer];
         for (int t = first; t <= position; ) {
             int block = t >> KvPages.SHIFT, column = t & (KvPages.POSITIONS - 1);
             int length = Math.min(position + 1 - t, KvPages.POSITIONS - column);
-            scores(step.q, qOffset, keys[block], KvPages.START + firstRow * KvPages.POSITIONS + column, length, att,
-                    t - first);
+            int from = KvPages.START + firstRow * KvPages.POSITIONS + column;
+            if (bf16) {
+                scores(step.q, qOffset, (short[]) keys[block], from, length, att, t - first);
+            } else {
+                scores(step.q, qOffset, (float[]) keys[block], from, length, att, t - first);
+            }
             t += length;
         }
         VectorMath.softmax(att, 0, position + 1 - first);
@@ -156,26 +169,60 @@ final class Attention implements ThreadTeam.Task {
         int headDim = dims.headDim(), kvDim = dims.kvDim();
         int position = step.positions[slot];
         int first = position + 1 - visible(position);
-        float[][] values = step.rows[slot].values[layer];
+        Object[] values = step.rows[slot].values[layer];
         int column = keyValueColumn(head), column2 = att2 == null ? column : keyValueColumn(head + 1);
         int out = slot * dims.qDim() + head * headDim;
         for (int d = 0; d < headDim; d += VectorMath.LANES) {
-            VectorMask<Float> lanes = VectorMath.F.indexInRange(d, headDim);
-            FloatVector acc = FloatVector.zero(VectorMath.F), acc2 = acc;
-            for (int t = first; t <= position; t++) {
-                float[] v = values[t >> KvPages.SHIFT];
-                int at = KvPages.START + (t & (KvPages.POSITIONS - 1)) * kvDim + d;
-                acc = FloatVector.fromArray(VectorMath.F, v, at + column, lanes)
-                        .fma(FloatVector.broadcast(VectorMath.F, att[t - first]), acc);
-                if (att2 != null) {
-                    acc2 = FloatVector.fromArray(VectorMath.F, v, at + column2, lanes)
-                            .fma(FloatVector.broadcast(VectorMath.F, att2[t - first]), acc2);
-                }
+            if (bf16) {
+                weightedSumsBf16(values, first, position, KvPages.START + d, kvDim, column, column2, att, att2,
+                        Bf16.S.indexInRange(d, headDim), out + d, out + headDim + d);
+            } else {
+                weightedSums(values, first, position, KvPages.START + d, kvDim, column, column2, att, att2,
+                        VectorMath.F.indexInRange(d, headDim), out + d, out + headDim + d);
             }
-            acc.intoArray(step.att, out + d, lanes);
+        }
+    }
+
+    /**
+     * The lanes of one vector of head dimensions (float32 blocks): {@code sum over t of att[t - first] * value(t)}
+     * from {@code values[t / POSITIONS][offset + (t % POSITIONS) * kvDim + column]}, and the same with att2 and column2
+     * when att2 is given, into step.att at out and out2.
+     */
+    private void weightedSums(Object[] values, int first, int position, int offset, int kvDim, int column, int column2,
+                              float[] att, float[] att2, VectorMask<Float> lanes, int out, int out2) {
+        FloatVector acc = FloatVector.zero(VectorMath.F), acc2 = acc;
+        for (int t = first; t <= position; t++) {
+            float[] v = (float[]) values[t >> KvPages.SHIFT];
+            int at = offset + (t & (KvPages.POSITIONS - 1)) * kvDim;
+            acc = FloatVector.fromArray(VectorMath.F, v, at + column, lanes)
+                    .fma(FloatVector.broadcast(VectorMath.F, att[t - first]), acc);
             if (att2 != null) {
-                acc2.intoArray(step.att, out + headDim + d, lanes);
+                acc2 = FloatVector.fromArray(VectorMath.F, v, at + column2, lanes)
+                        .fma(FloatVector.broadcast(VectorMath.F, att2[t - first]), acc2);
             }
+        }
+        acc.intoArray(step.att, out, lanes);
+        if (att2 != null) {
+            acc2.intoArray(step.att, out2, lanes);
+        }
+    }
+
+    /** As the float32 form above, from bfloat16 blocks ({@code lanes} over their shorts). */
+    private void weightedSumsBf16(Object[] values, int first, int position, int offset, int kvDim, int column,
+                                  int column2, float[] att, float[] att2, VectorMask<Short> lanes, int out, int out2) {
+        FloatVector acc = FloatVector.zero(VectorMath.F), acc2 = acc;
+        for (int t = first; t <= position; t++) {
+            short[] v = (short[]) values[t >> KvPages.SHIFT];
+            int at = offset + (t & (KvPages.POSITIONS - 1)) * kvDim;
+            acc = Bf16.load(v, at + column, lanes).fma(FloatVector.broadcast(VectorMath.F, att[t - first]), acc);
+            if (att2 != null) {
+                acc2 = Bf16.load(v, at + column2, lanes).fma(FloatVector.broadcast(VectorMath.F, att2[t - first]), acc2);
+            }
+        }
+        VectorMask<Float> floats = lanes.cast(VectorMath.F);
+        acc.intoArray(step.att, out, floats);
+        if (att2 != null) {
+            acc2.intoArray(step.att, out2, floats);
         }
     }
 
@@ -198,6 +245,24 @@ final class Attention implements ThreadTeam.Task {
             }
             acc.mul(scale).intoArray(att, to + i, first);
             acc2.mul(scale).intoArray(att, to + i + lanes, second);
+        }
+    }
+
+    /** As the float32 form above, from a bfloat16 block. */
+    private void scores(float[] q, int qOffset, short[] keys, int from, int length, float[] att, int to) {
+        int headDim = dims.headDim(), lanes = VectorMath.LANES;
+        for (int i = 0; i < length; i += 2 * lanes) {
+            VectorMask<Short> first = Bf16.S.indexInRange(i, length);
+            VectorMask<Short> second = Bf16.S.indexInRange(i + lanes, length);
+            FloatVector acc = FloatVector.zero(VectorMath.F), acc2 = acc;
+            for (int d = 0; d < headDim; d++) {
+                FloatVector qd = FloatVector.broadcast(VectorMath.F, q[qOffset + d]);
+                int at = from + d * KvPages.POSITIONS + i;
+                acc = Bf16.load(keys, at, first).fma(qd, acc);
+                acc2 = Bf16.load(keys, at + lanes, second).fma(qd, acc2);
+            }
+            acc.mul(scale).intoArray(att, to + i, first.cast(VectorMath.F));
+            acc2.mul(scale).intoArray(att, to + i + lanes, second.cast(VectorMath.F));
         }
     }
 }

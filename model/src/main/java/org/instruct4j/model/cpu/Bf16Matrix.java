@@ -7,20 +7,13 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Little-endian bfloat16 weights: the upper half of a float32, so a weight widens to float exactly (a shift) and
+ * Little-endian bfloat16 weights ({@link Bf16}): a weight widens to float exactly (a shift) and
  * the products are computed in float32.
  */
 final class Bf16Matrix extends RowMatrix {
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
 
     /** Weights read in place from {@code data} (usually a slice of a memory-mapped checkpoint). */
     final MemorySegment data;
@@ -40,19 +33,6 @@ final class Bf16Matrix extends RowMatrix {
         return (long) rows * cols * 2;
     }
 
-    static float toFloat(short bits) {
-        return Float.intBitsToFloat(bits << 16);
-    }
-
-    /** The float32 whose upper half is the nearest bfloat16 to {@code value} (round to nearest even), as torch rounds. */
-    static short fromFloat(float value) {
-        int bits = Float.floatToRawIntBits(value);
-        if (Float.isNaN(value)) {
-            return (short) ((bits >>> 16) | 0x40);
-        }
-        return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
-    }
-
     @Override
     void dequantizeRow(int row, float[] out, int offset) {
         long base = (long) row * cols * 2;
@@ -61,7 +41,7 @@ final class Bf16Matrix extends RowMatrix {
             load(base + c * 2L).intoArray(out, offset + c);
         }
         for (; c < cols; c++) {
-            out[offset + c] = toFloat(data.get(SHORT, base + c * 2L));
+            out[offset + c] = Bf16.toFloat(data.get(SHORT, base + c * 2L));
         }
     }
 
@@ -83,10 +63,10 @@ final class Bf16Matrix extends RowMatrix {
         for (; c < cols; c++) {
             float xc = x[xOffset + c];
             long at = c * 2L;
-            s0 += toFloat(data.get(SHORT, b0 + at)) * xc;
-            s1 += toFloat(data.get(SHORT, b1 + at)) * xc;
-            s2 += toFloat(data.get(SHORT, b2 + at)) * xc;
-            s3 += toFloat(data.get(SHORT, b3 + at)) * xc;
+            s0 += Bf16.toFloat(data.get(SHORT, b0 + at)) * xc;
+            s1 += Bf16.toFloat(data.get(SHORT, b1 + at)) * xc;
+            s2 += Bf16.toFloat(data.get(SHORT, b2 + at)) * xc;
+            s3 += Bf16.toFloat(data.get(SHORT, b3 + at)) * xc;
         }
         out[outOffset + row] = s0;
         out[outOffset + row + 1] = s1;
@@ -96,8 +76,6 @@ final class Bf16Matrix extends RowMatrix {
 
     /** {@code LANES} weights from {@code byteOffset}, widened to float. */
     private FloatVector load(long byteOffset) {
-        ShortVector bits = ShortVector.fromMemorySegment(S, data, byteOffset, ByteOrder.LITTLE_ENDIAN);
-        return ((IntVector) bits.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16)
-                .reinterpretAsFloats();
+        return Bf16.load(data, byteOffset);
     }
 }

@@ -8,8 +8,10 @@ import org.instruct4j.model.arch.LlamaConfig;
 import org.instruct4j.model.arch.OptConfig;
 import org.instruct4j.model.checkpoint.MappedCheckpoint;
 import org.instruct4j.model.checkpoint.TorchWeights;
+import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.engine.Batch;
 import org.instruct4j.model.engine.InferenceEngine;
+import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.engine.KvSpan;
 import org.instruct4j.model.engine.Quantization;
 import org.instruct4j.model.engine.Sequence;
@@ -45,17 +47,17 @@ public final class CpuEngine implements InferenceEngine {
     /** The thread inside a pass or a KV write, if any: the engine's buffers and block pool serve one at a time. */
     private final AtomicReference<Thread> user = new AtomicReference<>();
 
-    private CpuEngine(CpuModel model, MappedCheckpoint checkpoint, Arena arena, ThreadTeam team) {
+    private CpuEngine(CpuModel model, MappedCheckpoint checkpoint, Arena arena, ThreadTeam team, Precision kvCache) {
         this.model = model;
         this.dims = model.dims();
         this.checkpoint = checkpoint;
         this.arena = arena;
         this.team = team;
-        this.pages = new KvPages(dims.kvDim());
+        this.pages = new KvPages(dims.kvDim(), kvCache == Precision.BF16);
         Matmul matmul = new Matmul(team, dims.widest());
-        this.step = new Step(dims, matmul, new Attention(team, dims, slidingWindow(model)), new RowSplit(team));
+        this.step = new Step(dims, matmul, new Attention(team, dims, slidingWindow(model), pages.bf16), new RowSplit(team));
         this.description = "java (" + model.formats() + ", " + team.size() + " thread" + (team.size() == 1 ? "" : "s")
-                + ", " + VectorMath.F.vectorBitSize() + "-bit vectors"
+                + ", " + VectorMath.F.vectorBitSize() + "-bit vectors" + (pages.bf16 ? ", bf16 KV cache" : "")
                 + (Alignment.KNOWN ? "" : ", arrays not line-aligned: -XX:ObjectAlignmentInBytes=64 is faster") + ")";
     }
 
@@ -65,20 +67,28 @@ public final class CpuEngine implements InferenceEngine {
      */
     public static CpuEngine open(ArchitectureConfig config, MappedCheckpoint checkpoint, Precision precision,
                                  Quantization quantization) {
-        return open(config, checkpoint, precision, quantization, ThreadTeam.configuredSize());
+        return open(config, checkpoint, InferenceOptions.defaults().withPrecision(precision).withQuantization(quantization));
+    }
+
+    /** The same with the precision, quantization and KV cache type of {@code options}. */
+    public static CpuEngine open(ArchitectureConfig config, MappedCheckpoint checkpoint, InferenceOptions options) {
+        return open(config, checkpoint, options, ThreadTeam.configuredSize());
     }
 
     /** The same with {@code threads} threads (benchmarks compare counts; others take {@code INSTRUCT4J_THREADS}). */
-    public static CpuEngine open(ArchitectureConfig config, MappedCheckpoint checkpoint, Precision precision,
-                                 Quantization quantization, int threads) {
+    public static CpuEngine open(ArchitectureConfig config, MappedCheckpoint checkpoint, InferenceOptions options,
+                                 int threads) {
+        if (options.kvCache() != Precision.FP32 && options.kvCache() != Precision.BF16) {
+            throw new BadInputException("the java engine keeps its KV cache in fp32 or bf16, not " + options.kvCache());
+        }
         Arena arena = Arena.ofShared();
         try {
-            CpuWeights weights = new CpuWeights(checkpoint, arena, precision, quantization);
+            CpuWeights weights = new CpuWeights(checkpoint, arena, options.precision(), options.quantization());
             CpuModel model = switch (config) {
                 case LlamaConfig llama -> CpuModels.llama(llama, weights, checkpoint.ropeLayout());
                 case OptConfig opt -> CpuModels.opt(opt, weights);
             };
-            return new CpuEngine(model, checkpoint, arena, new ThreadTeam(threads));
+            return new CpuEngine(model, checkpoint, arena, new ThreadTeam(threads), options.kvCache());
         } catch (RuntimeException e) {
             arena.close();
             checkpoint.close();
@@ -87,8 +97,8 @@ public final class CpuEngine implements InferenceEngine {
     }
 
     /** The CPU engine over a libtorch model's weights (copied), e.g. a base model with a LoRA adapter merged in. */
-    public static CpuEngine fromTorch(CausalLm model, Precision precision, Quantization quantization) {
-        return open(model.config(), TorchWeights.toCheckpoint(model.weights(), "libtorch model"), precision, quantization);
+    public static CpuEngine fromTorch(CausalLm model, InferenceOptions options) {
+        return open(model.config(), TorchWeights.toCheckpoint(model.weights(), "libtorch model"), options);
     }
 
     private static int slidingWindow(CpuModel model) {
@@ -124,7 +134,7 @@ public final class CpuEngine implements InferenceEngine {
     }
 
     @Override
-    public long kvBytesPerToken() {
+    public long kvBytesPerToken() { // a copied span holds floats whatever the blocks are (CpuKvSpan)
         return 2L * dims.layers() * dims.kvDim() * Float.BYTES;
     }
 

@@ -36,26 +36,43 @@ final class CpuKvSpan implements KvSpan {
         move(row, count, true);
     }
 
-    /** Moves the first {@code count} positions between the span and the row's blocks, into the row or out of it. */
+    /**
+     * Moves the first {@code count} positions between the span and the row's blocks, into the row or out of it (a
+     * bfloat16 block's values widen to float exactly, and narrow back to the same bits).
+     */
     private void move(CpuSequence row, int count, boolean intoRow) {
         for (int layer = 0; layer < keys.length; layer++) {
             for (int p = from; p < from + count; p++) {
                 int column = p & (KvPages.POSITIONS - 1);
-                float[] keyBlock = row.keys[layer][p >> KvPages.SHIFT];
-                float[] valueBlock = row.values[layer][p >> KvPages.SHIFT];
+                Object keyBlock = row.keys[layer][p >> KvPages.SHIFT];
+                Object valueBlock = row.values[layer][p >> KvPages.SHIFT];
                 int at = (p - from) * kvDim, valueAt = KvPages.START + column * kvDim;
-                for (int c = 0; c < kvDim; c++) {
-                    int keyAt = KvPages.START + c * KvPages.POSITIONS + column;
-                    if (intoRow) {
-                        keyBlock[keyAt] = keys[layer][at + c];
-                    } else {
-                        keys[layer][at + c] = keyBlock[keyAt];
+                if (keyBlock instanceof float[] keyFloats) {
+                    for (int c = 0; c < kvDim; c++) {
+                        int keyAt = KvPages.START + c * KvPages.POSITIONS + column;
+                        if (intoRow) {
+                            keyFloats[keyAt] = keys[layer][at + c];
+                        } else {
+                            keys[layer][at + c] = keyFloats[keyAt];
+                        }
                     }
-                }
-                if (intoRow) {
-                    System.arraycopy(values[layer], at, valueBlock, valueAt, kvDim);
+                    if (intoRow) {
+                        System.arraycopy(values[layer], at, valueBlock, valueAt, kvDim);
+                    } else {
+                        System.arraycopy(valueBlock, valueAt, values[layer], at, kvDim);
+                    }
                 } else {
-                    System.arraycopy(valueBlock, valueAt, values[layer], at, kvDim);
+                    short[] keyBits = (short[]) keyBlock, valueBits = (short[]) valueBlock;
+                    for (int c = 0; c < kvDim; c++) {
+                        int keyAt = KvPages.START + c * KvPages.POSITIONS + column;
+                        if (intoRow) {
+                            keyBits[keyAt] = Bf16.fromFloat(keys[layer][at + c]);
+                            valueBits[valueAt + c] = Bf16.fromFloat(values[layer][at + c]);
+                        } else {
+                            keys[layer][at + c] = Bf16.toFloat(keyBits[keyAt]);
+                            values[layer][at + c] = Bf16.toFloat(valueBits[valueAt + c]);
+                        }
+                    }
                 }
             }
         }

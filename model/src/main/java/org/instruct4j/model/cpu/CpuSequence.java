@@ -13,8 +13,9 @@ final class CpuSequence implements Sequence {
     private final KvPages pages;
     private final int capacity;
     private final float[] logits;
-    final float[][][] keys;
-    final float[][][] values;
+    /** Per layer, the blocks of keys and of values: float[] or short[] ({@link KvPages#take}). */
+    final Object[][] keys;
+    final Object[][] values;
     private int blocks;
     int length;
     private boolean closed;
@@ -24,8 +25,8 @@ final class CpuSequence implements Sequence {
         this.pages = pages;
         this.capacity = capacity;
         this.logits = new float[vocab];
-        this.keys = new float[layers][0][];
-        this.values = new float[layers][0][];
+        this.keys = new Object[layers][0];
+        this.values = new Object[layers][0];
     }
 
     /** Makes room for positions up to {@code positions}. */

@@ -101,7 +101,7 @@ final class CpuWeights {
         for (int r = 0; r < source.rows; r++) {
             source.dequantizeRow(r, row, 0);
             for (float value : row) {
-                out.set(SHORT, at, Bf16Matrix.fromFloat(value));
+                out.set(SHORT, at, Bf16.fromFloat(value));
                 at += 2;
             }
         }

@@ -8,7 +8,8 @@ import java.util.ArrayDeque;
  * (a multiply-add per dimension, no lane sums); values [positions][kvDim], so the weighted sum of a head is vectors
  * across its dimensions (a multiply-add per position, no lane sums). A row takes blocks as it
  * grows and gives them back when it closes, so rows of any lengths share memory without padding, and closed rows'
- * blocks are reused without garbage.
+ * blocks are reused without garbage. A block is a float[] (float32), or with a bfloat16 cache a short[] ({@link Bf16}):
+ * half the bytes to hold and to read every step, for values rounded to bfloat16 as they are stored.
  */
 final class KvPages {
     /** Positions per block. */
@@ -17,21 +18,25 @@ final class KvPages {
     /** Where a block's floats begin in its array: on a cache line ({@link Alignment}), and so do its rows. */
     static final int START = Alignment.FLOAT_START;
 
-    private final int floats;
-    private final ArrayDeque<float[]> free = new ArrayDeque<>();
+    /** Whether blocks are short[] of bfloat16 rather than float[]. */
+    final boolean bf16;
+    private final int elements;
+    private final ArrayDeque<Object> free = new ArrayDeque<>();
     private long inUse;
 
-    KvPages(int kvDim) {
-        this.floats = START + POSITIONS * kvDim;
+    KvPages(int kvDim, boolean bf16) {
+        this.bf16 = bf16;
+        this.elements = START + POSITIONS * kvDim;
     }
 
-    float[] take() {
+    /** A block: a float[], or a short[] when {@link #bf16}. */
+    Object take() {
         inUse++;
-        float[] page = free.poll();
-        return page != null ? page : new float[floats];
+        Object page = free.poll();
+        return page != null ? page : bf16 ? new short[elements] : new float[elements];
     }
 
-    void give(float[] page) {
+    void give(Object page) {
         inUse--;
         free.push(page);
     }

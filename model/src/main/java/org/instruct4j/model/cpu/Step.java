@@ -68,19 +68,28 @@ final class Step {
 
     /**
      * Stores the new key and value (in k and v) of slots [from, to) in their rows' caches at their positions, for
-     * layer {@code layer} (blocks are [kvDim][positions]: see {@link KvPages}).
+     * layer {@code layer} (blocks are [kvDim][positions]: see {@link KvPages}), rounded to bfloat16 in a bfloat16 cache.
      */
     void storeKeysAndValues(int layer, int from, int to) {
         int kvDim = dims.kvDim();
         for (int s = from; s < to; s++) {
             int position = positions[s];
             int column = position & (KvPages.POSITIONS - 1);
-            float[] keyBlock = rows[s].keys[layer][position >> KvPages.SHIFT];
-            float[] valueBlock = rows[s].values[layer][position >> KvPages.SHIFT];
-            for (int c = 0; c < kvDim; c++) {
-                keyBlock[KvPages.START + c * KvPages.POSITIONS + column] = k[s * kvDim + c];
+            Object keyBlock = rows[s].keys[layer][position >> KvPages.SHIFT];
+            Object valueBlock = rows[s].values[layer][position >> KvPages.SHIFT];
+            int valueAt = KvPages.START + column * kvDim;
+            if (keyBlock instanceof short[] keys16 && valueBlock instanceof short[] values16) {
+                for (int c = 0; c < kvDim; c++) {
+                    keys16[KvPages.START + c * KvPages.POSITIONS + column] = Bf16.fromFloat(k[s * kvDim + c]);
+                    values16[valueAt + c] = Bf16.fromFloat(v[s * kvDim + c]);
+                }
+            } else {
+                float[] keys = (float[]) keyBlock;
+                for (int c = 0; c < kvDim; c++) {
+                    keys[KvPages.START + c * KvPages.POSITIONS + column] = k[s * kvDim + c];
+                }
+                System.arraycopy(v, s * kvDim, (float[]) valueBlock, valueAt, kvDim);
             }
-            System.arraycopy(v, s * kvDim, valueBlock, KvPages.START + column * kvDim, kvDim);
         }
     }
 }

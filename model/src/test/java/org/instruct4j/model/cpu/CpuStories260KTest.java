@@ -9,6 +9,7 @@ import org.instruct4j.model.arch.Llama;
 import org.instruct4j.model.checkpoint.Llama2cCheckpoint;
 import org.instruct4j.model.engine.Batch;
 import org.instruct4j.model.engine.InferenceEngine;
+import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.engine.Quantization;
 import org.instruct4j.model.engine.Sequence;
 import org.instruct4j.model.engine.TorchEngine;
@@ -151,7 +152,7 @@ class CpuStories260KTest {
         assertThat((long) rows * length * 64).isGreaterThanOrEqualTo(RowSplit.PARALLEL_FLOATS);
         assertThat((long) length * 64).isLessThan(RowSplit.PARALLEL_FLOATS);
         Llama2cCheckpoint.Mapped mapped = Llama2cCheckpoint.map(CHECKPOINT);
-        try (CpuEngine twoThreads = CpuEngine.open(mapped.config(), mapped.tensors(), Precision.FP32, Quantization.NONE, 2)) {
+        try (CpuEngine twoThreads = CpuEngine.open(mapped.config(), mapped.tensors(), InferenceOptions.defaults(), 2)) {
             int[][] prompts = new int[rows][];
             float[][] alone = new float[rows][length * vocab];
             for (int r = 0; r < rows; r++) {

@@ -180,7 +180,7 @@ class KernelsTest {
             source.dequantizeRow(r, row, 0);
             for (int c = 0; c < source.cols; c++) {
                 data.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
-                        ((long) r * source.cols + c) * 2, Bf16Matrix.fromFloat(row[c]));
+                        ((long) r * source.cols + c) * 2, Bf16.fromFloat(row[c]));
             }
         }
         return new Bf16Matrix(source.rows, source.cols, data);

@@ -72,8 +72,8 @@ class QuantizationTest {
         random.weights().forEach((name, w) -> scaled.put(name, w.dim() == 2 ? Tensors.keep(w.mul(new Scalar(5))) : w));
         Llama model = random.withWeights(scaled);
         List<int[]> rows = heldOutRows(tokenizer, 48);
-        double fp32 = meanNll(CpuEngine.fromTorch(model, Precision.FP32, Quantization.NONE), rows);
-        double q8 = meanNll(CpuEngine.fromTorch(model, Precision.FP32, Quantization.Q8_0), rows);
+        double fp32 = meanNll(CpuEngine.fromTorch(model, InferenceOptions.defaults()), rows);
+        double q8 = meanNll(CpuEngine.fromTorch(model, InferenceOptions.defaults().withQuantization(Quantization.Q8_0)), rows);
 
         assertThat(Math.abs(fp32 - Math.log(tokenizer.vocabSize()))).as("far from uniform: %.3f nats", fp32).isGreaterThan(0.5);
         assertThat(Math.abs(q8 - fp32) / fp32).as("Q8_0 %.5f vs fp32 %.5f", q8, fp32).isLessThan(0.01);

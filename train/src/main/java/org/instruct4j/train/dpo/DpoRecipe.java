@@ -31,6 +31,7 @@ import org.instruct4j.train.data.EncodedExample;
 import org.instruct4j.train.data.ExampleEncoder;
 import org.instruct4j.model.cpu.CpuEngine;
 import org.instruct4j.model.engine.EngineChoice;
+import org.instruct4j.model.engine.InferenceOptions;
 import org.instruct4j.model.engine.Quantization;
 import org.instruct4j.model.generate.LogLikelihood;
 import org.instruct4j.model.tensor.Precision;
@@ -137,7 +138,7 @@ public final class DpoRecipe extends Recipe<DpoRecipe.PreferencePair, DpoStats> 
     private static List<PreferencePair> withReferenceOnCpuEngine(Settings settings, FineTunedModel model, List<EncodedExample[]> pairs, List<Long> rows,
                                                           String task) {
         List<PreferencePair> scored = new ArrayList<>();
-        try (CpuEngine engine = CpuEngine.fromTorch(model.model(), Precision.FP32, Quantization.NONE);
+        try (CpuEngine engine = CpuEngine.fromTorch(model.model(), InferenceOptions.defaults());
              Progress progress = Progress.create(task, pairs.size(), "pairs", settings.get(QUIET))) {
             for (int i = 0; i < pairs.size(); i++) {
                 EncodedExample chosen = pairs.get(i)[0], rejected = pairs.get(i)[1];

@@ -262,7 +262,7 @@ public final class RewardModel {
                     + "...ForSequenceClassification model with one label");
         }
         float[] headWeights = head.toFloats();
-        CpuEngine engine = CpuEngine.open(files.config(), files.weights(), options.precision(), options.quantization());
+        CpuEngine engine = CpuEngine.open(files.config(), files.weights(), options);
         Tokenizer tokenizer = Tokenizers.load(dir);
         return new RewardModel(null, null, engine, headWeights, tokenizer,
                 encoder(dir, config, tokenizer, engine.maxPositions(), format), padId(config, tokenizer));
