@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorMask;
  * sees (all up to its own, or the last {@code window} with a sliding window), softmax, then the weighted sum of the
  * values. Each unit first reads the keys and values of a slot's heads with loads alone ({@link #fetch}), then works
  * on them from the cache. Keys and values are float32 blocks, or bfloat16 ones widened to float as they are loaded
- * ({@link KvPages}); the arithmetic is float32 either way.
+ * ({@link KvPages}); the arithmetic is float32 either way, and each of the three kernels has a twin for bfloat16 blocks
+ * that differs only in its loads.
  */
 final class Attention implements ThreadTeam.Task {
     /** Multiply-adds below which one thread does the work. */
@@ -81,7 +82,7 @@ final class Attention implements ThreadTeam.Task {
         float fetched = 0;
         for (int pair = from; pair < to; ) {
             int slot = pair / heads, slotEnd = Math.min(to, (slot + 1) * heads);
-            fetched += fetch(slot, pair % heads, (slotEnd - 1) % heads);
+            fetched += bf16 ? fetchBf16(slot, pair % heads, (slotEnd - 1) % heads) : fetch(slot, pair % heads, (slotEnd - 1) % heads);
             for (; pair < slotEnd; ) {
                 int head = pair % heads;
                 boolean two = pair + 1 < slotEnd;
@@ -89,7 +90,11 @@ final class Attention implements ThreadTeam.Task {
                 if (two) {
                     weights(slot, head + 1, scores2[unit]);
                 }
-                weightedSums(slot, head, scores[unit], two ? scores2[unit] : null);
+                if (bf16) {
+                    weightedSumsBf16(slot, head, scores[unit], two ? scores2[unit] : null);
+                } else {
+                    weightedSums(slot, head, scores[unit], two ? scores2[unit] : null);
+                }
                 pair += two ? 2 : 1;
             }
         }
@@ -106,19 +111,19 @@ final class Attention implements ThreadTeam.Task {
         int kvDim = dims.kvDim();
         int fromColumn = keyValueColumn(firstHead), toColumn = keyValueColumn(lastHead) + dims.headDim();
         int position = step.positions[slot];
-        Object[] keys = step.rows[slot].keys[layer], values = step.rows[slot].values[layer];
+        float[][] keys = step.rows[slot].keys[layer], values = step.rows[slot].values[layer];
         float sum = 0;
         for (int t = position + 1 - visible(position); t <= position; ) {
             int block = t >> KvPages.SHIFT, column = t & (KvPages.POSITIONS - 1);
             int length = Math.min(position + 1 - t, KvPages.POSITIONS - column);
             for (int d = fromColumn; d < toColumn; d++) {
-                sum += touch(keys[block], KvPages.START + d * KvPages.POSITIONS + column, length);
+                sum += VectorMath.touch(keys[block], KvPages.START + d * KvPages.POSITIONS + column, length);
             }
             if (fromColumn == 0 && toColumn == kvDim) {
-                sum += touch(values[block], KvPages.START + column * kvDim, length * kvDim);
+                sum += VectorMath.touch(values[block], KvPages.START + column * kvDim, length * kvDim);
             } else {
                 for (int p = column; p < column + length; p++) {
-                    sum += touch(values[block], KvPages.START + p * kvDim + fromColumn, toColumn - fromColumn);
+                    sum += VectorMath.touch(values[block], KvPages.START + p * kvDim + fromColumn, toColumn - fromColumn);
                 }
             }
             t += length;
@@ -126,9 +131,29 @@ final class Attention implements ThreadTeam.Task {
         return sum;
     }
 
-    /** Elements [from, from + count) of a block read, one per cache line. */
-    private static float touch(Object block, int from, int count) {
-        return block instanceof short[] bits ? Bf16.touch(bits, from, count) : VectorMath.touch((float[]) block, from, count);
+    /** As {@link #fetch}, from bfloat16 blocks. */
+    private float fetchBf16(int slot, int firstHead, int lastHead) {
+        int kvDim = dims.kvDim();
+        int fromColumn = keyValueColumn(firstHead), toColumn = keyValueColumn(lastHead) + dims.headDim();
+        int position = step.positions[slot];
+        short[][] keys = step.rows[slot].keys16[layer], values = step.rows[slot].values16[layer];
+        float sum = 0;
+        for (int t = position + 1 - visible(position); t <= position; ) {
+            int block = t >> KvPages.SHIFT, column = t & (KvPages.POSITIONS - 1);
+            int length = Math.min(position + 1 - t, KvPages.POSITIONS - column);
+            for (int d = fromColumn; d < toColumn; d++) {
+                sum += Bf16.touch(keys[block], KvPages.START + d * KvPages.POSITIONS + column, length);
+            }
+            if (fromColumn == 0 && toColumn == kvDim) {
+                sum += Bf16.touch(values[block], KvPages.START + column * kvDim, length * kvDim);
+            } else {
+                for (int p = column; p < column + length; p++) {
+                    sum += Bf16.touch(values[block], KvPages.START + p * kvDim + fromColumn, toColumn - fromColumn);
+                }
+            }
+            t += length;
+        }
+        return sum;
     }
 
     /** The attention weights of query head {@code head} of {@code slot} over the positions it sees, into att. */
@@ -138,15 +163,14 @@ final class Attention implements ThreadTeam.Task {
         int qOffset = slot * dims.qDim() + head * headDim;
         int position = step.positions[slot];
         int first = position + 1 - visible(position);
-        Object[] keys = step.rows[slot].keys[layer];
         for (int t = first; t <= position; ) {
             int block = t >> KvPages.SHIFT, column = t & (KvPages.POSITIONS - 1);
             int length = Math.min(position + 1 - t, KvPages.POSITIONS - column);
             int from = KvPages.START + firstRow * KvPages.POSITIONS + column;
             if (bf16) {
-                scores(step.q, qOffset, (short[]) keys[block], from, length, att, t - first);
+                scores(step.q, qOffset, step.rows[slot].keys16[layer][block], from, length, att, t - first);
             } else {
-                scores(step.q, qOffset, (float[]) keys[block], from, length, att, t - first);
+                scores(step.q, qOffset, step.rows[slot].keys[layer][block], from, length, att, t - first);
             }
             t += length;
         }
@@ -169,60 +193,55 @@ final class Attention implements ThreadTeam.Task {
         int headDim = dims.headDim(), kvDim = dims.kvDim();
         int position = step.positions[slot];
         int first = position + 1 - visible(position);
-        Object[] values = step.rows[slot].values[layer];
+        float[][] values = step.rows[slot].values[layer];
         int column = keyValueColumn(head), column2 = att2 == null ? column : keyValueColumn(head + 1);
         int out = slot * dims.qDim() + head * headDim;
         for (int d = 0; d < headDim; d += VectorMath.LANES) {
-            if (bf16) {
-                weightedSumsBf16(values, first, position, KvPages.START + d, kvDim, column, column2, att, att2,
-                        Bf16.S.indexInRange(d, headDim), out + d, out + headDim + d);
-            } else {
-                weightedSums(values, first, position, KvPages.START + d, kvDim, column, column2, att, att2,
-                        VectorMath.F.indexInRange(d, headDim), out + d, out + headDim + d);
+            VectorMask<Float> lanes = VectorMath.F.indexInRange(d, headDim);
+            FloatVector acc = FloatVector.zero(VectorMath.F), acc2 = acc;
+            for (int t = first; t <= position; t++) {
+                float[] v = values[t >> KvPages.SHIFT];
+                int at = KvPages.START + (t & (KvPages.POSITIONS - 1)) * kvDim + d;
+                acc = FloatVector.fromArray(VectorMath.F, v, at + column, lanes)
+                        .fma(FloatVector.broadcast(VectorMath.F, att[t - first]), acc);
+                if (att2 != null) {
+                    acc2 = FloatVector.fromArray(VectorMath.F, v, at + column2, lanes)
+                            .fma(FloatVector.broadcast(VectorMath.F, att2[t - first]), acc2);
+                }
+            }
+            acc.intoArray(step.att, out + d, lanes);
+            if (att2 != null) {
+                acc2.intoArray(step.att, out + headDim + d, lanes);
             }
         }
     }
 
-    /**
-     * The lanes of one vector of head dimensions (float32 blocks): {@code sum over t of att[t - first] * value(t)}
-     * from {@code values[t / POSITIONS][offset + (t % POSITIONS) * kvDim + column]}, and the same with att2 and column2
-     * when att2 is given, into step.att at out and out2.
-     */
-    private void weightedSums(Object[] values, int first, int position, int offset, int kvDim, int column, int column2,
-                              float[] att, float[] att2, VectorMask<Float> lanes, int out, int out2) {
-        FloatVector acc = FloatVector.zero(VectorMath.F), acc2 = acc;
-        for (int t = first; t <= position; t++) {
-            float[] v = (float[]) values[t >> KvPages.SHIFT];
-            int at = offset + (t & (KvPages.POSITIONS - 1)) * kvDim;
-            acc = FloatVector.fromArray(VectorMath.F, v, at + column, lanes)
-                    .fma(FloatVector.broadcast(VectorMath.F, att[t - first]), acc);
-            if (att2 != null) {
-                acc2 = FloatVector.fromArray(VectorMath.F, v, at + column2, lanes)
-                        .fma(FloatVector.broadcast(VectorMath.F, att2[t - first]), acc2);
+    /** As {@link #weightedSums}, from bfloat16 blocks. */
+    private void weightedSumsBf16(int slot, int head, float[] att, float[] att2) {
+        int headDim = dims.headDim(), kvDim = dims.kvDim();
+        int position = step.positions[slot];
+        int first = position + 1 - visible(position);
+        short[][] values = step.rows[slot].values16[layer];
+        int column = keyValueColumn(head), column2 = att2 == null ? column : keyValueColumn(head + 1);
+        int out = slot * dims.qDim() + head * headDim;
+        for (int d = 0; d < headDim; d += VectorMath.LANES) {
+            VectorMask<Short> lanes = Bf16.S.indexInRange(d, headDim);
+            VectorMask<Float> floats = lanes.cast(VectorMath.F);
+            FloatVector acc = FloatVector.zero(VectorMath.F), acc2 = acc;
+            for (int t = first; t <= position; t++) {
+                short[] v = values[t >> KvPages.SHIFT];
+                int at = KvPages.START + (t & (KvPages.POSITIONS - 1)) * kvDim + d;
+                acc = Bf16.load(v, at + column, lanes)
+                        .fma(FloatVector.broadcast(VectorMath.F, att[t - first]), acc);
+                if (att2 != null) {
+                    acc2 = Bf16.load(v, at + column2, lanes)
+                            .fma(FloatVector.broadcast(VectorMath.F, att2[t - first]), acc2);
+                }
             }
-        }
-        acc.intoArray(step.att, out, lanes);
-        if (att2 != null) {
-            acc2.intoArray(step.att, out2, lanes);
-        }
-    }
-
-    /** As the float32 form above, from bfloat16 blocks ({@code lanes} over their shorts). */
-    private void weightedSumsBf16(Object[] values, int first, int position, int offset, int kvDim, int column,
-                                  int column2, float[] att, float[] att2, VectorMask<Short> lanes, int out, int out2) {
-        FloatVector acc = FloatVector.zero(VectorMath.F), acc2 = acc;
-        for (int t = first; t <= position; t++) {
-            short[] v = (short[]) values[t >> KvPages.SHIFT];
-            int at = offset + (t & (KvPages.POSITIONS - 1)) * kvDim;
-            acc = Bf16.load(v, at + column, lanes).fma(FloatVector.broadcast(VectorMath.F, att[t - first]), acc);
+            acc.intoArray(step.att, out + d, floats);
             if (att2 != null) {
-                acc2 = Bf16.load(v, at + column2, lanes).fma(FloatVector.broadcast(VectorMath.F, att2[t - first]), acc2);
+                acc2.intoArray(step.att, out + headDim + d, floats);
             }
-        }
-        VectorMask<Float> floats = lanes.cast(VectorMath.F);
-        acc.intoArray(step.att, out, floats);
-        if (att2 != null) {
-            acc2.intoArray(step.att, out2, floats);
         }
     }
 

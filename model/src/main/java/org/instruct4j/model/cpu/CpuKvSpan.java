@@ -44,10 +44,10 @@ final class CpuKvSpan implements KvSpan {
         for (int layer = 0; layer < keys.length; layer++) {
             for (int p = from; p < from + count; p++) {
                 int column = p & (KvPages.POSITIONS - 1);
-                Object keyBlock = row.keys[layer][p >> KvPages.SHIFT];
-                Object valueBlock = row.values[layer][p >> KvPages.SHIFT];
+                int block = p >> KvPages.SHIFT;
                 int at = (p - from) * kvDim, valueAt = KvPages.START + column * kvDim;
-                if (keyBlock instanceof float[] keyFloats) {
+                if (!row.bf16()) {
+                    float[] keyFloats = row.keys[layer][block], valueBlock = row.values[layer][block];
                     for (int c = 0; c < kvDim; c++) {
                         int keyAt = KvPages.START + c * KvPages.POSITIONS + column;
                         if (intoRow) {
@@ -62,7 +62,7 @@ final class CpuKvSpan implements KvSpan {
                         System.arraycopy(valueBlock, valueAt, values[layer], at, kvDim);
                     }
                 } else {
-                    short[] keyBits = (short[]) keyBlock, valueBits = (short[]) valueBlock;
+                    short[] keyBits = row.keys16[layer][block], valueBits = row.values16[layer][block];
                     for (int c = 0; c < kvDim; c++) {
                         int keyAt = KvPages.START + c * KvPages.POSITIONS + column;
                         if (intoRow) {

@@ -13,9 +13,12 @@ final class CpuSequence implements Sequence {
     private final KvPages pages;
     private final int capacity;
     private final float[] logits;
-    /** Per layer, the blocks of keys and of values: float[] or short[] ({@link KvPages#take}). */
-    final Object[][] keys;
-    final Object[][] values;
+    /** Per layer, the blocks of keys and of values of a float32 cache (empty in a bfloat16 one). */
+    final float[][][] keys;
+    final float[][][] values;
+    /** The same of a bfloat16 cache (empty in a float32 one). */
+    final short[][][] keys16;
+    final short[][][] values16;
     private int blocks;
     int length;
     private boolean closed;
@@ -25,18 +28,32 @@ final class CpuSequence implements Sequence {
         this.pages = pages;
         this.capacity = capacity;
         this.logits = new float[vocab];
-        this.keys = new Object[layers][0];
-        this.values = new Object[layers][0];
+        this.keys = new float[layers][0][];
+        this.values = new float[layers][0][];
+        this.keys16 = new short[layers][0][];
+        this.values16 = new short[layers][0][];
+    }
+
+    /** Whether the cache is bfloat16 ({@link #keys16}, {@link #values16}) rather than float32. */
+    boolean bf16() {
+        return pages.bf16;
     }
 
     /** Makes room for positions up to {@code positions}. */
     void reserve(int positions) {
         while (blocks * KvPages.POSITIONS < positions) {
             for (int layer = 0; layer < keys.length; layer++) {
-                keys[layer] = Arrays.copyOf(keys[layer], blocks + 1);
-                values[layer] = Arrays.copyOf(values[layer], blocks + 1);
-                keys[layer][blocks] = pages.take();
-                values[layer][blocks] = pages.take();
+                if (pages.bf16) {
+                    keys16[layer] = Arrays.copyOf(keys16[layer], blocks + 1);
+                    values16[layer] = Arrays.copyOf(values16[layer], blocks + 1);
+                    keys16[layer][blocks] = pages.takeShorts();
+                    values16[layer][blocks] = pages.takeShorts();
+                } else {
+                    keys[layer] = Arrays.copyOf(keys[layer], blocks + 1);
+                    values[layer] = Arrays.copyOf(values[layer], blocks + 1);
+                    keys[layer][blocks] = pages.takeFloats();
+                    values[layer][blocks] = pages.takeFloats();
+                }
             }
             blocks++;
         }
@@ -73,11 +90,13 @@ final class CpuSequence implements Sequence {
         closed = true;
         for (int layer = 0; layer < keys.length; layer++) {
             for (int b = 0; b < blocks; b++) {
-                pages.give(keys[layer][b]);
-                pages.give(values[layer][b]);
+                pages.give(pages.bf16 ? keys16[layer][b] : keys[layer][b]);
+                pages.give(pages.bf16 ? values16[layer][b] : values[layer][b]);
             }
             keys[layer] = null;
             values[layer] = null;
+            keys16[layer] = null;
+            values16[layer] = null;
         }
     }
 }

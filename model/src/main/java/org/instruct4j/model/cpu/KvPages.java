@@ -29,8 +29,17 @@ final class KvPages {
         this.elements = START + POSITIONS * kvDim;
     }
 
-    /** A block: a float[], or a short[] when {@link #bf16}. */
-    Object take() {
+    /** A float32 block (a cache that is not {@link #bf16}). */
+    float[] takeFloats() {
+        return (float[]) take();
+    }
+
+    /** A bfloat16 block (a {@link #bf16} cache). */
+    short[] takeShorts() {
+        return (short[]) take();
+    }
+
+    private Object take() {
         inUse++;
         Object page = free.poll();
         return page != null ? page : bf16 ? new short[elements] : new float[elements];

@@ -75,20 +75,19 @@ final class Step {
         for (int s = from; s < to; s++) {
             int position = positions[s];
             int column = position & (KvPages.POSITIONS - 1);
-            Object keyBlock = rows[s].keys[layer][position >> KvPages.SHIFT];
-            Object valueBlock = rows[s].values[layer][position >> KvPages.SHIFT];
-            int valueAt = KvPages.START + column * kvDim;
-            if (keyBlock instanceof short[] keys16 && valueBlock instanceof short[] values16) {
+            int block = position >> KvPages.SHIFT, valueAt = KvPages.START + column * kvDim;
+            if (rows[s].bf16()) {
+                short[] keys16 = rows[s].keys16[layer][block], values16 = rows[s].values16[layer][block];
                 for (int c = 0; c < kvDim; c++) {
                     keys16[KvPages.START + c * KvPages.POSITIONS + column] = Bf16.fromFloat(k[s * kvDim + c]);
                     values16[valueAt + c] = Bf16.fromFloat(v[s * kvDim + c]);
                 }
             } else {
-                float[] keys = (float[]) keyBlock;
+                float[] keys = rows[s].keys[layer][block];
                 for (int c = 0; c < kvDim; c++) {
                     keys[KvPages.START + c * KvPages.POSITIONS + column] = k[s * kvDim + c];
                 }
-                System.arraycopy(v, s * kvDim, (float[]) valueBlock, valueAt, kvDim);
+                System.arraycopy(v, s * kvDim, rows[s].values[layer][block], valueAt, kvDim);
             }
         }
     }
