@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorMask;
  * sees (all up to its own, or the last {@code window} with a sliding window), softmax, then the weighted sum of the
  * values. Each unit first reads the keys and values of a slot's heads with loads alone ({@link #fetch}), then works
  * on them from the cache. Keys and values are float32 blocks, or bfloat16 ones widened to float as they are loaded
- * ({@link KvPages}); the arithmetic is float32 either way, and each of the three kernels has a twin for bfloat16 blocks
- * that differs only in its loads.
+ * ({@link KvPages}); the arithmetic is float32 either way, and the two compute kernels (scores, weighted sums) each have
+ * a twin for bfloat16 blocks that differs only in its loads.
  */
 final class Attention implements ThreadTeam.Task {
     /** Multiply-adds below which one thread does the work. */
@@ -82,7 +82,7 @@ final class Attention implements ThreadTeam.Task {
         float fetched = 0;
         for (int pair = from; pair < to; ) {
             int slot = pair / heads, slotEnd = Math.min(to, (slot + 1) * heads);
-            fetched += bf16 ? fetchBf16(slot, pair % heads, (slotEnd - 1) % heads) : fetch(slot, pair % heads, (slotEnd - 1) % heads);
+            fetched += fetch(slot, pair % heads, (slotEnd - 1) % heads);
             for (; pair < slotEnd; ) {
                 int head = pair % heads;
                 boolean two = pair + 1 < slotEnd;
@@ -111,19 +111,21 @@ final class Attention implements ThreadTeam.Task {
         int kvDim = dims.kvDim();
         int fromColumn = keyValueColumn(firstHead), toColumn = keyValueColumn(lastHead) + dims.headDim();
         int position = step.positions[slot];
-        float[][] keys = step.rows[slot].keys[layer], values = step.rows[slot].values[layer];
+        CpuSequence row = step.rows[slot];
         float sum = 0;
         for (int t = position + 1 - visible(position); t <= position; ) {
             int block = t >> KvPages.SHIFT, column = t & (KvPages.POSITIONS - 1);
             int length = Math.min(position + 1 - t, KvPages.POSITIONS - column);
+            float[] keys = bf16 ? null : row.keys[layer][block], values = bf16 ? null : row.values[layer][block];
+            short[] keys16 = bf16 ? row.keys16[layer][block] : null, values16 = bf16 ? row.values16[layer][block] : null;
             for (int d = fromColumn; d < toColumn; d++) {
-                sum += VectorMath.touch(keys[block], KvPages.START + d * KvPages.POSITIONS + column, length);
+                sum += touch(keys, keys16, KvPages.START + d * KvPages.POSITIONS + column, length);
             }
             if (fromColumn == 0 && toColumn == kvDim) {
-                sum += VectorMath.touch(values[block], KvPages.START + column * kvDim, length * kvDim);
+                sum += touch(values, values16, KvPages.START + column * kvDim, length * kvDim);
             } else {
                 for (int p = column; p < column + length; p++) {
-                    sum += VectorMath.touch(values[block], KvPages.START + p * kvDim + fromColumn, toColumn - fromColumn);
+                    sum += touch(values, values16, KvPages.START + p * kvDim + fromColumn, toColumn - fromColumn);
                 }
             }
             t += length;
@@ -131,29 +133,9 @@ final class Attention implements ThreadTeam.Task {
         return sum;
     }
 
-    /** As {@link #fetch}, from bfloat16 blocks. */
-    private float fetchBf16(int slot, int firstHead, int lastHead) {
-        int kvDim = dims.kvDim();
-        int fromColumn = keyValueColumn(firstHead), toColumn = keyValueColumn(lastHead) + dims.headDim();
-        int position = step.positions[slot];
-        short[][] keys = step.rows[slot].keys16[layer], values = step.rows[slot].values16[layer];
-        float sum = 0;
-        for (int t = position + 1 - visible(position); t <= position; ) {
-            int block = t >> KvPages.SHIFT, column = t & (KvPages.POSITIONS - 1);
-            int length = Math.min(position + 1 - t, KvPages.POSITIONS - column);
-            for (int d = fromColumn; d < toColumn; d++) {
-                sum += Bf16.touch(keys[block], KvPages.START + d * KvPages.POSITIONS + column, length);
-            }
-            if (fromColumn == 0 && toColumn == kvDim) {
-                sum += Bf16.touch(values[block], KvPages.START + column * kvDim, length * kvDim);
-            } else {
-                for (int p = column; p < column + length; p++) {
-                    sum += Bf16.touch(values[block], KvPages.START + p * kvDim + fromColumn, toColumn - fromColumn);
-                }
-            }
-            t += length;
-        }
-        return sum;
+    /** Elements [from, from + count) of a block, the float32 one or else the bfloat16 one, read one per cache line. */
+    private static float touch(float[] block, short[] block16, int from, int count) {
+        return block != null ? VectorMath.touch(block, from, count) : Bf16.touch(block16, from, count);
     }
 
     /** The attention weights of query head {@code head} of {@code slot} over the positions it sees, into att. */

@@ -8,7 +8,6 @@ import org.instruct4j.model.arch.LlamaConfig;
 import org.instruct4j.model.arch.OptConfig;
 import org.instruct4j.model.checkpoint.MappedCheckpoint;
 import org.instruct4j.model.checkpoint.TorchWeights;
-import org.instruct4j.core.io.BadInputException;
 import org.instruct4j.model.engine.Batch;
 import org.instruct4j.model.engine.InferenceEngine;
 import org.instruct4j.model.engine.InferenceOptions;
@@ -78,9 +77,6 @@ public final class CpuEngine implements InferenceEngine {
     /** The same with {@code threads} threads (benchmarks compare counts; others take {@code INSTRUCT4J_THREADS}). */
     public static CpuEngine open(ArchitectureConfig config, MappedCheckpoint checkpoint, InferenceOptions options,
                                  int threads) {
-        if (options.kvCache() != Precision.FP32 && options.kvCache() != Precision.BF16) {
-            throw new BadInputException("the java engine keeps its KV cache in fp32 or bf16, not " + options.kvCache());
-        }
         Arena arena = Arena.ofShared();
         try {
             CpuWeights weights = new CpuWeights(checkpoint, arena, options.precision(), options.quantization());
