@@ -21,15 +21,17 @@ import org.instruct4j.core.io.Json;
  * A load generator as vLLM's benchmark_serving runs one: requests arrive as a Poisson process of {@code rate} per
  * second, at most {@code clients} in flight at once (a request that arrives while all are busy waits for one), each
  * a streamed chat completion of exactly its max_tokens (ignore_eos), greedy. It measures requests and output tokens
- * per second over the whole run, and each request's time to first token (from its sending to its first content
- * chunk).
+ * per second over the whole run, each request's time to first token (from its sending to its first content chunk) and
+ * time per output token after the first (TPOT: from its first content chunk to its last, over the tokens between),
+ * and the inter-token latencies (ITL: the gaps between consecutive content chunks, as vLLM's benchmark counts them).
  */
 final class LoadGenerator {
     /** One request of the load: an Alpaca instruction and how many tokens to answer it with. */
     record Request(String instruction, int outputTokens) {}
 
     /** What one run measured. */
-    record Result(int requests, long outputTokens, double seconds, double[] ttftSeconds) {
+    record Result(int requests, long outputTokens, double seconds, double[] ttftSeconds, double[] tpotSeconds,
+                  double[] itlSeconds) {
         double requestsPerSecond() {
             return requests / seconds;
         }
@@ -39,11 +41,29 @@ final class LoadGenerator {
         }
 
         double ttft(double quantile) {
-            double[] sorted = ttftSeconds.clone();
+            return quantile(ttftSeconds, quantile);
+        }
+
+        double tpot(double quantile) {
+            return quantile(tpotSeconds, quantile);
+        }
+
+        double itl(double quantile) {
+            return quantile(itlSeconds, quantile);
+        }
+
+        private static double quantile(double[] values, double quantile) {
+            if (values.length == 0) {
+                return Double.NaN;
+            }
+            double[] sorted = values.clone();
             Arrays.sort(sorted);
-            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)];
+            return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1))];
         }
     }
+
+    /** One request's measurements: its output tokens, time to first token, time per output token and chunk gaps. */
+    private record Sample(long tokens, long ttftNanos, double tpotNanos, long[] gapNanos) {}
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String baseUrl;
@@ -57,7 +77,7 @@ final class LoadGenerator {
     Result run(List<Request> requests, int clients, double rate, long seed) throws Exception {
         Random arrivals = new Random(seed);
         Semaphore slots = new Semaphore(clients);
-        List<Future<long[]>> sent = new ArrayList<>();
+        List<Future<Sample>> sent = new ArrayList<>();
         long start = System.nanoTime();
         double at = 0;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -81,16 +101,23 @@ final class LoadGenerator {
         double seconds = (System.nanoTime() - start) / 1e9;
         long tokens = 0;
         double[] ttft = new double[sent.size()];
+        List<Double> tpot = new ArrayList<>();
+        List<Double> itl = new ArrayList<>();
         for (int i = 0; i < sent.size(); i++) {
-            long[] measured = sent.get(i).get();
-            tokens += measured[0];
-            ttft[i] = measured[1] / 1e9;
+            Sample measured = sent.get(i).get();
+            tokens += measured.tokens();
+            ttft[i] = measured.ttftNanos() / 1e9;
+            if (!Double.isNaN(measured.tpotNanos())) {
+                tpot.add(measured.tpotNanos() / 1e9);
+            }
+            Arrays.stream(measured.gapNanos()).forEach(gap -> itl.add(gap / 1e9));
         }
-        return new Result(requests.size(), tokens, seconds, ttft);
+        return new Result(requests.size(), tokens, seconds, ttft, tpot.stream().mapToDouble(Double::doubleValue).toArray(),
+                itl.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    /** Sends one request and reads its stream: {output tokens, nanoseconds to the first content chunk}. */
-    private long[] send(Request request) throws IOException, InterruptedException {
+    /** Sends one request and reads its stream. */
+    private Sample send(Request request) throws IOException, InterruptedException {
         var body = Json.object().put("model", model).put("temperature", 0).put("max_tokens", request.outputTokens())
                 .put("ignore_eos", true).put("stream", true);
         body.putObject("stream_options").put("include_usage", true);
@@ -103,11 +130,19 @@ final class LoadGenerator {
             throw new IOException("HTTP " + response.statusCode());
         }
         long firstToken = -1;
+        long lastChunk = -1;
         long tokens = -1;
+        List<Long> gaps = new ArrayList<>();
         for (Iterator<String> lines = response.body().iterator(); lines.hasNext(); ) {
             String line = lines.next();
-            if (firstToken < 0 && line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
-                firstToken = System.nanoTime() - sentAt;
+            if (line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
+                long now = System.nanoTime() - sentAt;
+                if (firstToken < 0) {
+                    firstToken = now;
+                } else {
+                    gaps.add(now - lastChunk);
+                }
+                lastChunk = now;
             }
             if (line.contains("\"usage\":{")) {
                 JsonNode usage = Json.MAPPER.readTree(line.substring("data: ".length())).get("usage");
@@ -117,6 +152,7 @@ final class LoadGenerator {
         if (tokens != request.outputTokens()) {
             throw new IOException("expected " + request.outputTokens() + " tokens, got " + tokens);
         }
-        return new long[] {tokens, firstToken};
+        double tpot = tokens > 1 ? (double) (lastChunk - firstToken) / (tokens - 1) : Double.NaN;
+        return new Sample(tokens, firstToken, tpot, gaps.stream().mapToLong(Long::longValue).toArray());
     }
 }

@@ -119,8 +119,9 @@ public final class ServeLoadBench {
                     GenerationQueue queue = contenders.get(c).queue().apply(model);
                     LoadGenerator.Result result = serve(queue, model, load, clients, rate, run);
                     results.get(c).add(result);
-                    line.append(String.format(" | %s %.2f req/s %.1f tok/s TTFT p50 %.3f p99 %.3f", contenders.get(c).name(),
-                            result.requestsPerSecond(), result.tokensPerSecond(), result.ttft(0.5), result.ttft(0.99)));
+                    line.append(String.format(" | %s %.2f req/s %.1f tok/s TTFT p50 %.3f p99 %.3f TPOT p50 %.1f ms ITL p99 %.1f ms",
+                            contenders.get(c).name(), result.requestsPerSecond(), result.tokensPerSecond(), result.ttft(0.5),
+                            result.ttft(0.99), 1e3 * result.tpot(0.5), 1e3 * result.itl(0.99)));
                     PrefixHits hits = queue.prefixHits();
                     if (hits.queried() > 0) {
                         line.append(String.format(" (prefix cache: %.0f %% of prompt tokens)", 100.0 * hits.hit() / hits.queried()));
@@ -131,10 +132,12 @@ public final class ServeLoadBench {
             System.out.printf("%2d clients, %d requests, medians of %d runs:%n", clients, load.size(), runs);
             for (int c = 0; c < contenders.size(); c++) {
                 List<LoadGenerator.Result> r = results.get(c);
-                System.out.printf("  %-24s %6.2f req/s %8.1f tok/s (%.2fx one at a time in process)  TTFT p50 %.3f s  p99 %.3f s%n",
+                System.out.printf("  %-24s %6.2f req/s %8.1f tok/s (%.2fx one at a time in process)  TTFT p50 %.3f s  p99 %.3f s"
+                                + "  TPOT p50 %.1f ms  ITL p99 %.1f ms%n",
                         contenders.get(c).name(), median(r, LoadGenerator.Result::requestsPerSecond),
                         median(r, LoadGenerator.Result::tokensPerSecond), median(r, LoadGenerator.Result::tokensPerSecond) / sequential,
-                        median(r, x -> x.ttft(0.5)), median(r, x -> x.ttft(0.99)));
+                        median(r, x -> x.ttft(0.5)), median(r, x -> x.ttft(0.99)), median(r, x -> 1e3 * x.tpot(0.5)),
+                        median(r, x -> 1e3 * x.itl(0.99)));
             }
             List<LoadGenerator.Result> continuous = results.get(contenders.indexOf(continuousBatching));
             double continuousRate = median(continuous, LoadGenerator.Result::tokensPerSecond);
