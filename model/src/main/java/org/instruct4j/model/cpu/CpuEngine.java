@@ -154,26 +154,29 @@ public final class CpuEngine implements InferenceEngine {
                     + span.from() + " tokens; the row holds " + own.length + " and the span " + span.length());
         }
         own.checkRoom(this, count);
-        enter("appendKv");
-        try {
+        exclusively("appendKv", () -> {
             cpuSpan.writeTo(own, count);
             own.length += count;
-        } finally {
-            user.set(null);
-        }
+        });
     }
 
     /**
-     * Claims the engine for the calling thread, or fails clearly: a second thread inside a pass would overwrite the
-     * pass's buffers and corrupt both (an engine is driven by one thread: the scheduler's, or a Generator's caller).
+     * Runs {@code work} as the one thread inside the engine, or fails clearly: a second thread inside a pass would
+     * overwrite the pass's buffers and corrupt both, and one closing a row would hand the pass's KV blocks to the pool
+     * the pass takes its own from (an engine is driven by one thread: the scheduler's, or a Generator's caller).
      */
-    private void enter(String what) {
+    void exclusively(String what, Runnable work) {
         Thread me = Thread.currentThread();
         if (!user.compareAndSet(null, me)) {
             Thread other = user.get();
             throw new IllegalStateException(what + " on thread '" + me.getName() + "' while thread '"
                     + (other == null ? "?" : other.getName()) + "' is inside the CPU engine: an engine serves one thread"
                     + " at a time (share it through a Scheduler, which drives it from one thread)");
+        }
+        try {
+            work.run();
+        } finally {
+            user.set(null);
         }
     }
 
@@ -197,12 +200,7 @@ public final class CpuEngine implements InferenceEngine {
                 throw new IllegalArgumentException("this model has no output head (a backbone): it gives hidden states only");
             }
         }
-        enter("forward");
-        try {
-            run(batch);
-        } finally {
-            user.set(null);
-        }
+        exclusively("forward", () -> run(batch));
     }
 
     /** The passes of a checked batch, by the thread that holds the engine. */

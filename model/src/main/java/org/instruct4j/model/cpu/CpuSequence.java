@@ -82,12 +82,16 @@ final class CpuSequence implements Sequence {
         return logits;
     }
 
+    /** Gives the blocks back, unless another thread is inside the engine (then it fails, and the row stays open). */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (!closed) {
+            engine.exclusively("close", this::giveBlocks);
+            closed = true;
         }
-        closed = true;
+    }
+
+    private void giveBlocks() {
         for (int layer = 0; layer < keys.length; layer++) {
             for (int b = 0; b < blocks; b++) {
                 pages.give(pages.bf16 ? keys16[layer][b] : keys[layer][b]);

@@ -110,6 +110,53 @@ class CpuStories260KTest {
     }
 
     @Test
+    void aRowClosedOnAnotherThreadDuringAPassIsRefusedAndTheBlocksStayWhole() throws Exception {
+        int[] prompt = tokenizer.encode("Once upon a time, there was a little dog who liked to run and play", true);
+        long before = engine.kvBlocksInUse();
+        java.util.concurrent.BlockingQueue<Sequence> handed = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.List<Sequence> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Thread driver = Thread.ofPlatform().name("driver").start(() -> {
+            try {
+                for (int round = 0; round < 5_000 && refused.isEmpty(); round++) { // each pass takes blocks for a new row
+                    Sequence row = engine.newSequence(prompt.length);
+                    try {
+                        engine.forward(new Batch().add(row, prompt, 0, prompt.length, true));
+                    } catch (IllegalStateException closing) { // the closer was inside: refused the other way round
+                        failures.add(closing);
+                    }
+                    handed.add(row);
+                }
+            } finally {
+                handed.add(engine.newSequence(1)); // the last: tells the closer to stop
+            }
+        });
+        Thread closer = Thread.ofPlatform().name("closer").start(() -> {
+            try {
+                for (Sequence row = handed.take(); row.capacity() > 1; row = handed.take()) {
+                    try {
+                        row.close();
+                    } catch (IllegalStateException e) {
+                        failures.add(e);
+                        refused.add(row);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        driver.join();
+        closer.join();
+
+        assertThat(refused).isNotEmpty();
+        assertThat(failures).allSatisfy(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is inside the CPU engine").hasMessageContaining("one thread at a time"));
+        assertThat(failures).anySatisfy(e -> assertThat(e).hasMessageStartingWith("close on thread 'closer'"));
+        refused.forEach(Sequence::close); // a refused row stayed open, and closes once the engine is free
+        assertThat(engine.kvBlocksInUse()).isEqualTo(before);
+    }
+
+    @Test
     void rowsOfABatchDecodeAsTheyDoAlone() {
         Generator generator = new Generator(engine, tokenizer);
         List<String> prompts = List.of("Once upon a time", "Lily", "The little dog was very happy because");
