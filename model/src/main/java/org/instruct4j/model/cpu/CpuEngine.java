@@ -43,7 +43,10 @@ public final class CpuEngine implements InferenceEngine {
     private int[] targetOffsets = new int[PASS_TOKENS];
     private boolean[] wantsLogits = new boolean[PASS_TOKENS];
     private float[] headScratch = new float[0];
-    /** The thread inside a pass or a KV write, if any: the engine's buffers and block pool serve one at a time. */
+    /**
+     * The thread inside a pass, a KV write or a row's close, if any: the engine's buffers and block pool serve one at
+     * a time.
+     */
     private final AtomicReference<Thread> user = new AtomicReference<>();
 
     private CpuEngine(CpuModel model, MappedCheckpoint checkpoint, Arena arena, ThreadTeam team, Precision kvCache) {
