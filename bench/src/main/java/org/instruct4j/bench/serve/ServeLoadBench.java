@@ -52,7 +52,9 @@ import org.instruct4j.testkit.SharedData;
  * when fewer rows than clients are running; more measure closer to the steady state.
  *
  * <p>Usage: {@code ServeLoadBench [model=260K|15M] [runs=3] [clients=1,8,32,64] [rate=50] [maxRows=64] [engine=auto]
- * [perClient=2] [kvCache=fp32|bf16]}
+ * [perClient=2] [kvCache=fp32|bf16] [contenders=all]}. {@code contenders} runs some of them only, by key (comma-separated:
+ * {@code dynamic-same}, {@code dynamic-any}, {@code one-at-a-time}, {@code continuous-no-cache}, {@code continuous}), so
+ * that a profiler's samples come from one scheduler; the ratios are printed for the pairs that ran.
  */
 public final class ServeLoadBench {
     private static final int MIN_OUTPUT = 16;
@@ -61,8 +63,8 @@ public final class ServeLoadBench {
 
     private ServeLoadBench() {}
 
-    /** A scheduler under test, made fresh for every run. */
-    private record Contender(String name, Function<InferenceModel, GenerationQueue> queue) {}
+    /** A scheduler under test, made fresh for every run; {@code key} names it on the command line. */
+    private record Contender(String key, String name, Function<InferenceModel, GenerationQueue> queue) {}
 
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 ? args[0] : "260K";
@@ -78,17 +80,18 @@ public final class ServeLoadBench {
         List<LoadGenerator.Request> requests = requests(model.tokenizer(), engine.maxPositions(),
                 Math.max(16, perClient * Arrays.stream(clientCounts).max().orElse(1)));
         List<Contender> dynamic = List.of(
-                new Contender("dynamic (same settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, true)),
-                new Contender("dynamic (any settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, false)));
+                new Contender("dynamic-same", "dynamic (same settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, true)),
+                new Contender("dynamic-any", "dynamic (any settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, false)));
         // one request at a time through the same server: a continuous scheduler of one row, the rest waiting in its queue
-        Contender servedOneAtATime = new Contender("one at a time, served", m -> new Scheduler(m.engine(), m.tokenizer(),
+        Contender servedOneAtATime = new Contender("one-at-a-time", "one at a time, served", m -> new Scheduler(m.engine(), m.tokenizer(),
                 SchedulerOptions.defaults().withMaxRows(1).withMaxQueue(Math.max(256, 4 * maxClients))));
-        Contender continuousBatching = new Contender("continuous", m -> new Scheduler(m.engine(), m.tokenizer(),
+        Contender continuousBatching = new Contender("continuous", "continuous", m -> new Scheduler(m.engine(), m.tokenizer(),
                 SchedulerOptions.defaults().withMaxRows(maxRows)));
-        Contender withoutPrefixCache = new Contender("continuous, no prefix cache", m -> new Scheduler(m.engine(), m.tokenizer(),
+        Contender withoutPrefixCache = new Contender("continuous-no-cache", "continuous, no prefix cache", m -> new Scheduler(m.engine(), m.tokenizer(),
                 SchedulerOptions.defaults().withMaxRows(maxRows).withPrefixCacheBytes(0)));
         List<Contender> contenders = new ArrayList<>(dynamic);
         contenders.addAll(List.of(servedOneAtATime, withoutPrefixCache, continuousBatching));
+        contenders = chosen(contenders, args.length > 8 ? args[8] : "all");
         System.out.printf("model %s on %s; Poisson arrivals at %.0f/s; outputs %d-%d tokens (ignore_eos, greedy); rows %d%n",
                 which, engine.description(), rate, MIN_OUTPUT, MAX_OUTPUT, maxRows);
         sequentialTokensPerSecond(engine, model.tokenizer(), requests.subList(8, 12));
@@ -139,17 +142,19 @@ public final class ServeLoadBench {
                         median(r, x -> x.ttft(0.5)), median(r, x -> x.ttft(0.99)), median(r, x -> 1e3 * x.tpot(0.5)),
                         median(r, x -> 1e3 * x.itl(0.99)));
             }
+            if (!contenders.contains(continuousBatching)) {
+                continue;
+            }
             List<LoadGenerator.Result> continuous = results.get(contenders.indexOf(continuousBatching));
             double continuousRate = median(continuous, LoadGenerator.Result::tokensPerSecond);
-            double servedRate = median(results.get(contenders.indexOf(servedOneAtATime)), LoadGenerator.Result::tokensPerSecond);
-            System.out.printf("  continuous against one at a time served: tok/s %.2fx (against one at a time in process %.2fx; "
-                            + "against continuous without a prefix cache %.2fx)%n", continuousRate / servedRate, continuousRate / sequential,
-                    continuousRate / median(results.get(contenders.indexOf(withoutPrefixCache)), LoadGenerator.Result::tokensPerSecond));
-            for (int c = 0; c < dynamic.size(); c++) {
-                List<LoadGenerator.Result> baseline = results.get(c);
-                System.out.printf("  continuous against %s: tok/s %.2fx, TTFT p99 / its p50 = %.2f%n", dynamic.get(c).name(),
-                        continuousRate / median(baseline, LoadGenerator.Result::tokensPerSecond),
-                        median(continuous, x -> x.ttft(0.99)) / median(baseline, x -> x.ttft(0.5)));
+            System.out.printf("  continuous against one at a time in process: tok/s %.2fx%n", continuousRate / sequential);
+            for (Contender other : List.of(servedOneAtATime, withoutPrefixCache, dynamic.get(0), dynamic.get(1))) {
+                if (contenders.contains(other)) {
+                    List<LoadGenerator.Result> baseline = results.get(contenders.indexOf(other));
+                    System.out.printf("  continuous against %s: tok/s %.2fx, TTFT p99 / its p50 = %.2f%n", other.name(),
+                            continuousRate / median(baseline, LoadGenerator.Result::tokensPerSecond),
+                            median(continuous, x -> x.ttft(0.99)) / median(baseline, x -> x.ttft(0.5)));
+                }
             }
         }
     }
@@ -197,6 +202,21 @@ public final class ServeLoadBench {
                     GenerationConfig.greedy(request.outputTokens()).withStopAtEos(false)).get(0).tokenIds().length;
         }
         return tokens / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** The contenders named in {@code keys} (comma-separated), or all of them for "all"; an unknown key is an error. */
+    private static List<Contender> chosen(List<Contender> all, String keys) {
+        if (keys.equals("all")) {
+            return all;
+        }
+        List<String> wanted = Arrays.asList(keys.split(","));
+        for (String key : wanted) {
+            if (all.stream().noneMatch(c -> c.key().equals(key))) {
+                throw new IllegalArgumentException("unknown contender '" + key + "': one of "
+                        + all.stream().map(Contender::key).toList() + ", or all");
+            }
+        }
+        return all.stream().filter(c -> wanted.contains(c.key())).toList();
     }
 
     /** The request's prompt as served: its instruction in the Alpaca template. */
