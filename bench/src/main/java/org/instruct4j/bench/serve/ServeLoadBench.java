@@ -78,7 +78,7 @@ public final class ServeLoadBench {
                 .withKvCache(Precision.parse(args.length > 7 ? args[7] : "fp32")));
         InferenceEngine engine = model.engine();
         List<LoadGenerator.Request> requests = requests(model.tokenizer(), engine.maxPositions(),
-                Math.max(16, perClient * Arrays.stream(clientCounts).max().orElse(1)));
+                Math.max(16, perClient * maxClients));
         List<Contender> dynamic = List.of(
                 new Contender("dynamic-same", "dynamic (same settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, true)),
                 new Contender("dynamic-any", "dynamic (any settings)", m -> new DynamicBatchingBaseline(m.engine(), m.tokenizer(), maxRows, false)));

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.bytedeco.pytorch.Device;
 import org.instruct4j.model.arch.Llama;
 import org.instruct4j.model.checkpoint.Llama2cCheckpoint;
@@ -113,9 +118,9 @@ class CpuStories260KTest {
     void aRowClosedOnAnotherThreadDuringAPassIsRefusedAndTheBlocksStayWhole() throws Exception {
         int[] prompt = tokenizer.encode("Once upon a time, there was a little dog who liked to run and play", true);
         long before = engine.kvBlocksInUse();
-        java.util.concurrent.BlockingQueue<Sequence> handed = new java.util.concurrent.LinkedBlockingQueue<>();
-        java.util.List<Sequence> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        BlockingQueue<Sequence> handed = new LinkedBlockingQueue<>();
+        List<Sequence> refused = new CopyOnWriteArrayList<>();
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
         Thread driver = Thread.ofPlatform().name("driver").start(() -> {
             try {
                 for (int round = 0; round < 5_000 && refused.isEmpty(); round++) { // each pass takes blocks for a new row

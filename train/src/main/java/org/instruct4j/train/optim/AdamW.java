@@ -50,10 +50,18 @@ public final class AdamW {
     private final double beta2;
     private final double epsilon;
     private final double weightDecay;
-    /** Per parameter, null until its first update: the moments, and its updates so far as a 0-dim float tensor. */
-    private final Tensor[] expAvg;
-    private final Tensor[] expAvgSq;
-    private final Tensor[] steps;
+    /** Per parameter, null until its first update. */
+    private final State[] states;
+
+    /** One parameter's moments, and its updates so far as a 0-dim tensor of its dtype (the kernel's bias correction). */
+    private record State(Tensor expAvg, Tensor expAvgSq, Tensor steps) {
+        /** Zero moments and no updates for {@code p}, or what a saved file held; kept beyond any PointerScope. */
+        static State of(Tensor p, Tensor expAvg, Tensor expAvgSq, long steps) {
+            return new State(Tensors.keep(expAvg.to(p.device(), p.scalar_type())),
+                    Tensors.keep(expAvgSq.to(p.device(), p.scalar_type())),
+                    Tensors.keep(p.new_zeros(new long[0]).add_(new Scalar((double) steps))));
+        }
+    }
 
     /** {@code parameters} in a fixed order (the order their state is saved in). */
     public AdamW(Collection<Tensor> parameters, double beta1, double beta2, double epsilon, double weightDecay) {
@@ -63,9 +71,7 @@ public final class AdamW {
         this.beta2 = beta2;
         this.epsilon = epsilon;
         this.weightDecay = weightDecay;
-        this.expAvg = new Tensor[this.parameters.size()];
-        this.expAvgSq = new Tensor[this.parameters.size()];
-        this.steps = new Tensor[this.parameters.size()];
+        this.states = new State[this.parameters.size()];
     }
 
     /**
@@ -81,17 +87,16 @@ public final class AdamW {
             if (!grad.defined()) {
                 continue;
             }
-            if (steps[i] == null) {
-                expAvg[i] = Tensors.keep(torch.zeros_like(p));
-                expAvgSq[i] = Tensors.keep(torch.zeros_like(p));
-                steps[i] = Tensors.keep(p.new_zeros(new long[0]));
+            if (states[i] == null) {
+                states[i] = State.of(p, torch.zeros_like(p), torch.zeros_like(p), 0);
             }
-            steps[i].add_(new Scalar(1.0));
+            State state = states[i];
+            state.steps().add_(new Scalar(1.0));
             params.add(p);
             grads.add(grad);
-            avgs.add(expAvg[i]);
-            avgSqs.add(expAvgSq[i]);
-            counts.add(steps[i]);
+            avgs.add(state.expAvg());
+            avgSqs.add(state.expAvgSq());
+            counts.add(state.steps());
         }
         if (!params.isEmpty()) {
             try (NoGradGuard noGrad = new NoGradGuard()) {
@@ -133,11 +138,11 @@ public final class AdamW {
             for (int i = 0; i < parameters.size(); i++) {
                 String key = Integer.toString(i);
                 group.write("params/" + i, new IValue(key));
-                if (steps[i] != null) {
+                if (states[i] != null) {
                     OutputArchive one = new OutputArchive(archive.compilation_unit());
-                    one.write("step", new IValue(Math.round(steps[i].item_double())));
-                    one.write("exp_avg", expAvg[i]);
-                    one.write("exp_avg_sq", expAvgSq[i]);
+                    one.write("step", new IValue(Math.round(states[i].steps().item_double())));
+                    one.write("exp_avg", states[i].expAvg());
+                    one.write("exp_avg_sq", states[i].expAvgSq());
                     state.write(key, one);
                 }
             }
@@ -179,7 +184,7 @@ public final class AdamW {
             group.read("params/" + i, key);
             InputArchive one = new InputArchive();
             if (!state.try_read(key.toStringRef().getString(), one)) {
-                steps[i] = expAvg[i] = expAvgSq[i] = null; // saved before this parameter's first update
+                states[i] = null; // saved before this parameter's first update
                 continue;
             }
             IValue step = new IValue();
@@ -191,9 +196,7 @@ public final class AdamW {
                 throw new IllegalStateException(file + ": the AdamW state of parameter " + i + " has another shape than the"
                         + " parameter: it belongs to another model or adapter");
             }
-            expAvg[i] = Tensors.keep(avg.to(p.device(), p.scalar_type()));
-            expAvgSq[i] = Tensors.keep(avgSq.to(p.device(), p.scalar_type()));
-            steps[i] = Tensors.keep(p.new_zeros(new long[0]).add_(new Scalar((double) step.toInt())));
+            states[i] = State.of(p, avg, avgSq, step.toInt());
         }
     }
 
