@@ -36,13 +36,16 @@ import org.instruct4j.train.run.Sums;
  * CPU-second is the number to compare on a shared machine: other processes stretch wall time far more than CPU time.
  * bench/python/train_throughput.py runs the same model and batch in PyTorch eager.
  *
- * <p>CHECKPOINTING is off (the default), on (--gradient-checkpointing: each layer recomputed in the backward pass) or
- * both: then the steps alternate between the two, a warm-up of each first, so both see the same load, and each is
- * summarised with the ratio of its tokens/s and peak RSS to the plain step's. Then the memory the previous step freed
- * is given back to the system before each step (or the smaller step would report the larger one's peak), so every step
- * faults its memory in afresh; off and on alone measure the steady state of a real run.
+ * <p>MODE is off (the default: the batch as one micro-batch, libtorch's intra-op threads spread over the cores), on
+ * (--gradient-checkpointing: each layer recomputed in the backward pass), concurrent (--concurrent-micro-batches: the
+ * batch split into one micro-batch per core, computed at once, each on one thread), or two of them joined by a comma
+ * ({@code off,on}, the old {@code both}; {@code off,concurrent}): then the steps alternate between the two, a warm-up of
+ * each first, so both see the same load, and each is summarised with the ratio of its tokens/s and peak RSS to the
+ * first's. With checkpointing among them, the memory the previous step freed is given back to the system before each
+ * step (or the smaller step would report the larger one's peak), so every step faults its memory in afresh; one mode
+ * alone measures the steady state of a real run.
  *
- * <pre>bench/run train.TrainThroughputBench MODEL SEQ BATCH PRECISION [STEPS [off|on|both]]   (MODEL: 10m | 110m | 260k)</pre>
+ * <pre>bench/run train.TrainThroughputBench MODEL SEQ BATCH PRECISION [STEPS [MODE[,MODE]]]   (MODEL: 10m | 110m | 260k)</pre>
  */
 public final class TrainThroughputBench {
     /**
@@ -92,13 +95,7 @@ public final class TrainThroughputBench {
         int batch = Integer.parseInt(args[2]);
         Precision precision = Precision.parse(args[3]);
         int steps = args.length > 4 ? Integer.parseInt(args[4]) : 5;
-        String checkpointing = args.length > 5 ? args[5] : "off";
-        List<Boolean> modes = switch (checkpointing) {
-            case "off" -> List.of(false);
-            case "on" -> List.of(true);
-            case "both" -> List.of(false, true);
-            default -> throw new IllegalArgumentException("checkpointing: off, on or both");
-        };
+        List<Mode> modes = Mode.parse(args.length > 5 ? args[5] : "off");
         HugePages.enable();
         BaseModels.useThreads(0);
         LlamaConfig config = shape(name, seq);
@@ -106,14 +103,17 @@ public final class TrainThroughputBench {
         Llama model = Architectures.randomLlama(config, Precision.FP32, new Device("cpu"), 0);
         FineTunedModel trained = FineTunedModel.full(model, precision, null);
         AdamW optimizer = new AdamW(trained.weights().master().values(), 0.9, 0.999, 1e-8, 0.0);
-        GradientStep gradientStep = new GradientStep(trained, optimizer, 1.0, 0);
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<GradientStep> gradientSteps = modes.stream().map(mode -> new GradientStep(trained, optimizer, 1.0, 0)
+                .concurrentMicroBatches(mode == Mode.CONCURRENT ? cores : 1)).toList();
+        boolean trim = modes.size() > 1 && modes.contains(Mode.ON);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         Random random = new Random(0);
-        List<Series> series = modes.stream().map(on -> new Series(on ? "checkpointed" : "plain", steps)).toList();
+        List<Series> series = modes.stream().map(mode -> new Series(mode.label, steps)).toList();
         int total = (WARMUP + steps) * modes.size();
         for (int step = 0; step < total; step++) {
             int mode = step % modes.size();
-            trained.checkpointActivations(modes.get(mode));
+            trained.checkpointActivations(modes.get(mode) == Mode.ON);
             List<List<EncodedExample>> rows = new ArrayList<>();
             for (int b = 0; b < batch; b++) {
                 int[] tokens = random.ints(seq + 1, 3, config.vocabSize()).toArray();
@@ -121,11 +121,16 @@ public final class TrainThroughputBench {
                 rows.add(List.of(EncodedExample.afterPrompt(tokens, 1, false, b)));
             }
             long targets = (long) batch * seq;
-            if (modes.size() > 1) {
+            if (trim) {
                 returnFreedMemory();
             }
+            int parts = modes.get(mode) == Mode.CONCURRENT ? Math.min(cores, batch) : 1;
+            List<List<List<EncodedExample>>> microBatches = new ArrayList<>();
+            for (int m = 0; m < parts; m++) {
+                microBatches.add(rows.subList(m * batch / parts, (m + 1) * batch / parts));
+            }
             long cpuBefore = os.getProcessCpuTime();
-            GradientStep.Outcome result = gradientStep.run(step, 1e-4, List.of(rows), targets, new Sums(), (micro, sums) -> {
+            GradientStep.Outcome result = gradientSteps.get(mode).run(step, 1e-4, microBatches, targets, new Sums(), (micro, sums) -> {
                 SequenceBatch sequences = SequenceBatch.of(micro, 0, false, trained.model().device());
                 sums.add(Sums.INPUT_TOKENS, sequences.inputTokens());
                 return TokenLoss.sum(trained.model(), sequences);
@@ -146,7 +151,7 @@ public final class TrainThroughputBench {
         double peakAfter = MatmulPeakBench.gflops(2048, precision.scalarType());
         double flopsPerToken = 6.0 * matmulParameters(config) + 12.0 * config.numHiddenLayers() * seq * config.hiddenSize();
         double matmulPeak = Math.max(peakBefore, peakAfter);
-        Series plain = series.get(0);
+        Series first = series.get(0);
         for (Series s : series) {
             double median = s.median();
             double achieved = median * flopsPerToken / 1e9;
@@ -156,10 +161,34 @@ public final class TrainThroughputBench {
                     name, seq, batch, args[3], torch.get_num_threads(), s.name(), median, steps, Arrays.stream(s.rates()).min().orElse(0),
                     Arrays.stream(s.rates()).max().orElse(0), s.cpuMedian(), s.peak() >> 20, flopsPerToken / 1e6, achieved,
                     100 * achieved / matmulPeak, args[3], peakBefore, peakAfter);
-            if (s != plain) {
-                System.out.printf("%s / plain: tokens/s %.2fx, tokens per CPU-second %.2fx, peak RSS %.2fx%n", s.name(),
-                        median / plain.median(), s.cpuMedian() / plain.cpuMedian(), (double) s.peak() / plain.peak());
+            if (s != first) {
+                System.out.printf("%s / %s: tokens/s %.2fx, tokens per CPU-second %.2fx, peak RSS %.2fx%n", s.name(),
+                        first.name(), median / first.median(), s.cpuMedian() / first.cpuMedian(), (double) s.peak() / first.peak());
             }
+        }
+    }
+
+    /** How a step is run: see the class comment. */
+    private enum Mode {
+        OFF("plain"), ON("checkpointed"), CONCURRENT("concurrent");
+
+        final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+
+        static List<Mode> parse(String text) {
+            List<Mode> modes = new ArrayList<>();
+            for (String name : (text.equals("both") ? "off,on" : text).split(",")) {
+                modes.add(switch (name) {
+                    case "off" -> OFF;
+                    case "on" -> ON;
+                    case "concurrent" -> CONCURRENT;
+                    default -> throw new IllegalArgumentException("mode: off, on or concurrent, or two of them joined by a comma");
+                });
+            }
+            return modes;
         }
     }
 

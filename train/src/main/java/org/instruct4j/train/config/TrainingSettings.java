@@ -78,6 +78,10 @@ public final class TrainingSettings {
                     + "less memory for one more forward pass of compute per step, the same gradients").resumable();
     public static final Setting<Integer> THREADS = Setting.integer("threads", 0, "libtorch intra-op threads (0 = one per core)")
             .must(v -> v >= 0, NOT_NEGATIVE).resumable();
+    public static final Setting<Integer> CONCURRENT_MICRO_BATCHES = Setting.integer("concurrent-micro-batches", 1,
+            "micro-batches computed at once, each on a thread of its own with one libtorch thread (1 = one after another, "
+                    + "each spread over --threads); on a CPU, the cores for a small model (BENCHMARKS.md, train)")
+            .must(v -> v > 0, POSITIVE).resumable();
     public static final Setting<Integer> NPROC = Setting.integer("nproc", 1, "processes on this machine (distributed data "
             + "parallel when above 1 or with nnodes above 1: each process trains on its shard of every batch, gradients are "
             + "all-reduced; batch-size stays the global batch); one per GPU on a GPU machine")
@@ -109,10 +113,11 @@ public final class TrainingSettings {
                         BATCH_SIZE.withHelp("global batch: " + rows + " per optimizer step"),
                         MICRO_BATCH_SIZE.withHelp(rows + " per forward/backward pass; batch-size / micro-batch-size passes are accumulated"),
                         PRECISION, SEED, EVAL_FRACTION, EVAL_STEPS, SAVE_STEPS, SAVE_TOTAL_LIMIT, LOGGING_STEPS, LORA, LORA_R,
-                        LORA_ALPHA, LORA_DROPOUT, LORA_TARGET_MODULES, GRADIENT_CHECKPOINTING, THREADS, NPROC, NNODES, NODE_RANK, MASTER_ADDR, MASTER_PORT, DIST_BACKEND,
+                        LORA_ALPHA, LORA_DROPOUT, LORA_TARGET_MODULES, GRADIENT_CHECKPOINTING, THREADS, CONCURRENT_MICRO_BATCHES, NPROC, NNODES, NODE_RANK, MASTER_ADDR, MASTER_PORT, DIST_BACKEND,
                         DIST_TIMEOUT, QUIET, RESUME))
                 .rule(TrainingSettings::wholeMicroBatches)
                 .rule(TrainingSettings::wholeRankBatches)
+                .rule(TrainingSettings::concurrencyFits)
                 .rule(s -> {
                     if (s.get(LORA)) {
                         loraSpec(s);
@@ -124,6 +129,28 @@ public final class TrainingSettings {
         if (s.get(BATCH_SIZE) % s.get(MICRO_BATCH_SIZE) != 0) {
             throw new BadInputException("batch-size " + s.get(BATCH_SIZE) + " is not a multiple of micro-batch-size "
                     + s.get(MICRO_BATCH_SIZE) + " (gradient accumulation needs whole micro-batches)");
+        }
+    }
+
+    /** What concurrent micro-batches cannot be combined with, each for its reason. */
+    private static void concurrencyFits(Settings s) {
+        int threads = s.get(CONCURRENT_MICRO_BATCHES);
+        if (threads == 1) {
+            return;
+        }
+        String setting = "concurrent-micro-batches " + threads;
+        if (s.get(GRADIENT_CHECKPOINTING)) {
+            throw new BadInputException(setting + " with gradient-checkpointing: the recomputed layers run one micro-batch's "
+                    + "backward pass at a time; use one or the other");
+        }
+        if (worldSize(s) > 1) {
+            throw new BadInputException(setting + " in a distributed run: each process overlaps its all-reduce with the "
+                    + "backward pass of its last micro-batch; use --nproc for the cores instead");
+        }
+        if (s.get(LORA) && s.get(LORA_DROPOUT) > 0) {
+            throw new BadInputException(setting + " with lora-dropout " + s.get(LORA_DROPOUT) + ": the dropout masks come "
+                    + "from one random generator in order, which micro-batches computed at once would interleave (a run "
+                    + "could not be repeated or resumed exactly); set --lora-dropout=0");
         }
     }
 

@@ -144,11 +144,12 @@ public final class FineTunedModel {
 
     /** One line for the log: what is trained, how many parameters, in which precision, for how many steps of what. */
     public String describe(Settings settings, int totalSteps, String rows) {
-        return String.format("training %s: %,d parameters, %s, %d steps of %d %s (%d x %d accumulated)",
+        int concurrent = settings.get(TrainingSettings.CONCURRENT_MICRO_BATCHES);
+        return String.format("training %s: %,d parameters, %s, %d steps of %d %s (%d x %d accumulated%s)",
                 isLora() ? "LoRA adapters" : "all weights", weights.parameterCount(),
                 working.precision() == Precision.BF16 ? "bf16 compute, fp32 master weights" : "fp32", totalSteps,
                 settings.get(TrainingSettings.BATCH_SIZE), rows, TrainingSettings.accumulationSteps(settings),
-                settings.get(TrainingSettings.MICRO_BATCH_SIZE));
+                settings.get(TrainingSettings.MICRO_BATCH_SIZE), concurrent > 1 ? ", " + concurrent + " at a time" : "");
     }
 
     /** The model computing in the run's precision (with the adapters attached, under LoRA; checkpointed if asked). */

@@ -1,6 +1,8 @@
 package org.instruct4j.train.run;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
@@ -20,6 +22,8 @@ public final class GradientStep {
     private final double maxGradNorm;
     private final long seed;
     private GradientSync sync;
+    /** Null when the micro-batches of a step run one after another, on libtorch's intra-op threads. */
+    private MicroBatchWorkers workers;
 
     /**
      * The step's sums over its micro-batches, the gradient norm before clipping, the seconds it took and the peak
@@ -32,6 +36,15 @@ public final class GradientStep {
         this.optimizer = optimizer;
         this.maxGradNorm = maxGradNorm;
         this.seed = seed;
+    }
+
+    /**
+     * Computes up to {@code threads} micro-batches of a step at once, each on a thread of its own that runs libtorch
+     * with one intra-op thread (1 = one after another, each spread over libtorch's threads).
+     */
+    public GradientStep concurrentMicroBatches(int threads) {
+        this.workers = threads > 1 ? new MicroBatchWorkers(threads) : null;
+        return this;
     }
 
     /** Makes every step's gradients the same on every process of a distributed run, through {@code sync}. */
@@ -49,6 +62,16 @@ public final class GradientStep {
         long began = System.nanoTime();
         torch.manual_seed(seed * 1_000_003L + step);
         model.training(true);
+        if (workers != null && microBatches.size() > 1) {
+            concurrently(microBatches, units, sums, loss);
+        } else {
+            oneAfterAnother(microBatches, units, sums, loss);
+        }
+        double norm = model.weights().update(optimizer, lr, maxGradNorm);
+        return new Outcome(sums, norm, (System.nanoTime() - began) / 1e9, PeakMemory.peakBytes());
+    }
+
+    private <M> void oneAfterAnother(List<M> microBatches, long units, Sums sums, BiFunction<M, Sums, Tensor> loss) {
         for (int i = 0; i < microBatches.size(); i++) {
             M micro = microBatches.get(i);
             try (PointerScope scope = new PointerScope()) {
@@ -68,7 +91,43 @@ public final class GradientStep {
             }
             sync.finish();
         }
-        double norm = model.weights().update(optimizer, lr, maxGradNorm);
-        return new Outcome(sums, norm, (System.nanoTime() - began) / 1e9, PeakMemory.peakBytes());
+    }
+
+    /**
+     * {@link MicroBatchWorkers#size} micro-batches at a time, each on its own thread; their gradients and sums are
+     * added in the micro-batches' order, as {@link #oneAfterAnother} adds them.
+     */
+    private <M> void concurrently(List<M> microBatches, long units, Sums sums, BiFunction<M, Sums, Tensor> loss) {
+        List<Tensor> trainable = List.copyOf(model.weights().working().values());
+        for (int first = 0; first < microBatches.size(); first += workers.size()) {
+            List<Future<MicroBatchWorkers.Gradients>> round = new ArrayList<>();
+            for (M micro : microBatches.subList(first, Math.min(microBatches.size(), first + workers.size()))) {
+                round.add(workers.submit(() -> {
+                    Sums own = sums.zeros();
+                    Tensor sum = loss.apply(micro, own);
+                    own.add(Sums.LOSS, sum.item_double());
+                    return new MicroBatchWorkers.Gradients(MicroBatchWorkers.gradients(sum.div(new Scalar((double) units)), trainable), own);
+                }));
+            }
+            RuntimeException failure = null; // the first, after the whole round has ended
+            for (Future<MicroBatchWorkers.Gradients> pending : round) {
+                try {
+                    MicroBatchWorkers.Gradients computed = MicroBatchWorkers.await(pending);
+                    try {
+                        if (failure == null) {
+                            model.weights().accumulate(computed.tensors());
+                            sums.addAll(computed.sums());
+                        }
+                    } finally {
+                        computed.release();
+                    }
+                } catch (RuntimeException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
     }
 }

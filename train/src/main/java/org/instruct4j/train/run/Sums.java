@@ -24,6 +24,18 @@ public final class Sums {
         }
     }
 
+    /** Zero sums of the same names, in the same order. */
+    public Sums zeros() {
+        Sums zeros = new Sums();
+        values.keySet().forEach(name -> zeros.values.put(name, 0.0));
+        return zeros;
+    }
+
+    /** Adds {@code other}'s sums (of the same names) to these. */
+    public void addAll(Sums other) {
+        other.values.forEach(this::add);
+    }
+
     public void add(String name, double value) {
         if (!values.containsKey(name)) {
             throw new IllegalStateException("no sum named " + name + "; declared: " + values.keySet());

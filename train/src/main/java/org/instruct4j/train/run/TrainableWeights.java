@@ -1,6 +1,7 @@
 package org.instruct4j.train.run;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -87,26 +88,48 @@ public final class TrainableWeights {
         }
     }
 
+    /** Adds the working gradients of the last backward pass to the fp32 master gradients and drops them. */
     public void accumulateGradients() {
         if (!separate) {
             return;
         }
         try (NoGradGuard noGrad = new NoGradGuard()) {
             for (var entry : working.entrySet()) {
-                Tensor grad = entry.getValue().grad();
-                Tensor sum = master.get(entry.getKey()).grad();
-                if (grad.defined()) {
-                    if (stale) {
-                        sum.copy_(grad);
-                    } else {
-                        sum.add_(grad);
-                    }
-                    entry.getValue().mutable_grad().reset();
-                } else if (stale) {
-                    sum.zero_();
-                }
+                addToMaster(entry.getKey(), entry.getValue().grad());
+                entry.getValue().mutable_grad().reset();
             }
             stale = false;
+        }
+    }
+
+    /**
+     * Adds one micro-batch's gradients, computed apart from the weights' own {@code grad} (for the {@link #working}
+     * tensors, in their order; an undefined tensor where a weight got none), to the accumulated fp32 gradients.
+     */
+    public void accumulate(List<Tensor> gradients) {
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            int i = 0;
+            for (String name : working.keySet()) {
+                addToMaster(name, gradients.get(i++));
+            }
+            stale = false;
+        }
+    }
+
+    /** The step's first micro-batch's gradient becomes the master gradient, later ones are added to it. */
+    private void addToMaster(String name, Tensor grad) {
+        Tensor m = master.get(name);
+        Tensor sum = m.grad();
+        if (!grad.defined()) {
+            if (separate && stale) {
+                sum.zero_();
+            }
+        } else if (!sum.defined()) { // fp32, the masters computing themselves: the step's first gradient
+            m.mutable_grad().put(Tensors.keep(grad.clone()));
+        } else if (separate && stale) {
+            sum.copy_(grad);
+        } else {
+            sum.add_(grad);
         }
     }
 

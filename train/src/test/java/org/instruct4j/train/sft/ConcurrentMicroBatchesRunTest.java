@@ -1,0 +1,92 @@
+package org.instruct4j.train.sft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.instruct4j.core.io.BadInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * --concurrent-micro-batches computes a step's micro-batches at once on threads of their own and learns what the run
+ * computing them one after another learns: the same loss, gradient norm and held-out loss step after step (to
+ * floating-point noise: one libtorch thread adds up a product in another order than two), and it resumes.
+ */
+class ConcurrentMicroBatchesRunTest {
+    private static final String[] RUN = {"--batch-size=4", "--micro-batch-size=1", "--epochs=1", "--lr=1e-3", "--save-steps=3",
+        "--save-total-limit=5", "--eval-fraction=0.125", "--eval-steps=4", "--max-length=256", "--packing"};
+
+    @TempDir
+    Path dir;
+
+    private static void assertSameCurve(List<JsonNode> actual, List<JsonNode> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.size(); i++) {
+            assertThat(actual.get(i).get("step").asInt()).isEqualTo(expected.get(i).get("step").asInt());
+            for (String field : List.of("loss", "grad_norm", "eval_loss")) {
+                assertThat(actual.get(i).path(field).asDouble(-1)).as("%s at row %d", field, i)
+                        .isCloseTo(expected.get(i).path(field).asDouble(-1), within(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void threeAtATimeLearnWhatOneAfterAnotherLearnsAndAResumedRunContinuesIt() throws Exception {
+        Path data = TinyRuns.alpacaSubset(dir, 32, 150);
+        Path plain = dir.resolve("plain");
+        SftRecipe.run(TinyRuns.stories(data, plain, RUN));
+        // four micro-batches a step: a round of three, then one
+        Path concurrent = dir.resolve("concurrent");
+        SftRecipe.run(TinyRuns.stories(data, concurrent, RUN).with("--concurrent-micro-batches=3"));
+
+        List<JsonNode> expected = TinyRuns.metrics(plain);
+        assertThat(expected).hasSize(8);
+        assertThat(expected.get(1).path("loss").asDouble()).as("the model learns").isNotCloseTo(
+                expected.get(7).path("loss").asDouble(), within(1e-3));
+        assertSameCurve(TinyRuns.metrics(concurrent), expected);
+
+        // a run killed after step 5 (checkpoint at step 3) resumes to the same curve
+        Path killed = dir.resolve("killed");
+        Files.createDirectories(killed.resolve("checkpoints"));
+        Files.copy(concurrent.resolve("sft_config.yaml"), killed.resolve("sft_config.yaml"));
+        TinyRuns.copyTree(concurrent.resolve("checkpoints/step-000003"), killed.resolve("checkpoints/step-000003"));
+        List<String> lines = Files.readAllLines(concurrent.resolve("metrics.jsonl"));
+        Files.writeString(killed.resolve("metrics.jsonl"), String.join("\n", lines.subList(0, 6)) + "\n");
+        SftResult resumed = SftRecipe.run(TinyRuns.stories(data, killed, RUN).with("--concurrent-micro-batches=2", "--resume"));
+
+        assertThat(resumed.finished()).isTrue();
+        assertSameCurve(TinyRuns.metrics(killed), expected);
+    }
+
+    @Test
+    void loraAdaptersWithoutDropoutLearnTheSame() throws Exception {
+        Path data = TinyRuns.alpacaSubset(dir, 16, 150);
+        String[] lora = {"--lora", "--lora-dropout=0", "--lora-target-modules=q_proj,v_proj,down_proj", "--batch-size=4",
+            "--micro-batch-size=2", "--epochs=1", "--lr=3e-3", "--max-length=256", "--save-steps=0"};
+        Path plain = dir.resolve("plain");
+        SftRecipe.run(TinyRuns.stories(data, plain, lora));
+        Path concurrent = dir.resolve("concurrent");
+        SftRecipe.run(TinyRuns.stories(data, concurrent, lora).with("--concurrent-micro-batches=2"));
+
+        assertThat(TinyRuns.metrics(plain)).hasSizeGreaterThan(3);
+        assertSameCurve(TinyRuns.metrics(concurrent), TinyRuns.metrics(plain));
+    }
+
+    @Test
+    void whatItCannotBeCombinedWithIsRefusedBeforeAnythingIsLoaded() throws Exception {
+        Path data = TinyRuns.alpacaSubset(dir, 16, 150);
+        Path output = dir.resolve("refused");
+        for (String[] combination : List.of(new String[] {"--gradient-checkpointing"}, new String[] {"--nproc=2"},
+                new String[] {"--lora"})) {
+            assertThatThrownBy(() -> SftRecipe.run(TinyRuns.stories(data, output, "--batch-size=4")
+                    .with("--concurrent-micro-batches=2").with(combination)))
+                    .isInstanceOf(BadInputException.class).hasMessageContaining("concurrent-micro-batches 2");
+        }
+        assertThat(output).doesNotExist();
+    }
+}
