@@ -79,19 +79,23 @@ class DpoRecipeTest {
     }
 
     @Test
-    void gradientCheckpointingGivesThePlainLossCurve() throws Exception {
+    void gradientCheckpointingAndConcurrentMicroBatchesGiveThePlainLossCurve() throws Exception {
         Path data = PreferenceFixtures.ruleBased(dir, 12);
         String[] run = {"--lr=1e-3", "--epochs=1", "--batch-size=6", "--micro-batch-size=3", "--save-steps=0", "--warmup-ratio=0"};
         new DpoRecipe().train(stories(data, dir.resolve("plain"), run));
         new DpoRecipe().train(stories(data, dir.resolve("checkpointed"), run).with("--gradient-checkpointing"));
+        new DpoRecipe().train(stories(data, dir.resolve("concurrent"), run).with("--concurrent-micro-batches=2"));
 
         List<JsonNode> plain = TinyRuns.metrics(dir.resolve("plain"));
-        List<JsonNode> checkpointed = TinyRuns.metrics(dir.resolve("checkpointed"));
-        assertThat(plain).hasSizeGreaterThan(2).hasSameSizeAs(checkpointed);
-        for (int i = 0; i < plain.size(); i++) {
-            assertThat(checkpointed.get(i).path("loss").asDouble()).as("step %d", i + 1)
-                    .isCloseTo(plain.get(i).path("loss").asDouble(), within(1e-5));
-            assertThat(checkpointed.get(i).path("grad_norm").asDouble()).isCloseTo(plain.get(i).path("grad_norm").asDouble(), within(1e-5));
+        assertThat(plain).hasSizeGreaterThan(2);
+        for (String other : List.of("checkpointed", "concurrent")) {
+            List<JsonNode> curve = TinyRuns.metrics(dir.resolve(other));
+            assertThat(curve).hasSameSizeAs(plain);
+            for (int i = 0; i < plain.size(); i++) {
+                assertThat(curve.get(i).path("loss").asDouble()).as("%s, step %d", other, i + 1)
+                        .isCloseTo(plain.get(i).path("loss").asDouble(), within(1e-5));
+                assertThat(curve.get(i).path("grad_norm").asDouble()).isCloseTo(plain.get(i).path("grad_norm").asDouble(), within(1e-5));
+            }
         }
     }
 

@@ -80,6 +80,24 @@ class RewardRecipeTest {
     }
 
     @Test
+    void concurrentMicroBatchesLearnWhatOneAfterAnotherLearns() throws Exception {
+        Path data = PreferenceFixtures.ruleBased(dir, 8);
+        String[] settings = {"--batch-size=4", "--micro-batch-size=1", "--max-steps=4", "--lr=3e-3", "--save-steps=0"};
+        new RewardRecipe().train(stories(data, dir.resolve("plain"), settings));
+        new RewardRecipe().train(stories(data, dir.resolve("concurrent"), settings).with("--concurrent-micro-batches=2"));
+
+        List<JsonNode> plain = TinyRuns.metrics(dir.resolve("plain"));
+        List<JsonNode> concurrent = TinyRuns.metrics(dir.resolve("concurrent"));
+        assertThat(plain).hasSizeGreaterThan(3).hasSameSizeAs(concurrent);
+        for (int i = 0; i < plain.size(); i++) {
+            for (String field : List.of("loss", "grad_norm", "accuracy")) {
+                assertThat(concurrent.get(i).path(field).asDouble(-1)).as("%s at step %d", field, i + 1)
+                        .isCloseTo(plain.get(i).path(field).asDouble(-1), within(1e-5));
+            }
+        }
+    }
+
+    @Test
     void loraTrainsOnlyAdaptersAndHeadAndResumesExactly() throws Exception {
         Path data = PreferenceFixtures.ruleBased(dir, 8);
         String[] settings = {"--lora", "--lora-r=4", "--lr=1e-2", "--batch-size=2", "--micro-batch-size=1", "--max-steps=4",
