@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.instruct4j.core.io.BadInputException;
@@ -24,17 +23,6 @@ class ConcurrentMicroBatchesRunTest {
     @TempDir
     Path dir;
 
-    private static void assertSameCurve(List<JsonNode> actual, List<JsonNode> expected) {
-        assertThat(actual).hasSameSizeAs(expected);
-        for (int i = 0; i < actual.size(); i++) {
-            assertThat(actual.get(i).get("step").asInt()).isEqualTo(expected.get(i).get("step").asInt());
-            for (String field : List.of("loss", "grad_norm", "eval_loss")) {
-                assertThat(actual.get(i).path(field).asDouble(-1)).as("%s at row %d", field, i)
-                        .isCloseTo(expected.get(i).path(field).asDouble(-1), within(1e-5));
-            }
-        }
-    }
-
     @Test
     void threeAtATimeLearnWhatOneAfterAnotherLearnsAndAResumedRunContinuesIt() throws Exception {
         Path data = TinyRuns.alpacaSubset(dir, 32, 150);
@@ -48,19 +36,15 @@ class ConcurrentMicroBatchesRunTest {
         assertThat(expected).hasSize(8);
         assertThat(expected.get(1).path("loss").asDouble()).as("the model learns").isNotCloseTo(
                 expected.get(7).path("loss").asDouble(), within(1e-3));
-        assertSameCurve(TinyRuns.metrics(concurrent), expected);
+        TinyRuns.assertSameCurve(TinyRuns.metrics(concurrent), expected);
 
         // a run killed after step 5 (checkpoint at step 3) resumes to the same curve
         Path killed = dir.resolve("killed");
-        Files.createDirectories(killed.resolve("checkpoints"));
-        Files.copy(concurrent.resolve("sft_config.yaml"), killed.resolve("sft_config.yaml"));
-        TinyRuns.copyTree(concurrent.resolve("checkpoints/step-000003"), killed.resolve("checkpoints/step-000003"));
-        List<String> lines = Files.readAllLines(concurrent.resolve("metrics.jsonl"));
-        Files.writeString(killed.resolve("metrics.jsonl"), String.join("\n", lines.subList(0, 6)) + "\n");
+        TinyRuns.killedAfter(concurrent, 3, 6, killed);
         SftResult resumed = SftRecipe.run(TinyRuns.stories(data, killed, RUN).with("--concurrent-micro-batches=2", "--resume"));
 
         assertThat(resumed.finished()).isTrue();
-        assertSameCurve(TinyRuns.metrics(killed), expected);
+        TinyRuns.assertSameCurve(TinyRuns.metrics(killed), expected);
     }
 
     @Test
@@ -74,7 +58,7 @@ class ConcurrentMicroBatchesRunTest {
         SftRecipe.run(TinyRuns.stories(data, concurrent, lora).with("--concurrent-micro-batches=2"));
 
         assertThat(TinyRuns.metrics(plain)).hasSizeGreaterThan(3);
-        assertSameCurve(TinyRuns.metrics(concurrent), TinyRuns.metrics(plain));
+        TinyRuns.assertSameCurve(TinyRuns.metrics(concurrent), TinyRuns.metrics(plain));
     }
 
     @Test

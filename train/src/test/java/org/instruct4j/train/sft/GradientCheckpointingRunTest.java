@@ -1,7 +1,6 @@
 package org.instruct4j.train.sft;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -20,18 +19,6 @@ class GradientCheckpointingRunTest {
     @TempDir
     Path dir;
 
-    private static void assertSameCurve(List<JsonNode> actual, List<JsonNode> expected) {
-        assertThat(actual).hasSameSizeAs(expected);
-        for (int i = 0; i < actual.size(); i++) {
-            assertThat(actual.get(i).get("step").asInt()).isEqualTo(expected.get(i).get("step").asInt());
-            assertThat(actual.get(i).path("loss").asDouble(-1)).as("loss at row %d", i)
-                    .isCloseTo(expected.get(i).path("loss").asDouble(-1), within(1e-5));
-            assertThat(actual.get(i).path("grad_norm").asDouble(-1)).as("gradient norm at row %d", i)
-                    .isCloseTo(expected.get(i).path("grad_norm").asDouble(-1), within(1e-5));
-            assertThat(actual.get(i).path("eval_loss").asDouble(-1)).isCloseTo(expected.get(i).path("eval_loss").asDouble(-1), within(1e-5));
-        }
-    }
-
     @Test
     void theLossCurveIsTheSameWithTheSettingFromYamlAndAResumedRunContinuesIt() throws Exception {
         Path data = TinyRuns.alpacaSubset(dir, 32, 150);
@@ -49,21 +36,17 @@ class GradientCheckpointingRunTest {
 
         List<JsonNode> expected = TinyRuns.metrics(plain);
         assertThat(expected).hasSize(8);
-        assertSameCurve(TinyRuns.metrics(checkpointed), expected);
+        TinyRuns.assertSameCurve(TinyRuns.metrics(checkpointed), expected);
         assertThat(TinyRuns.metrics(checkpointed).subList(1, 8)).as("peak memory of every step")
                 .allSatisfy(row -> assertThat(row.path("peak_rss_mb").asLong()).isPositive());
 
         // a run killed after step 5 (checkpoint at step 3) resumes with checkpointing to the same curve
         Path killed = dir.resolve("killed");
-        Files.createDirectories(killed.resolve("checkpoints"));
-        Files.copy(checkpointed.resolve("sft_config.yaml"), killed.resolve("sft_config.yaml"));
-        TinyRuns.copyTree(checkpointed.resolve("checkpoints/step-000003"), killed.resolve("checkpoints/step-000003"));
-        List<String> lines = Files.readAllLines(checkpointed.resolve("metrics.jsonl"));
-        Files.writeString(killed.resolve("metrics.jsonl"), String.join("\n", lines.subList(0, 6)) + "\n");
+        TinyRuns.killedAfter(checkpointed, 3, 6, killed);
         SftResult resumed = SftRecipe.run(TinyRuns.stories(data, killed, RUN).with("--gradient-checkpointing", "--resume"));
 
         assertThat(resumed.finished()).isTrue();
-        assertSameCurve(TinyRuns.metrics(killed), expected);
+        TinyRuns.assertSameCurve(TinyRuns.metrics(killed), expected);
     }
 
     @Test
@@ -77,6 +60,6 @@ class GradientCheckpointingRunTest {
         SftRecipe.run(TinyRuns.stories(data, checkpointed, lora).with("--gradient-checkpointing"));
 
         assertThat(TinyRuns.metrics(plain)).hasSizeGreaterThan(3);
-        assertSameCurve(TinyRuns.metrics(checkpointed), TinyRuns.metrics(plain));
+        TinyRuns.assertSameCurve(TinyRuns.metrics(checkpointed), TinyRuns.metrics(plain));
     }
 }

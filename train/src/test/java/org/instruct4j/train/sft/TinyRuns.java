@@ -1,5 +1,8 @@
 package org.instruct4j.train.sft;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,6 +55,34 @@ public final class TinyRuns {
         List<JsonNode> rows = new ArrayList<>();
         Datasets.forEach(run.resolve("metrics.jsonl"), row -> row.node(), rows::add);
         return rows;
+    }
+
+    /**
+     * Asserts that two runs logged the same steps with, within 1e-5, the same loss, gradient norm and held-out loss
+     * (-1 where a row has none).
+     */
+    public static void assertSameCurve(List<JsonNode> actual, List<JsonNode> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.size(); i++) {
+            assertThat(actual.get(i).get("step").asInt()).isEqualTo(expected.get(i).get("step").asInt());
+            for (String field : List.of("loss", "grad_norm", "eval_loss")) {
+                assertThat(actual.get(i).path(field).asDouble(-1)).as("%s at row %d", field, i)
+                        .isCloseTo(expected.get(i).path(field).asDouble(-1), within(1e-5));
+            }
+        }
+    }
+
+    /**
+     * {@code killed} made what an SFT run in {@code run} leaves when killed later than its checkpoint at {@code step}:
+     * its settings, that checkpoint and the first {@code rows} rows of its metrics.
+     */
+    static void killedAfter(Path run, int step, int rows, Path killed) throws IOException {
+        String checkpoint = String.format("checkpoints/step-%06d", step);
+        Files.createDirectories(killed.resolve("checkpoints"));
+        Files.copy(run.resolve("sft_config.yaml"), killed.resolve("sft_config.yaml"));
+        copyTree(run.resolve(checkpoint), killed.resolve(checkpoint));
+        List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+        Files.writeString(killed.resolve("metrics.jsonl"), String.join("\n", lines.subList(0, rows)) + "\n");
     }
 
     public static void copyTree(Path from, Path to) throws IOException {
