@@ -11,8 +11,8 @@ import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.train.optim.AdamW;
 
 /**
- * One optimizer step, the same for every recipe: forward and backward over each micro-batch (each in its own
- * PointerScope, so native memory stays flat), the loss divided by the units of the whole step (so the split into
+ * One optimizer step, the same for every recipe: forward and backward over each micro-batch (one after another, or
+ * several at once, {@link #concurrentMicroBatches}; each in its own PointerScope, so native memory stays flat), the loss divided by the units of the whole step (so the split into
  * micro-batches does not change the result), gradients accumulated in fp32, then clipping and the AdamW update.
  * Dropout masks depend only on the seed and the step, so a resumed run draws the same ones.
  */
@@ -62,6 +62,9 @@ public final class GradientStep {
         long began = System.nanoTime();
         torch.manual_seed(seed * 1_000_003L + step);
         model.training(true);
+        if (workers != null && sync != null) {
+            throw new IllegalStateException("concurrent micro-batches in a distributed run: the settings refuse it");
+        }
         if (workers != null && microBatches.size() > 1) {
             concurrently(microBatches, units, sums, loss);
         } else {
