@@ -1,13 +1,12 @@
 package org.instruct4j.model.arch;
 
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.core.io.BadInputException;
 
 /**
  * LoRA (Hu et al., 2021) as PEFT computes it: {@code scale * B(A(dropout(x)))} is added to a frozen
  * layer's output, with A [rank, in], B [out, rank] and scale = alpha / rank. Dropout applies only while
- * training.
+ * training, its masks drawn from {@link DropoutMasks#generator}.
  */
 public final class LowRankAdapter {
     private final Tensor a;
@@ -27,7 +26,7 @@ public final class LowRankAdapter {
     }
 
     Tensor apply(Tensor x) {
-        Tensor in = training && dropout > 0 ? torch.dropout(x, dropout, true) : x;
+        Tensor in = training && dropout > 0 ? DropoutMasks.apply(x, dropout) : x;
         return Linear.apply(Linear.apply(in, a), b).mul(new org.bytedeco.pytorch.Scalar(scale));
     }
 

@@ -147,11 +147,6 @@ public final class TrainingSettings {
             throw new BadInputException(setting + " in a distributed run: each process overlaps its all-reduce with the "
                     + "backward pass of its last micro-batch; use --nproc for the cores instead");
         }
-        if (s.get(LORA) && s.get(LORA_DROPOUT) > 0) {
-            throw new BadInputException(setting + " with lora-dropout " + s.get(LORA_DROPOUT) + ": the dropout masks come "
-                    + "from one random generator in order, which micro-batches computed at once would interleave (a run "
-                    + "could not be repeated or resumed exactly); set --lora-dropout=0");
-        }
     }
 
     /** The processes of the whole run: nproc on each of nnodes machines. */

@@ -12,9 +12,9 @@ import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
-import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.model.arch.ArchitectureConfig;
 import org.instruct4j.model.arch.CausalLm;
+import org.instruct4j.model.arch.DropoutMasks;
 import org.instruct4j.model.arch.KvCache;
 import org.instruct4j.model.arch.LayeredPass;
 import org.instruct4j.model.arch.Projection;
@@ -32,8 +32,8 @@ import org.instruct4j.model.tensor.Precision;
  * {@link #backward} continues it from the last layer to the first: the layer runs again, with gradients, on its saved
  * input, and the gradient that reached its output is backpropagated through it, which accumulates its parameters'
  * gradients (LoRA adapters included) and gives the gradient of its input for the layer before. Each layer runs in its
- * own PointerScope, so no Java handle keeps its temporaries alive. LoRA dropout draws the same masks again: the CPU
- * generator's state before each layer is kept and restored for its recomputation, and the state the forward passes
+ * own PointerScope, so no Java handle keeps its temporaries alive. LoRA dropout draws the same masks again: the state
+ * of the generator the masks come from ({@link DropoutMasks}) before each layer is kept and restored for its recomputation, and the state the forward passes
  * ended in is restored afterwards, so every later draw is the plain path's. Outside training (gradients off:
  * evaluation, DPO's reference log-probabilities) this is the plain model.
  */
@@ -61,7 +61,7 @@ public final class CheckpointedModel implements CausalLm {
         if (scope == null) {
             throw new IllegalStateException("a checkpointed training pass must run inside a PointerScope");
         }
-        Generator generator = torch.getDefaultCPUGenerator();
+        Generator generator = DropoutMasks.generator();
         LayeredPass layers = model.layeredPass(inputIds, positions, segments);
         Tensor[] inputs = new Tensor[layers.layerCount()];
         Tensor[] generatorStates = new Tensor[inputs.length];
@@ -86,7 +86,7 @@ public final class CheckpointedModel implements CausalLm {
      * backward pass has reached their last outputs.
      */
     public void backward() {
-        Generator generator = torch.getDefaultCPUGenerator();
+        Generator generator = DropoutMasks.generator();
         Tensor afterForward = generator.get_state();
         while (!pending.isEmpty()) {
             backward(pending.pop(), generator);

@@ -8,13 +8,15 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.instruct4j.model.arch.DropoutMasks;
 import org.instruct4j.train.optim.AdamW;
 
 /**
  * One optimizer step, the same for every recipe: forward and backward over each micro-batch (one after another, or
  * several at once, {@link #concurrentMicroBatches}; each in its own PointerScope, so native memory stays flat), the loss divided by the units of the whole step (so the split into
  * micro-batches does not change the result), gradients accumulated in fp32, then clipping and the AdamW update.
- * Dropout masks depend only on the seed and the step, so a resumed run draws the same ones.
+ * Dropout masks depend only on the seed, the step and the micro-batch's place in it ({@link DropoutMasks}), so a
+ * resumed run draws the same ones, and so do micro-batches computed at once.
  */
 public final class GradientStep {
     private final FineTunedModel model;
@@ -66,18 +68,18 @@ public final class GradientStep {
             throw new IllegalStateException("concurrent micro-batches in a distributed run: the settings refuse it");
         }
         if (workers != null && microBatches.size() > 1) {
-            concurrently(microBatches, units, sums, loss);
+            concurrently(step, microBatches, units, sums, loss);
         } else {
-            oneAfterAnother(microBatches, units, sums, loss);
+            oneAfterAnother(step, microBatches, units, sums, loss);
         }
         double norm = model.weights().update(optimizer, lr, maxGradNorm);
         return new Outcome(sums, norm, (System.nanoTime() - began) / 1e9, PeakMemory.peakBytes());
     }
 
-    private <M> void oneAfterAnother(List<M> microBatches, long units, Sums sums, BiFunction<M, Sums, Tensor> loss) {
+    private <M> void oneAfterAnother(int step, List<M> microBatches, long units, Sums sums, BiFunction<M, Sums, Tensor> loss) {
         for (int i = 0; i < microBatches.size(); i++) {
             M micro = microBatches.get(i);
-            try (PointerScope scope = new PointerScope()) {
+            try (PointerScope scope = new PointerScope(); DropoutMasks masks = DropoutMasks.seeded(maskSeed(step, i))) {
                 Tensor sum = loss.apply(micro, sums);
                 if (sync != null && i == microBatches.size() - 1) {
                     sync.arm(); // after the forward pass, which may take gradients of its own (the chunked loss)
@@ -96,20 +98,29 @@ public final class GradientStep {
         }
     }
 
+    /** The seed of micro-batch {@code index}'s dropout masks in step {@code step}. */
+    private long maskSeed(int step, int index) {
+        return (seed * 1_000_003L + step) * 1_000_033L + index;
+    }
+
     /**
      * {@link MicroBatchWorkers#size} micro-batches at a time, each on its own thread; their gradients and sums are
      * added in the micro-batches' order, as {@link #oneAfterAnother} adds them.
      */
-    private <M> void concurrently(List<M> microBatches, long units, Sums sums, BiFunction<M, Sums, Tensor> loss) {
+    private <M> void concurrently(int step, List<M> microBatches, long units, Sums sums, BiFunction<M, Sums, Tensor> loss) {
         List<Tensor> trainable = List.copyOf(model.weights().working().values());
         for (int first = 0; first < microBatches.size(); first += workers.size()) {
             List<Future<MicroBatchWorkers.Gradients>> round = new ArrayList<>();
-            for (M micro : microBatches.subList(first, Math.min(microBatches.size(), first + workers.size()))) {
+            for (int i = first; i < Math.min(microBatches.size(), first + workers.size()); i++) {
+                M micro = microBatches.get(i);
+                long maskSeed = maskSeed(step, i);
                 round.add(workers.submit(() -> {
-                    Sums own = sums.zeros();
-                    Tensor sum = loss.apply(micro, own);
-                    own.add(Sums.LOSS, sum.item_double());
-                    return new MicroBatchWorkers.Gradients(MicroBatchWorkers.gradients(sum.div(new Scalar((double) units)), trainable), own);
+                    try (DropoutMasks masks = DropoutMasks.seeded(maskSeed)) {
+                        Sums own = sums.zeros();
+                        Tensor sum = loss.apply(micro, own);
+                        own.add(Sums.LOSS, sum.item_double());
+                        return new MicroBatchWorkers.Gradients(MicroBatchWorkers.gradients(sum.div(new Scalar((double) units)), trainable), own);
+                    }
                 }));
             }
             RuntimeException failure = null; // the first, after the whole round has ended
