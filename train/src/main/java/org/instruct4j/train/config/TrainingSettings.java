@@ -78,10 +78,10 @@ public final class TrainingSettings {
                     + "less memory for one more forward pass of compute per step, the same gradients").resumable();
     public static final Setting<Integer> THREADS = Setting.integer("threads", 0, "libtorch intra-op threads (0 = one per core)")
             .must(v -> v >= 0, NOT_NEGATIVE).resumable();
-    public static final Setting<Integer> CONCURRENT_MICRO_BATCHES = Setting.integer("concurrent-micro-batches", 1,
+    public static final Setting<Integer> CONCURRENT_MICRO_BATCHES = Setting.integer("concurrent-micro-batches", 0,
             "micro-batches computed at once, each on a thread of its own with one libtorch thread (1 = one after another, "
-                    + "each spread over --threads); on a CPU, the cores for a small model (BENCHMARKS.md, train)")
-            .must(v -> v > 0, POSITIVE).resumable();
+                    + "each spread over the threads; 0 = one per thread on a CPU, 1 with gradient checkpointing, in a "
+                    + "distributed run or on a GPU)").must(v -> v >= 0, NOT_NEGATIVE).resumable();
     public static final Setting<Integer> NPROC = Setting.integer("nproc", 1, "processes on this machine (distributed data "
             + "parallel when above 1 or with nnodes above 1: each process trains on its shard of every batch, gradients are "
             + "all-reduced; batch-size stays the global batch); one per GPU on a GPU machine")
@@ -132,10 +132,23 @@ public final class TrainingSettings {
         }
     }
 
-    /** What concurrent micro-batches cannot be combined with, each for its reason. */
+    /**
+     * The micro-batches a step computes at once on a device that {@code isCpu} or not: the setting, or for 0 one per
+     * libtorch thread on a CPU where nothing below refuses it, else 1.
+     */
+    public static int concurrentMicroBatches(Settings s, boolean isCpu) {
+        int setting = s.get(CONCURRENT_MICRO_BATCHES);
+        if (setting > 0) {
+            return setting;
+        }
+        boolean refused = s.get(GRADIENT_CHECKPOINTING) || worldSize(s) > 1 || !isCpu;
+        return refused ? 1 : s.get(THREADS) > 0 ? s.get(THREADS) : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** What concurrent micro-batches, asked for, cannot be combined with, each for its reason. */
     private static void concurrencyFits(Settings s) {
         int threads = s.get(CONCURRENT_MICRO_BATCHES);
-        if (threads == 1) {
+        if (threads <= 1) {
             return;
         }
         String setting = "concurrent-micro-batches " + threads;

@@ -144,7 +144,7 @@ public final class FineTunedModel {
 
     /** One line for the log: what is trained, how many parameters, in which precision, for how many steps of what. */
     public String describe(Settings settings, int totalSteps, String rows) {
-        int concurrent = settings.get(TrainingSettings.CONCURRENT_MICRO_BATCHES);
+        int concurrent = TrainingSettings.concurrentMicroBatches(settings, working.device().is_cpu());
         return String.format("training %s: %,d parameters, %s, %d steps of %d %s (%d x %d accumulated%s)",
                 isLora() ? "LoRA adapters" : "all weights", weights.parameterCount(),
                 working.precision() == Precision.BF16 ? "bf16 compute, fp32 master weights" : "fp32", totalSteps,

@@ -83,7 +83,7 @@ class RewardRecipeTest {
     void concurrentMicroBatchesLearnWhatOneAfterAnotherLearns() throws Exception {
         Path data = PreferenceFixtures.ruleBased(dir, 8);
         String[] settings = {"--batch-size=4", "--micro-batch-size=1", "--max-steps=4", "--lr=3e-3", "--save-steps=0"};
-        new RewardRecipe().train(stories(data, dir.resolve("plain"), settings));
+        new RewardRecipe().train(stories(data, dir.resolve("plain"), settings).with("--concurrent-micro-batches=1"));
         new RewardRecipe().train(stories(data, dir.resolve("concurrent"), settings).with("--concurrent-micro-batches=2"));
 
         List<JsonNode> plain = TinyRuns.metrics(dir.resolve("plain"));

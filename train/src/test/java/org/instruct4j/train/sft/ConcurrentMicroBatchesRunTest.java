@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * --concurrent-micro-batches computes a step's micro-batches at once on threads of their own and learns what the run
+ * --concurrent-micro-batches (by default one per core on a CPU) computes a step's micro-batches at once on threads of their own and learns what the run
  * computing them one after another learns: the same loss, gradient norm and held-out loss step after step (to
  * floating-point noise: one libtorch thread adds up a product in another order than two), and it resumes.
  */
@@ -27,7 +27,7 @@ class ConcurrentMicroBatchesRunTest {
     void threeAtATimeLearnWhatOneAfterAnotherLearnsAndAResumedRunContinuesIt() throws Exception {
         Path data = TinyRuns.alpacaSubset(dir, 32, 150);
         Path plain = dir.resolve("plain");
-        SftRecipe.run(TinyRuns.stories(data, plain, RUN));
+        SftRecipe.run(TinyRuns.stories(data, plain, RUN).with("--concurrent-micro-batches=1"));
         // four micro-batches a step: a round of three, then one
         Path concurrent = dir.resolve("concurrent");
         SftRecipe.run(TinyRuns.stories(data, concurrent, RUN).with("--concurrent-micro-batches=3"));
@@ -53,7 +53,7 @@ class ConcurrentMicroBatchesRunTest {
         String[] lora = {"--lora", "--lora-dropout=0.2", "--lora-target-modules=q_proj,v_proj,down_proj", "--batch-size=4",
             "--micro-batch-size=2", "--epochs=1", "--lr=3e-3", "--max-length=256", "--save-steps=0"};
         Path plain = dir.resolve("plain");
-        SftRecipe.run(TinyRuns.stories(data, plain, lora));
+        SftRecipe.run(TinyRuns.stories(data, plain, lora).with("--concurrent-micro-batches=1"));
         Path concurrent = dir.resolve("concurrent");
         SftRecipe.run(TinyRuns.stories(data, concurrent, lora).with("--concurrent-micro-batches=2"));
 
