@@ -48,20 +48,6 @@ class ConcurrentMicroBatchesRunTest {
     }
 
     @Test
-    void loraAdaptersDrawTheSameDropoutMasks() throws Exception {
-        Path data = TinyRuns.alpacaSubset(dir, 16, 150);
-        String[] lora = {"--lora", "--lora-dropout=0.2", "--lora-target-modules=q_proj,v_proj,down_proj", "--batch-size=4",
-            "--micro-batch-size=2", "--epochs=1", "--lr=3e-3", "--max-length=256", "--save-steps=0"};
-        Path plain = dir.resolve("plain");
-        SftRecipe.run(TinyRuns.stories(data, plain, lora).with("--concurrent-micro-batches=1"));
-        Path concurrent = dir.resolve("concurrent");
-        SftRecipe.run(TinyRuns.stories(data, concurrent, lora).with("--concurrent-micro-batches=2"));
-
-        assertThat(TinyRuns.metrics(plain)).hasSizeGreaterThan(3);
-        TinyRuns.assertSameCurve(TinyRuns.metrics(concurrent), TinyRuns.metrics(plain));
-    }
-
-    @Test
     void whatItCannotBeCombinedWithIsRefusedBeforeAnythingIsLoaded() throws Exception {
         Path data = TinyRuns.alpacaSubset(dir, 16, 150);
         Path output = dir.resolve("refused");
