@@ -109,6 +109,16 @@ public final class GradientStep {
      */
     private <M> void concurrently(int step, List<M> microBatches, long units, Sums sums, BiFunction<M, Sums, Tensor> loss) {
         List<Tensor> trainable = List.copyOf(model.weights().working().values());
+        int threads = torch.get_num_threads();
+        try {
+            concurrentRounds(step, microBatches, units, sums, loss, trainable);
+        } finally {
+            torch.set_num_threads(threads); // the process-wide count, which a new worker thread sets to 1
+        }
+    }
+
+    private <M> void concurrentRounds(int step, List<M> microBatches, long units, Sums sums, BiFunction<M, Sums, Tensor> loss,
+                                      List<Tensor> trainable) {
         for (int first = 0; first < microBatches.size(); first += workers.size()) {
             List<Future<MicroBatchWorkers.Gradients>> round = new ArrayList<>();
             for (int i = first; i < Math.min(microBatches.size(), first + workers.size()); i++) {
@@ -123,25 +133,30 @@ public final class GradientStep {
                     }
                 }));
             }
-            RuntimeException failure = null; // the first, after the whole round has ended
-            for (Future<MicroBatchWorkers.Gradients> pending : round) {
+            addUp(round, sums);
+        }
+    }
+
+    /** Adds a round's gradients and sums in its order, once every micro-batch of it has ended; or throws the first failure. */
+    private void addUp(List<Future<MicroBatchWorkers.Gradients>> round, Sums sums) {
+        RuntimeException failure = null;
+        for (Future<MicroBatchWorkers.Gradients> pending : round) {
+            try {
+                MicroBatchWorkers.Gradients computed = MicroBatchWorkers.await(pending);
                 try {
-                    MicroBatchWorkers.Gradients computed = MicroBatchWorkers.await(pending);
-                    try {
-                        if (failure == null) {
-                            model.weights().accumulate(computed.tensors());
-                            sums.addAll(computed.sums());
-                        }
-                    } finally {
-                        computed.release();
+                    if (failure == null) {
+                        model.weights().accumulate(computed.tensors());
+                        sums.addAll(computed.sums());
                     }
-                } catch (RuntimeException e) {
-                    failure = failure == null ? e : failure;
+                } finally {
+                    computed.release();
                 }
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
             }
-            if (failure != null) {
-                throw failure;
-            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

@@ -39,7 +39,11 @@ final class MicroBatchWorkers {
     MicroBatchWorkers(int threads) {
         pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
             Thread thread = new Thread(() -> {
-                torch.set_num_threads(1); // this thread's own OpenMP setting: the caller's threads keep theirs
+                // libtorch gives a thread its count from a process-wide one at its first parallel work, which
+                // get_num_threads() does now; then this thread's own count (OpenMP's setting is per thread), which also
+                // sets the process-wide one: the step puts that back when it ends (GradientStep)
+                torch.get_num_threads();
+                torch.set_num_threads(1);
                 task.run();
             }, "micro-batch-" + THREADS.incrementAndGet());
             thread.setDaemon(true);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
+import org.bytedeco.pytorch.global.torch;
 import org.instruct4j.core.io.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,12 @@ class ConcurrentMicroBatchesRunTest {
 
         List<JsonNode> expected = TinyRuns.metrics(plain);
         assertThat(expected).hasSize(8);
+        int[] threadsAfter = new int[1];
+        Thread later = new Thread(() -> threadsAfter[0] = torch.get_num_threads());
+        later.start();
+        later.join();
+        assertThat(threadsAfter[0]).as("libtorch threads of a thread started after the run").isEqualTo(torch.get_num_threads())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(expected.get(1).path("loss").asDouble()).as("the model learns").isNotCloseTo(
                 expected.get(7).path("loss").asDouble(), within(1e-3));
         TinyRuns.assertSameCurve(TinyRuns.metrics(concurrent), expected);
