@@ -38,7 +38,8 @@ import org.instruct4j.train.run.Sums;
  *
  * <p>MODE is off (the default: the batch as one micro-batch, libtorch's intra-op threads spread over the cores), on
  * (--gradient-checkpointing: each layer recomputed in the backward pass), concurrent (--concurrent-micro-batches: the
- * batch split into one micro-batch per core, computed at once, each on one thread), or two of them joined by a comma
+ * batch split into one micro-batch per core, computed at once, each on one thread: how the recipes compute a step on a
+ * CPU by default when it has that many micro-batches), or two of them joined by a comma
  * ({@code off,on}, the old {@code both}; {@code off,concurrent}): then the steps alternate between the two, a warm-up of
  * each first, so both see the same load, and each is summarised with the ratio of its tokens/s and peak RSS to the
  * first's. With checkpointing among them, the memory the previous step freed is given back to the system before each
