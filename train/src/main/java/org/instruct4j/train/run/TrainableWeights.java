@@ -74,13 +74,13 @@ public final class TrainableWeights {
 
     /** Replaces the accumulated gradient of {@code name} with {@code value} (fp32), e.g. the sum over every process. */
     public void replaceGradient(String name, Tensor value) {
-        try (NoGradGuard noGrad = new NoGradGuard()) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Tensor m = master.get(name);
             Tensor grad = m.grad();
             if (grad.defined()) {
                 grad.copy_(value);
             } else {
-                m.mutable_grad().put(Tensors.keep(value.clone()));
+                m.mutable_grad().put(value.clone()); // the grad holds its own reference; the scope frees the Java handle
             }
         }
         if (separate) {
@@ -107,7 +107,7 @@ public final class TrainableWeights {
      * tensors, in their order; an undefined tensor where a weight got none), to the accumulated fp32 gradients.
      */
     public void accumulate(List<Tensor> gradients) {
-        try (NoGradGuard noGrad = new NoGradGuard()) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             int i = 0;
             for (String name : working.keySet()) {
                 addToMaster(name, gradients.get(i++));
@@ -125,7 +125,7 @@ public final class TrainableWeights {
                 sum.zero_();
             }
         } else if (!sum.defined()) { // fp32, the masters computing themselves: the step's first gradient
-            m.mutable_grad().put(Tensors.keep(grad.clone()));
+            m.mutable_grad().put(grad.clone()); // the grad holds its own reference; the scope frees the Java handle
         } else if (separate && stale) {
             sum.copy_(grad);
         } else {
