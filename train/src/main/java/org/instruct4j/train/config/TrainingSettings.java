@@ -134,32 +134,37 @@ public final class TrainingSettings {
 
     /**
      * The micro-batches a step computes at once on a device that {@code isCpu} or not: the setting, or for 0 one per
-     * libtorch thread on a CPU where nothing below refuses it, else 1.
+     * libtorch thread on a CPU where nothing refuses it ({@link #oneAtATimeBecause}), else 1.
      */
     public static int concurrentMicroBatches(Settings s, boolean isCpu) {
         int setting = s.get(CONCURRENT_MICRO_BATCHES);
         if (setting > 0) {
             return setting;
         }
-        boolean refused = s.get(GRADIENT_CHECKPOINTING) || worldSize(s) > 1 || !isCpu;
+        boolean refused = oneAtATimeBecause(s) != null || !isCpu;
         return refused ? 1 : s.get(THREADS) > 0 ? s.get(THREADS) : Runtime.getRuntime().availableProcessors();
     }
 
-    /** What concurrent micro-batches, asked for, cannot be combined with, each for its reason. */
+    /** Concurrent micro-batches, asked for, with a setting that needs them one at a time: refused. */
     private static void concurrencyFits(Settings s) {
         int threads = s.get(CONCURRENT_MICRO_BATCHES);
-        if (threads <= 1) {
-            return;
+        String reason = oneAtATimeBecause(s);
+        if (threads > 1 && reason != null) {
+            throw new BadInputException("concurrent-micro-batches " + threads + " " + reason);
         }
-        String setting = "concurrent-micro-batches " + threads;
+    }
+
+    /** Why these settings need a step's micro-batches one at a time, or null when they do not. */
+    private static String oneAtATimeBecause(Settings s) {
         if (s.get(GRADIENT_CHECKPOINTING)) {
-            throw new BadInputException(setting + " with gradient-checkpointing: the recomputed layers run one micro-batch's "
-                    + "backward pass at a time; use one or the other");
+            return "with gradient-checkpointing: the recomputed layers run one micro-batch's backward pass at a time; use "
+                    + "one or the other";
         }
         if (worldSize(s) > 1) {
-            throw new BadInputException(setting + " in a distributed run: each process overlaps its all-reduce with the "
-                    + "backward pass of its last micro-batch; use --nproc for the cores instead");
+            return "in a distributed run: each process overlaps its all-reduce with the backward pass of its last "
+                    + "micro-batch; use --nproc for the cores instead";
         }
+        return null;
     }
 
     /** The processes of the whole run: nproc on each of nnodes machines. */

@@ -142,9 +142,11 @@ public final class FineTunedModel {
                 settings.get(TrainingSettings.ADAM_EPSILON), settings.get(TrainingSettings.WEIGHT_DECAY));
     }
 
-    /** One line for the log: what is trained, how many parameters, in which precision, for how many steps of what. */
-    public String describe(Settings settings, int totalSteps, String rows) {
-        int concurrent = TrainingSettings.concurrentMicroBatches(settings, working.device().is_cpu());
+    /**
+     * One line for the log: what is trained, how many parameters, in which precision, for how many steps of what, and
+     * how many micro-batches at a time ({@code concurrent}).
+     */
+    public String describe(Settings settings, int totalSteps, String rows, int concurrent) {
         return String.format("training %s: %,d parameters, %s, %d steps of %d %s (%d x %d accumulated%s)",
                 isLora() ? "LoRA adapters" : "all weights", weights.parameterCount(),
                 working.precision() == Precision.BF16 ? "bf16 compute, fp32 master weights" : "fp32", totalSteps,

@@ -109,12 +109,7 @@ public final class GradientStep {
      */
     private <M> void concurrently(int step, List<M> microBatches, long units, Sums sums, BiFunction<M, Sums, Tensor> loss) {
         List<Tensor> trainable = List.copyOf(model.weights().working().values());
-        int threads = torch.get_num_threads();
-        try {
-            concurrentRounds(step, microBatches, units, sums, loss, trainable);
-        } finally {
-            torch.set_num_threads(threads); // the process-wide count, which a new worker thread sets to 1
-        }
+        workers.keepingCallerThreads(() -> concurrentRounds(step, microBatches, units, sums, loss, trainable));
     }
 
     private <M> void concurrentRounds(int step, List<M> microBatches, long units, Sums sums, BiFunction<M, Sums, Tensor> loss,

@@ -41,7 +41,7 @@ final class MicroBatchWorkers {
             Thread thread = new Thread(() -> {
                 // libtorch gives a thread its count from a process-wide one at its first parallel work, which
                 // get_num_threads() does now; then this thread's own count (OpenMP's setting is per thread), which also
-                // sets the process-wide one: the step puts that back when it ends (GradientStep)
+                // sets the process-wide one (keepingCallerThreads puts that back)
                 torch.get_num_threads();
                 torch.set_num_threads(1);
                 task.run();
@@ -54,6 +54,19 @@ final class MicroBatchWorkers {
 
     int size() {
         return pool.getCorePoolSize();
+    }
+
+    /**
+     * Runs {@code rounds} (which submit work here) and then puts back libtorch's process-wide thread count, which a new
+     * worker thread sets to 1 and threads started later would otherwise take.
+     */
+    void keepingCallerThreads(Runnable rounds) {
+        int threads = torch.get_num_threads();
+        try {
+            rounds.run();
+        } finally {
+            torch.set_num_threads(threads);
+        }
     }
 
     /** Runs {@code work} on a worker, in a PointerScope of its own. */

@@ -136,16 +136,17 @@ public final class RecipeRunner<I, E extends Evaluation> {
         int total = plan.totalSteps();
         LearningRateSchedule schedule = LearningRateSchedule.of(settings.get(LR_SCHEDULER), settings.get(LR), total,
                 settings.get(WARMUP_RATIO));
-        log.accept(model.describe(settings, total, recipe.rows()));
         int start = run.start(model::restore, optimizer, total, log);
         int concurrent = TrainingSettings.concurrentMicroBatches(settings, model.model().device().is_cpu());
+        log.accept(model.describe(settings, total, recipe.rows(), concurrent));
         GradientStep gradientStep = new GradientStep(model, optimizer, settings.get(MAX_GRAD_NORM), settings.get(SEED))
                 .concurrentMicroBatches(concurrent);
         String tunables = System.getenv("GLIBC_TUNABLES");
         if (concurrent > 1 && tunables != null && tunables.contains("arena_max=1")) {
             log.accept("note: the " + concurrent + " concurrent micro-batches allocate from one malloc arena (GLIBC_TUNABLES has "
                     + "arena_max=1, as the launcher sets it for what the command line asks), which costs them some speed: "
-                    + "give the settings on the command line, or set GLIBC_TUNABLES=$(bin/train-malloc " + concurrent + ")");
+                    + "give the settings on the command line, or set GLIBC_TUNABLES=$(bin/train-malloc --concurrent-micro-batches="
+                    + concurrent + ")");
         }
         GradientBuckets buckets = null;
         if (collectives != null) {
