@@ -31,6 +31,7 @@ import org.instruct4j.serve.SamplingDefaults;
 import org.instruct4j.serve.http.OpenAiServer;
 import org.instruct4j.serve.http.ServeOptions;
 import org.instruct4j.serve.schedule.GenerationQueue;
+import org.instruct4j.serve.schedule.Job;
 import org.instruct4j.serve.schedule.PrefixHits;
 import org.instruct4j.serve.schedule.Scheduler;
 import org.instruct4j.serve.schedule.SchedulerOptions;
@@ -44,7 +45,9 @@ import org.instruct4j.testkit.SharedData;
  * prefix cache, same engine, same requests,
  * taking turns within each run, after one unmeasured run of each (the JIT's first compilations); and the
  * one-at-a-time baseline in process (the same eight requests generated without a server, one after another, after
- * four unmeasured ones; the median of three runs), which pays no HTTP. A rate of {@code Infinity} sends every request
+ * four unmeasured ones; the median of three runs), which pays no HTTP; and, when continuous batching runs, the same
+ * load through its scheduler in process (as many client threads, no server; median of the runs), which shows what the
+ * scheduler and engine give before any HTTP. A rate of {@code Infinity} sends every request
  * as soon as a client is free. Prints each run and the medians: requests/s, output tokens/s, time to first token
  * p50 / p99, and the ratios the issue's goals name.
  *
@@ -114,6 +117,17 @@ public final class ServeLoadBench {
             // every token, prompt or output, goes through the model's matrices once: the compute bound of any scheduler
             System.out.printf("%2d clients' requests: %d prompt + %d output tokens, %.2f tokens through the model per output token%n",
                     clients, promptTokens, outputTokens, (double) (promptTokens + outputTokens) / outputTokens);
+            if (contenders.contains(continuousBatching)) {
+                // the scheduler and engine without HTTP: what any serving path could get on this machine
+                double[] inProcess = new double[runs];
+                for (int run = 0; run < runs; run++) {
+                    inProcess[run] = continuousInProcess(continuousBatching.queue().apply(model), model.tokenizer(), load, clients);
+                }
+                Arrays.sort(inProcess);
+                System.out.printf("  continuous in process (no HTTP), %d clients: %.1f tokens/s, %.2fx one at a time in process "
+                        + "(median of %d runs: %s)%n", clients, inProcess[runs / 2], inProcess[runs / 2] / sequential, runs,
+                        Arrays.toString(Arrays.stream(inProcess).map(r -> Math.round(r * 10) / 10.0).toArray()));
+            }
             List<List<LoadGenerator.Result>> results = new ArrayList<>();
             contenders.forEach(c -> results.add(new ArrayList<>()));
             for (int run = 0; run < runs; run++) {
@@ -202,6 +216,35 @@ public final class ServeLoadBench {
                     GenerationConfig.greedy(request.outputTokens()).withStopAtEos(false)).get(0).tokenIds().length;
         }
         return tokens / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Output tokens per second of the load through {@code queue} (closed afterwards) with no server: {@code clients}
+     * threads each submit a request as soon as their last one is done and wait for its result, as the load generator
+     * does at an unlimited rate.
+     */
+    private static double continuousInProcess(GenerationQueue queue, Tokenizer tokenizer, List<LoadGenerator.Request> load,
+                                              int clients) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong tokens = new java.util.concurrent.atomic.AtomicLong();
+        long start = System.nanoTime();
+        try (queue; java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                done.add(pool.submit(() -> {
+                    for (int i; (i = next.getAndIncrement()) < load.size(); ) {
+                        LoadGenerator.Request request = load.get(i);
+                        Job job = Job.of(promptIds(tokenizer, request), GenerationConfig.greedy(request.outputTokens()).withStopAtEos(false));
+                        tokens.addAndGet(queue.submit(List.of(job)).get(0).result().get().generation().tokenIds().length);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        }
+        return tokens.get() / ((System.nanoTime() - start) / 1e9);
     }
 
     /** The contenders named in {@code keys} (comma-separated), or all of them for "all"; an unknown key is an error. */
