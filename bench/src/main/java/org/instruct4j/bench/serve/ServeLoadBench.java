@@ -7,6 +7,11 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.instruct4j.core.prompt.AlpacaPrompt;
 import org.instruct4j.core.prompt.PromptFormat;
@@ -225,11 +230,11 @@ public final class ServeLoadBench {
      */
     private static double continuousInProcess(GenerationQueue queue, Tokenizer tokenizer, List<LoadGenerator.Request> load,
                                               int clients) throws Exception {
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicLong tokens = new java.util.concurrent.atomic.AtomicLong();
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong tokens = new AtomicLong();
         long start = System.nanoTime();
-        try (queue; java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        try (queue; ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> done = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 done.add(pool.submit(() -> {
                     for (int i; (i = next.getAndIncrement()) < load.size(); ) {
@@ -240,7 +245,7 @@ public final class ServeLoadBench {
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> f : done) {
+            for (Future<?> f : done) {
                 f.get();
             }
         }
