@@ -130,8 +130,8 @@ public final class ServeLoadBench {
                 }
                 Arrays.sort(inProcess);
                 System.out.printf("  continuous in process (no HTTP), %d clients: %.1f tokens/s, %.2fx one at a time in process "
-                        + "(median of %d runs: %s)%n", clients, inProcess[runs / 2], inProcess[runs / 2] / sequential, runs,
-                        Arrays.toString(Arrays.stream(inProcess).map(r -> Math.round(r * 10) / 10.0).toArray()));
+                        + "(median of %d runs, %.1f-%.1f)%n", clients, inProcess[runs / 2], inProcess[runs / 2] / sequential, runs,
+                        inProcess[0], inProcess[runs - 1]);
             }
             List<List<LoadGenerator.Result>> results = new ArrayList<>();
             contenders.forEach(c -> results.add(new ArrayList<>()));
